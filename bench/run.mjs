@@ -1,0 +1,10 @@
+// Benchmarks: prints one JSON line per figure, {"name", "value", "unit"}.
+// Run with `npm run bench` (builds first). Never used as a test.
+import { engineBench } from './engine.mjs';
+
+const only = process.argv[2];
+const suites = { engine: engineBench };
+for (const [name, run] of Object.entries(suites)) {
+  if (only && only !== name) continue;
+  for await (const figure of run()) console.log(JSON.stringify(figure));
+}

@@ -1,0 +1,19 @@
+// Options shared by the commands that open a process.
+import type { EngineOptions } from '../engine/process-engine.js';
+
+export interface MainOptions {
+  run?: string;
+  json?: boolean;
+  quiet?: boolean;
+  color?: boolean;
+  dataDir?: string;
+  budget?: number;
+  memory?: number;
+}
+
+export function engineOptions(opts: Pick<MainOptions, 'budget' | 'memory'>): EngineOptions {
+  const engine: EngineOptions = {};
+  if (opts.budget !== undefined) engine.instructionBudget = opts.budget;
+  if (opts.memory !== undefined) engine.memoryLimitBytes = opts.memory * 1024 * 1024;
+  return engine;
+}

@@ -1,0 +1,35 @@
+// How results reach a terminal or a script.
+import type { AoResult } from '../engine/types.js';
+
+// CSI sequences (colours, cursor moves) and OSC sequences.
+const ANSI_PATTERN = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g;
+
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI_PATTERN, '');
+}
+
+/** Colours only for a terminal, and never when NO_COLOR or --no-color say so. */
+export function useColor(flag: boolean | undefined, stream: NodeJS.WriteStream, env = process.env): boolean {
+  if (flag === false || env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
+  return Boolean(stream.isTTY);
+}
+
+/** The text a result shows: Output.data, whatever shape the process gave it. */
+export function outputText(result: AoResult): string {
+  const out = result.Output;
+  if (out === undefined || out === null) return '';
+  if (typeof out === 'string') return out;
+  const data = (out as { data?: unknown }).data;
+  if (data === undefined || data === null) return '';
+  if (typeof data === 'string') return data;
+  if (typeof data === 'object' && data !== null && typeof (data as { output?: unknown }).output === 'string') {
+    return (data as { output: string }).output;
+  }
+  return JSON.stringify(data);
+}
+
+export function fail(message: string, code = 1): never {
+  process.stderr.write(`aos-ts: ${message}\n`);
+  process.exit(code);
+}

@@ -1,0 +1,42 @@
+// The one interface through which everything talks to a process, whatever
+// runs it (the embedded engine here, AO through aoconnect elsewhere). The
+// REPL, --run, send and the HTTP node hold a Connection and nothing else.
+import type { AoResult, Tag } from './engine/types.js';
+
+export interface ProcessInfo {
+  id: string;
+  name: string;
+  owner: string;
+  network: 'local' | 'mainnet' | 'legacy';
+  /** Local processes: the folder that holds its state. */
+  location?: string;
+  /** Messages in its history. */
+  messages?: number;
+}
+
+export interface OutgoingMessage {
+  Tags: Tag[];
+  Data?: string;
+}
+
+/** Something the process printed because of a message other than the caller's own. */
+export interface LiveMessage {
+  seq: number;
+  from: string;
+  action?: string;
+  text: string;
+  prompt?: string;
+}
+
+export interface Connection {
+  info(): ProcessInfo;
+  /** Run Lua in the process (an Eval message from the owner). */
+  eval(code: string): Promise<AoResult>;
+  /** Send a message to the process, as its owner. */
+  send(message: OutgoingMessage): Promise<AoResult>;
+  /** Evaluate a message against the current state without keeping anything. */
+  dryrun(message: OutgoingMessage): Promise<AoResult>;
+  /** The prompt the process shows (its Prompt()). */
+  prompt(): Promise<string>;
+  close(): Promise<void>;
+}

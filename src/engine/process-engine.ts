@@ -1,0 +1,266 @@
+// One process = one wasmoon Lua VM running the aos process OS.
+//
+// Each engine gets its own LuaFactory (its own wasm memory), so that the whole
+// VM can be snapshotted and restored byte for byte, and so that two engines
+// never share a string-hash seed. Every Lua call goes through the bridge in
+// sandbox.ts with our own push/read of byte strings: wasmoon's string helpers
+// copy through the small emscripten stack and stop at NUL bytes.
+import { LuaEngine, LuaFactory } from 'wasmoon';
+import { BUDGET_ERROR, SANDBOX_LUA } from './sandbox.js';
+import { loadOsModules, osLuaDir } from './lua-modules.js';
+import { captureMemory, restoreMemory, type MemoryImage } from './memory-image.js';
+import type { AoEnv, AoMessage, AoResult } from './types.js';
+
+/** About 3 s of Lua on this class of machine: generous, but an endless loop ends. */
+export const DEFAULT_INSTRUCTION_BUDGET = 500_000_000;
+export const DEFAULT_MEMORY_LIMIT = 512 * 1024 * 1024;
+
+export interface EngineOptions {
+  /** Lua VM instructions one message may use before it is stopped. */
+  instructionBudget?: number;
+  /** Bytes the Lua heap may hold; an allocation past it fails with an Error result. */
+  memoryLimitBytes?: number;
+  /** Folder of the process OS's .lua files (default: the bundled OS). */
+  luaDir?: string;
+}
+
+/** The engine itself failed (not the Lua code): it must be rebuilt from a snapshot. */
+export class EngineCrashedError extends Error {
+  constructor(cause: unknown) {
+    super(`the Lua engine stopped unexpectedly: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'EngineCrashedError';
+  }
+}
+
+type LuaModule = Awaited<ReturnType<LuaFactory['getLuaModule']>>;
+type Emscripten = LuaModule['module'] & {
+  HEAPU8: Uint8Array;
+  _malloc(size: number): number;
+  _free(ptr: number): void;
+  _lua_pushlstring(L: number, ptr: number, len: number): number;
+  _lua_tolstring(L: number, idx: number, lenPtr: number): number;
+  _lua_pcallk(L: number, nargs: number, nresults: number, errfunc: number, ctx: number, k: number): number;
+  _lua_settop(L: number, idx: number): void;
+  _lua_gettop(L: number): number;
+};
+interface MemoryStats {
+  memoryUsed: number;
+  memoryMax?: number;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+async function newLuaEngine(): Promise<{ factory: LuaFactory; engine: LuaEngine; wasm: LuaModule }> {
+  const factory = new LuaFactory();
+  const wasm = await factory.getLuaModule();
+  // Lua seeds its string hash from time(NULL) when the state is created. A
+  // fixed clock for that instant gives every engine the same seed, so `pairs`
+  // order (and with it tag order and printed tables) replays identically.
+  const realNow = Date.now;
+  Date.now = () => 0;
+  try {
+    const engine = new LuaEngine(wasm, { traceAllocations: true, openStandardLibs: true, enableProxy: false });
+    return { factory, engine, wasm };
+  } finally {
+    Date.now = realNow;
+  }
+}
+
+export class ProcessEngine {
+  private closed = false;
+  private crashed = false;
+
+  private constructor(
+    private readonly engine: LuaEngine,
+    private readonly wasm: LuaModule,
+    readonly options: Required<Omit<EngineOptions, 'luaDir'>>,
+  ) {}
+
+  static async create(opts: EngineOptions = {}): Promise<ProcessEngine> {
+    const { engine, wasm } = await newLuaEngine();
+    const self = new ProcessEngine(engine, wasm, {
+      instructionBudget: opts.instructionBudget ?? DEFAULT_INSTRUCTION_BUDGET,
+      memoryLimitBytes: opts.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT,
+    });
+    self.setup(opts.luaDir ?? osLuaDir());
+    return self;
+  }
+
+  /** A fresh engine whose Lua state is exactly the one captured in `image`. */
+  static async fromImage(image: MemoryImage, opts: EngineOptions = {}): Promise<ProcessEngine> {
+    const self = await ProcessEngine.create(opts);
+    self.restore(image);
+    return self;
+  }
+
+  private get L(): number {
+    return this.engine.global.address;
+  }
+
+  private get em(): Emscripten {
+    return this.wasm.module as Emscripten;
+  }
+
+  private get stats(): MemoryStats {
+    return (this.engine.global as unknown as { memoryStats: MemoryStats }).memoryStats;
+  }
+
+  private setup(luaDir: string): void {
+    this.stats.memoryMax = this.options.memoryLimitBytes;
+    this.engine.doStringSync(SANDBOX_LUA);
+    for (const mod of loadOsModules(luaDir)) {
+      this.call('__aos_register', [mod.name, mod.source]);
+      if (mod.alias) this.call('__aos_alias', [mod.alias, mod.name]);
+    }
+    this.call('__aos_boot', []);
+  }
+
+  /**
+   * Handle one message. Never throws for anything the Lua code does: syntax
+   * and runtime errors, the instruction budget and the memory limit all come
+   * back as `{ Error }`. Throws EngineCrashedError only if the VM itself broke.
+   */
+  handle(msg: AoMessage, env: AoEnv): AoResult {
+    const raw = this.call('__aos_handle', [JSON.stringify(msg), JSON.stringify(env), String(this.options.instructionBudget)]);
+    const reply = JSON.parse(raw) as { ok: boolean; response?: AoResult; error?: string };
+    if (!reply.ok) return { Error: this.explain(reply.error ?? 'unknown error') };
+    const result = normalizeResult(reply.response);
+    if (result.Error !== undefined) result.Error = this.explain(result.Error);
+    return result;
+  }
+
+  /** Run host-side Lua (not a message) and return its JSON-encodable value. */
+  evalLua(source: string): unknown {
+    const raw = this.call('__aos_eval', [source, String(this.options.instructionBudget)]);
+    const reply = JSON.parse(raw) as { ok: boolean; value?: unknown; error?: string };
+    if (!reply.ok) throw new Error(this.explain(reply.error ?? 'unknown error'));
+    return reply.value;
+  }
+
+  /** Bytes in use by the Lua heap right now. */
+  get memoryUsed(): number {
+    return this.stats.memoryUsed;
+  }
+
+  get isCrashed(): boolean {
+    return this.crashed;
+  }
+
+  /** Capture the whole VM (call only between messages). */
+  snapshot(): MemoryImage {
+    this.assertUsable();
+    return captureMemory(this.em.HEAPU8, { memoryUsed: this.stats.memoryUsed, luaState: this.L });
+  }
+
+  /** Put the VM back exactly as it was when `image` was taken. */
+  restore(image: MemoryImage): void {
+    if (this.closed) throw new Error('engine is closed');
+    if (image.meta.luaState !== this.L) {
+      throw new Error('this snapshot was made by a different engine layout (another wasmoon version?); replay the log instead');
+    }
+    const em = this.em;
+    if (em.HEAPU8.length < image.heapSize) {
+      // Grow the wasm memory the way the program itself would: through malloc.
+      // Where the block lands is unknown, so ask for the whole size.
+      const p = em._malloc(image.heapSize);
+      if (!p) throw new Error(`cannot grow engine memory to ${image.heapSize} bytes`);
+      em._free(p);
+    }
+    restoreMemory(em.HEAPU8, image);
+    this.stats.memoryUsed = image.meta.memoryUsed;
+    this.crashed = false;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.engine.global.close();
+    } catch {
+      // A crashed VM may fail to close; its memory goes with the factory.
+    }
+  }
+
+  private explain(error: string): string {
+    if (error === BUDGET_ERROR || error.endsWith(BUDGET_ERROR)) {
+      return (
+        `Stopped: this message ran more than ${this.options.instructionBudget.toLocaleString('en-US')} Lua instructions ` +
+        `(an endless loop?). Nothing it did was kept.`
+      );
+    }
+    if (error.includes('not enough memory')) {
+      const mib = Math.round(this.options.memoryLimitBytes / (1024 * 1024));
+      return `Stopped: the process tried to use more than its ${mib} MiB memory limit. Nothing it did was kept.\n${error}`;
+    }
+    return error;
+  }
+
+  private assertUsable(): void {
+    if (this.closed) throw new Error('engine is closed');
+    if (this.crashed) throw new EngineCrashedError('it crashed earlier');
+  }
+
+  /** Call a global Lua function with string arguments; returns its string result. */
+  private call(fn: string, args: string[]): string {
+    this.assertUsable();
+    const em = this.em;
+    const L = this.L;
+    const top = em._lua_gettop(L);
+    try {
+      this.engine.global.lua.lua_getglobal(L, fn);
+      for (const arg of args) this.pushBytes(arg);
+      const status = em._lua_pcallk(L, args.length, 1, 0, 0, 0);
+      const out = this.readString(-1);
+      if (status !== 0) throw new Error(`${fn}: ${out}`);
+      return out;
+    } catch (err) {
+      if (err instanceof Error && err.message.startsWith(`${fn}:`)) throw err;
+      this.crashed = true;
+      throw new EngineCrashedError(err);
+    } finally {
+      if (!this.crashed) em._lua_settop(L, top);
+    }
+  }
+
+  private pushBytes(text: string): void {
+    const em = this.em;
+    const bytes = encoder.encode(text);
+    const ptr = em._malloc(bytes.length + 1);
+    if (!ptr) throw new Error('out of engine memory while passing a message');
+    try {
+      em.HEAPU8.set(bytes, ptr);
+      em._lua_pushlstring(this.L, ptr, bytes.length);
+    } finally {
+      em._free(ptr);
+    }
+  }
+
+  private readString(idx: number): string {
+    const em = this.em;
+    const lenPtr = em._malloc(4);
+    try {
+      const ptr = em._lua_tolstring(this.L, idx, lenPtr);
+      if (!ptr) return '';
+      const heap = em.HEAPU8;
+      const len = new DataView(heap.buffer, heap.byteOffset).getUint32(lenPtr, true);
+      return decoder.decode(heap.subarray(ptr, ptr + len));
+    } finally {
+      em._free(lenPtr);
+    }
+  }
+}
+
+/** The Lua json encoder writes empty tables as []; give callers the shapes they expect. */
+function normalizeResult(r: AoResult | undefined): AoResult {
+  if (!r || Array.isArray(r)) return { Output: {}, Messages: [], Spawns: [], Assignments: [] };
+  if (r.Error !== undefined) return { Error: typeof r.Error === 'string' ? r.Error : JSON.stringify(r.Error) };
+  const out = Array.isArray(r.Output) && r.Output.length === 0 ? {} : r.Output;
+  return {
+    ...r,
+    Output: out,
+    Messages: r.Messages ?? [],
+    Spawns: r.Spawns ?? [],
+    Assignments: r.Assignments ?? [],
+  };
+}

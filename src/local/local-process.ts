@@ -1,0 +1,292 @@
+// A local process: the engine, its message log, and its snapshots.
+//
+// A process is the fold of its log: the state after record N is what a fresh
+// engine reaches by handling records 1..N whose results were not errors.
+// Everything here keeps that true:
+//  - an Error result rolls the VM back (restore the last in-memory checkpoint
+//    and replay the successes since), so failed messages leave no trace;
+//  - snapshots on disk are just that fold, cached, so opening a long history
+//    replays only its tail;
+//  - host reads (inspect, dryrun) run between a checkpoint and its restore,
+//    so they cannot perturb what a later replay would produce.
+import { join } from 'node:path';
+import { EngineCrashedError, ProcessEngine, type EngineOptions } from '../engine/process-engine.js';
+import { decodeMemoryImage, encodeMemoryImage, type MemoryImage } from '../engine/memory-image.js';
+import type { AoMessage, AoResult } from '../engine/types.js';
+import { acquireLock } from './lock.js';
+import { MessageLog } from './message-log.js';
+import { processEnv, processMessage, readMeta, writeMeta, type ProcessMeta } from './process-meta.js';
+import { SnapshotStore } from './snapshot-store.js';
+
+/** Successful messages kept for replay before a fresh in-memory checkpoint is taken. */
+const CHECKPOINT_EVERY = 64;
+/** Records between snapshots on disk: bounds the replay when a process is opened. */
+const SNAPSHOT_EVERY = 1000;
+
+/** Where a delivered message came from, for exactly-once delivery between processes. */
+export interface Origin {
+  process: string;
+  seq: number;
+  index: number;
+}
+
+export interface MessagePayload {
+  kind: 'message';
+  msg: AoMessage;
+  result: AoResult;
+  origin?: Origin;
+}
+
+export interface UndoPayload {
+  kind: 'undo';
+  /** The seq of the record whose effects are undone. */
+  undoes: number;
+}
+
+export type MessageRecord = MessagePayload & { seq: number };
+export type UndoRecord = UndoPayload & { seq: number };
+
+export type ProcessRecord = MessageRecord | UndoRecord;
+
+export interface OpenOptions {
+  engine?: EngineOptions;
+  /** Called with recovery notices (a torn record dropped, a bad snapshot skipped). */
+  onNotice?: (text: string) => void;
+}
+
+/** True when an undo after `seq` cancels a message at or before it: a snapshot at `seq` then holds undone effects. */
+function undoesBefore(log: MessageLog, seq: number): boolean {
+  for (const rec of log.read(seq + 1) as Iterable<ProcessRecord>) {
+    if (rec.kind === 'undo' && rec.undoes <= seq) return true;
+  }
+  return false;
+}
+
+function isReplayable(rec: ProcessRecord): rec is MessageRecord {
+  return rec.kind === 'message' && rec.result.Error === undefined;
+}
+
+export class LocalProcess {
+  private checkpoint!: MemoryImage;
+  private checkpointSeq = 0;
+  /** Successful records handled since the checkpoint, in order. */
+  private sinceCheckpoint: MessageRecord[] = [];
+  private lastSnapshotSeq = 0;
+  private closed = false;
+
+  private constructor(
+    readonly dir: string,
+    readonly meta: ProcessMeta,
+    private engine: ProcessEngine,
+    private readonly log: MessageLog,
+    private readonly snapshots: SnapshotStore,
+    private readonly release: () => void,
+    private readonly engineOptions: EngineOptions,
+  ) {}
+
+  get id(): string {
+    return this.meta.id;
+  }
+
+  get name(): string {
+    return this.meta.name;
+  }
+
+  get lastSeq(): number {
+    return this.log.lastSeq;
+  }
+
+  /** Make the folder, write the meta, and handle the process message (seq 1). */
+  static async create(dir: string, meta: ProcessMeta, opts: OpenOptions = {}): Promise<{ process: LocalProcess; result: AoResult }> {
+    writeMeta(dir, meta);
+    const proc = await LocalProcess.open(dir, opts);
+    const { result } = await proc.evaluate(processMessage(meta, meta.createdAt));
+    proc.flush();
+    return { process: proc, result };
+  }
+
+  static async open(dir: string, opts: OpenOptions = {}): Promise<LocalProcess> {
+    const meta = readMeta(dir);
+    const lock = acquireLock(dir, `process ${meta.name} (${meta.id})`);
+    try {
+      const log = MessageLog.open(join(dir, 'log'));
+      const snapshots = new SnapshotStore(join(dir, 'snapshots'));
+      for (const n of log.notices) opts.onNotice?.(n);
+      const engineOptions = opts.engine ?? {};
+      const latest = snapshots.latest();
+      for (const n of latest.notices) opts.onNotice?.(n);
+      let engine: ProcessEngine | undefined;
+      let fromSeq = 0;
+      if (latest.seq > 0 && 'data' in latest && latest.seq <= log.lastSeq && !undoesBefore(log, latest.seq)) {
+        try {
+          engine = await ProcessEngine.fromImage(decodeMemoryImage(latest.data).image, engineOptions);
+          fromSeq = latest.seq;
+        } catch (err) {
+          opts.onNotice?.(`snapshot at message ${latest.seq} cannot be used (${(err as Error).message}); replaying the whole log instead`);
+        }
+      }
+      engine ??= await ProcessEngine.create(engineOptions);
+      const proc = new LocalProcess(dir, meta, engine, log, snapshots, () => lock.release(), engineOptions);
+      proc.replayFrom(fromSeq);
+      proc.lastSnapshotSeq = fromSeq;
+      return proc;
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
+  }
+
+  /** Bring the fresh engine from the state after `fromSeq` up to the end of the log. */
+  private replayFrom(fromSeq: number): void {
+    const env = processEnv(this.meta);
+    const undone = this.undoneSeqs(fromSeq);
+    for (const rec of this.log.read(fromSeq + 1) as Iterable<ProcessRecord>) {
+      if (!isReplayable(rec) || undone.has(rec.seq)) continue;
+      this.engine.handle(rec.msg, env);
+    }
+    this.takeCheckpoint();
+  }
+
+  /** Seqs after `fromSeq` that a later undo record cancelled. */
+  private undoneSeqs(fromSeq: number): Set<number> {
+    const undone = new Set<number>();
+    for (const rec of this.log.read(fromSeq + 1) as Iterable<ProcessRecord>) {
+      if (rec.kind === 'undo') undone.add(rec.undoes);
+    }
+    return undone;
+  }
+
+  private takeCheckpoint(): void {
+    this.checkpoint = this.engine.snapshot();
+    this.checkpointSeq = this.log.lastSeq;
+    this.sinceCheckpoint = [];
+  }
+
+  /** Put the engine back to the checkpoint and replay the successes since. */
+  private async rollback(): Promise<void> {
+    if (this.engine.isCrashed) {
+      this.engine.close();
+      this.engine = await ProcessEngine.fromImage(this.checkpoint, this.engineOptions);
+    } else {
+      this.engine.restore(this.checkpoint);
+    }
+    const env = processEnv(this.meta);
+    for (const rec of this.sinceCheckpoint) this.engine.handle(rec.msg, env);
+  }
+
+  private runOnEngine(msg: AoMessage): AoResult {
+    try {
+      return this.engine.handle(msg, processEnv(this.meta));
+    } catch (err) {
+      if (err instanceof EngineCrashedError) return { Error: `${err.message}. The process is unchanged.` };
+      throw err;
+    }
+  }
+
+  /**
+   * Handle one message and append it (with its result) to the log. Not yet
+   * durable: call flush() before showing the result or delivering its outbox.
+   */
+  async evaluate(msg: AoMessage, origin?: Origin): Promise<{ seq: number; result: AoResult }> {
+    this.assertOpen();
+    if (this.sinceCheckpoint.length >= CHECKPOINT_EVERY) this.takeCheckpoint();
+    const result = this.runOnEngine(msg);
+    if (result.Error !== undefined) await this.rollback();
+    const payload: MessagePayload = { kind: 'message', msg, result };
+    if (origin) payload.origin = origin;
+    const seq = this.log.append(payload as unknown as Record<string, unknown>);
+    if (result.Error === undefined) this.sinceCheckpoint.push({ ...payload, seq });
+    return { seq, result };
+  }
+
+  /** Evaluate against the current state and forget it: nothing changes, nothing is logged. */
+  async dryrun(msg: AoMessage): Promise<AoResult> {
+    this.assertOpen();
+    return this.isolated(() => this.runOnEngine({ ...msg, 'Read-Only': true }));
+  }
+
+  /** Run host Lua (reads such as the Inbox) without disturbing the process. */
+  async inspect(lua: string): Promise<unknown> {
+    this.assertOpen();
+    return this.isolated(() => this.engine.evalLua(lua));
+  }
+
+  private async isolated<T>(fn: () => T): Promise<T> {
+    const before = this.engine.snapshot();
+    try {
+      return fn();
+    } finally {
+      if (this.engine.isCrashed) {
+        this.engine.close();
+        this.engine = await ProcessEngine.fromImage(before, this.engineOptions);
+      } else {
+        this.engine.restore(before);
+      }
+    }
+  }
+
+  /**
+   * Undo the last successful message of the process's history (local only):
+   * an undo record is logged and the state rebuilt without that message.
+   */
+  async undoLast(filter: (rec: MessageRecord) => boolean = () => true): Promise<MessageRecord | undefined> {
+    this.assertOpen();
+    const undone = this.undoneSeqs(0);
+    let target: MessageRecord | undefined;
+    for (const rec of this.log.read(1) as Iterable<ProcessRecord>) {
+      if (isReplayable(rec) && rec.seq > 1 && !undone.has(rec.seq) && filter(rec)) target = rec;
+    }
+    if (!target) return undefined;
+    this.log.append({ kind: 'undo', undoes: target.seq } satisfies UndoPayload);
+    this.flush();
+    await this.rebuild();
+    return target;
+  }
+
+  /** Rebuild the engine from nothing by replaying the whole log. */
+  private async rebuild(): Promise<void> {
+    this.engine.close();
+    this.engine = await ProcessEngine.create(this.engineOptions);
+    this.replayFrom(0);
+    this.snapshotNow();
+  }
+
+  /** Make everything appended so far durable; snapshot when one is due. */
+  flush(): void {
+    this.log.flush();
+    if (this.log.lastSeq - this.lastSnapshotSeq >= SNAPSHOT_EVERY) this.snapshotNow();
+  }
+
+  snapshotNow(): void {
+    this.log.flush();
+    if (this.checkpointSeq !== this.log.lastSeq || this.sinceCheckpoint.length > 0) this.takeCheckpoint();
+    const seq = this.log.lastSeq;
+    this.snapshots.write(seq, encodeMemoryImage(this.checkpoint), { seq, process: this.meta.id });
+    this.lastSnapshotSeq = seq;
+  }
+
+  records(fromSeq = 1): Iterable<ProcessRecord> {
+    return this.log.read(fromSeq) as Iterable<ProcessRecord>;
+  }
+
+  get memoryUsed(): number {
+    return this.engine.memoryUsed;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    try {
+      if (this.log.lastSeq > this.lastSnapshotSeq) this.snapshotNow();
+      else this.log.flush();
+    } finally {
+      this.closed = true;
+      this.engine.close();
+      this.log.close();
+      this.release();
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error(`process ${this.meta.name} is closed`);
+  }
+}

@@ -1,0 +1,250 @@
+// Lock files that keep two aos-ts programs from writing the same process
+// store. A lock is a file created with O_EXCL holding {pid, hostname,
+// startedAt, token}. A SIGKILLed holder leaves its file behind, so a lock
+// whose pid is gone (same host) or that predates the last boot is stale and
+// is taken over.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export class ProcessLockedError extends Error {
+  readonly lockFile: string;
+  readonly holderPid: number | undefined;
+  constructor(message: string, lockFile: string, holderPid?: number) {
+    super(message);
+    this.name = 'ProcessLockedError';
+    this.lockFile = lockFile;
+    this.holderPid = holderPid;
+  }
+}
+
+export interface Lock {
+  readonly file: string;
+  release(): void;
+}
+
+interface Holder {
+  pid: number;
+  hostname: string;
+  startedAt: string;
+  token: string;
+  what?: string;
+}
+
+export const PROCESS_LOCK = 'aos.lock';
+export const SHORT_LOCK = 'short.lock';
+// A lock file still empty or half-written after this long belongs to a writer that died.
+const GARBLED_GRACE_MS = 2000;
+// A takeover mutex older than this belongs to a taker that died (a takeover takes microseconds).
+const TAKEOVER_GRACE_MS = 5000;
+
+// Tokens of locks this Node process holds, for the exit hook and same-process checks.
+const held = new Map<string, string>(); // token -> file
+let exitHookInstalled = false;
+
+/**
+ * Hold the process-store lock in `dir` until release() (or until this program
+ * exits). `what` names the thing for the error, e.g. `process "chat"`.
+ */
+export function acquireLock(dir: string, what: string): Lock {
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, PROCESS_LOCK);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const got = tryAcquire(file, what);
+    if ('token' in got) return handle(file, got.token);
+    if (got.state === 'busy') {
+      sleep(20);
+      continue;
+    }
+    throw lockedError(what, file, got.holder!, got.state);
+  }
+  throw new ProcessLockedError(
+    `${what} could not be locked: ${file} kept changing while we tried. Try again; if it persists, another program is fighting over it.`,
+    file,
+  );
+}
+
+/**
+ * Run fn while holding a brief lock on `dir` (for small appends shared by
+ * several programs). Waits up to timeoutMs for a live holder.
+ */
+export function withShortLock<T>(dir: string, fn: () => T, timeoutMs = 5000): T {
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, SHORT_LOCK);
+  const deadline = Date.now() + timeoutMs;
+  let wait = 2;
+  for (;;) {
+    const got = tryAcquire(file, 'short lock');
+    if ('token' in got) {
+      const lock = handle(file, got.token);
+      try {
+        return fn();
+      } finally {
+        lock.release();
+      }
+    }
+    if (Date.now() >= deadline) {
+      const pid = got.holder?.pid;
+      throw new ProcessLockedError(
+        `timed out after ${timeoutMs} ms waiting for ${file}` +
+          (pid ? `, held by pid ${pid} on ${got.holder!.hostname}` : '') +
+          `. If that program is stuck, stop it; if no aos-ts is running, delete ${file}.`,
+        file,
+        pid,
+      );
+    }
+    sleep(Math.min(wait, Math.max(1, deadline - Date.now())));
+    wait = Math.min(wait * 2, 50);
+  }
+}
+
+type Attempt =
+  | { token: string }
+  | { state: 'live' | 'this-process' | 'other-host' | 'busy'; holder?: Holder };
+
+/** One attempt: create the file, or judge the current holder and take over if stale. */
+function tryAcquire(file: string, what: string): Attempt {
+  const me: Holder = {
+    pid: process.pid,
+    hostname: os.hostname(),
+    startedAt: new Date().toISOString(),
+    token: crypto.randomBytes(12).toString('hex'),
+    what,
+  };
+  if (createExclusive(file, me)) return { token: me.token };
+  const cur = readHolder(file);
+  if (cur === 'missing') return { state: 'busy' }; // released just now; retry
+  const verdict = judge(cur);
+  if (verdict !== 'stale') return { state: verdict, holder: cur.holder };
+  takeOver(file, cur.identity);
+  return { state: 'busy' };
+}
+
+function createExclusive(file: string, me: Holder): boolean {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'wx', 0o644);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  }
+  try {
+    fs.writeSync(fd, JSON.stringify(me));
+  } finally {
+    fs.closeSync(fd);
+  }
+  return true;
+}
+
+interface Seen {
+  holder: Holder | undefined; // undefined: empty or half-written file
+  identity: string; // which file we judged, so a takeover never removes a newer lock
+  ageMs: number;
+}
+
+function readHolder(file: string): Seen | 'missing' {
+  try {
+    const st = fs.statSync(file);
+    const text = fs.readFileSync(file, 'utf8');
+    let holder: Holder | undefined;
+    try {
+      const h = JSON.parse(text) as Holder;
+      if (Number.isInteger(h.pid) && typeof h.hostname === 'string' && typeof h.token === 'string') holder = h;
+    } catch {
+      holder = undefined;
+    }
+    return { holder, identity: `${st.ino}:${st.mtimeMs}:${text}`, ageMs: Date.now() - st.mtimeMs };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
+    throw err;
+  }
+}
+
+function judge(seen: Seen): 'stale' | 'live' | 'this-process' | 'other-host' | 'busy' {
+  const h = seen.holder;
+  if (!h) return seen.ageMs > GARBLED_GRACE_MS ? 'stale' : 'busy';
+  const bootedAt = Date.now() - os.uptime() * 1000;
+  if (Date.parse(h.startedAt) < bootedAt - 60_000) return 'stale'; // holder ran before the last reboot
+  if (h.hostname !== os.hostname()) return 'other-host'; // cannot check a pid on another machine
+  if (h.pid === process.pid) return held.has(h.token) ? 'this-process' : 'stale';
+  return pidAlive(h.pid) ? 'live' : 'stale';
+}
+
+/** Remove a stale lock file, unless someone replaced it since we judged it. */
+function takeOver(file: string, identity: string): void {
+  // Two programs may find the same stale lock; a mkdir mutex makes sure only
+  // one removes it, and only while it is still the file both of them judged.
+  const mutex = `${file}.takeover`;
+  try {
+    fs.mkdirSync(mutex);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    try {
+      if (Date.now() - fs.statSync(mutex).mtimeMs > TAKEOVER_GRACE_MS) fs.rmdirSync(mutex);
+    } catch {
+      // Someone else cleaned it up; just retry.
+    }
+    return;
+  }
+  try {
+    const now = readHolder(file);
+    if (now !== 'missing' && now.identity === identity) fs.unlinkSync(file);
+  } finally {
+    fs.rmdirSync(mutex);
+  }
+}
+
+function handle(file: string, token: string): Lock {
+  held.set(token, file);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    // Best effort: a normal exit releases the locks. SIGKILL cannot; the next
+    // program sees the dead pid and takes over.
+    process.on('exit', () => {
+      for (const [t, f] of held) removeIfOurs(f, t);
+    });
+  }
+  return {
+    file,
+    release() {
+      if (!held.delete(token)) return;
+      removeIfOurs(file, token);
+    },
+  };
+}
+
+function removeIfOurs(file: string, token: string): void {
+  try {
+    const h = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<Holder>;
+    if (h.token === token) fs.unlinkSync(file);
+  } catch {
+    // Already gone or taken over: nothing of ours to remove.
+  }
+}
+
+function lockedError(what: string, file: string, h: Holder, state: string): ProcessLockedError {
+  const msg =
+    state === 'this-process'
+      ? `${what} is already open in this aos-ts. Use the open instance, or close it first.`
+      : state === 'other-host'
+        ? `${what} is open in an aos-ts on another machine (${h.hostname}, pid ${h.pid}). ` +
+          `Close it there; if that machine is gone, delete ${file}.`
+        : `${what} is open in another aos-ts (pid ${h.pid}). Close it there, ` +
+          `or if no aos-ts is running with pid ${h.pid}, delete ${file}.`;
+  return new ProcessLockedError(msg, file, h.pid);
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
+  }
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+function sleep(ms: number): void {
+  Atomics.wait(sleeper, 0, 0, ms);
+}

@@ -1,0 +1,399 @@
+// Append-only, segmented, checksummed message log for one local process.
+//
+// Layout: <dir>/<first seq, 12 digits>.seg. Each record is framed as
+//   [u32 LE payload length][u32 LE crc32(payload)][payload: JSON utf8, starting {"seq":N,...]
+// Only the last segment is ever written to; earlier ones are immutable, so
+// opening reads just the last segment (to learn lastSeq and drop a torn tail)
+// no matter how long the history is.
+import fs from 'node:fs';
+import path from 'node:path';
+import { crc32 } from 'node:zlib';
+
+export interface LogRecord {
+  seq: number;
+  [key: string]: unknown;
+}
+
+export interface MessageLogOptions {
+  /** Start a new segment after this many records (default 1024; open reads one segment, so smaller opens faster). */
+  segmentRecords?: number;
+  /** ...or once the segment reaches this many bytes (default 4 MiB). */
+  segmentBytes?: number;
+}
+
+/** Damage that is not a crash tail: the log refuses to guess, the user decides. */
+export class LogCorruptError extends Error {
+  readonly file: string;
+  readonly offset: number;
+  constructor(file: string, offset: number, what: string, advice: string) {
+    super(`${file} is damaged at byte ${offset}: ${what}.\n${advice}`);
+    this.name = 'LogCorruptError';
+    this.file = file;
+    this.offset = offset;
+  }
+}
+
+const HEADER = 8;
+const SEQ_DIGITS = 12;
+// Unflushed appends are batched in memory and written in one syscall; past
+// this size they are written early (still without fsync) to bound memory.
+const PENDING_LIMIT = 1 << 20;
+const SEQ_PREFIX = Buffer.from('{"seq":');
+
+const segName = (first: number) => `${String(first).padStart(SEQ_DIGITS, '0')}.seg`;
+
+/** Why the frame at `pos` is not a valid record, or undefined when it is. */
+function frameProblem(buf: Buffer, pos: number, expectSeq?: number): string | undefined {
+  if (buf.length - pos < HEADER) return 'incomplete record header';
+  const len = buf.readUInt32LE(pos);
+  if (len === 0) return 'zero-length record';
+  if (len > buf.length - pos - HEADER) return 'record runs past the end of the file';
+  const body = buf.subarray(pos + HEADER, pos + HEADER + len);
+  if (crc32(body) !== buf.readUInt32LE(pos + 4)) return 'checksum mismatch';
+  const seq = leadingSeq(body);
+  if (seq === undefined) return 'record has a valid checksum but no seq';
+  if (expectSeq !== undefined && seq !== expectSeq) return `expected seq ${expectSeq} but found seq ${seq}`;
+  return undefined;
+}
+
+// The log writes seq as the first key, so recovery can check sequence
+// continuity without JSON-parsing every record.
+function leadingSeq(body: Buffer): number | undefined {
+  if (!body.subarray(0, SEQ_PREFIX.length).equals(SEQ_PREFIX)) return undefined;
+  let n = 0;
+  let i = SEQ_PREFIX.length;
+  for (; i < body.length && body[i]! >= 0x30 && body[i]! <= 0x39; i++) n = n * 10 + (body[i]! - 0x30);
+  return i === SEQ_PREFIX.length ? undefined : n;
+}
+
+interface Scan {
+  offsets: number[]; // start of each valid record
+  end: number; // byte just past the last valid record
+  bad?: { offset: number; problem: string };
+}
+
+function scan(buf: Buffer, firstSeq: number): Scan {
+  const offsets: number[] = [];
+  let pos = 0;
+  while (pos < buf.length) {
+    const problem = frameProblem(buf, pos, firstSeq + offsets.length);
+    if (problem) return { offsets, end: pos, bad: { offset: pos, problem } };
+    offsets.push(pos);
+    pos += HEADER + buf.readUInt32LE(pos);
+  }
+  return { offsets, end: pos };
+}
+
+/** Is there any well-formed record after `from`? Then the damage is not a torn tail. */
+function validFrameAfter(buf: Buffer, from: number): boolean {
+  for (let p = from + 1; p + HEADER < buf.length; p++) {
+    if (buf[p + HEADER] === 0x7b && frameProblem(buf, p) === undefined) return true;
+  }
+  return false;
+}
+
+function fsyncDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(dir, 'r');
+    fs.fsyncSync(fd);
+  } catch (err) {
+    // Windows cannot open or fsync directories; rename there is already durable enough.
+    if (process.platform !== 'win32') throw err;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+export class MessageLog {
+  readonly dir: string;
+  /** Things recovery did on open that the user should hear about. */
+  readonly notices: string[] = [];
+  private readonly segmentRecords: number;
+  private readonly segmentBytes: number;
+  private segments: number[]; // first seq of every segment, ascending; last one is active
+  private fd: number;
+  private size = 0; // bytes of the active segment already handed to the OS
+  private offsets: number[] = []; // record offsets in the active segment (incl. pending)
+  private last = 0;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private dirty = false; // written but not fsynced
+  private broken: Error | undefined;
+  private closed = false;
+
+  static open(dir: string, opts: MessageLogOptions = {}): MessageLog {
+    return new MessageLog(dir, opts);
+  }
+
+  private constructor(dir: string, opts: MessageLogOptions) {
+    this.dir = dir;
+    this.segmentRecords = Math.max(1, opts.segmentRecords ?? 1024);
+    this.segmentBytes = Math.max(1, opts.segmentBytes ?? 4 << 20);
+    fs.mkdirSync(dir, { recursive: true });
+    this.segments = fs
+      .readdirSync(dir)
+      .filter((n) => /^\d{12}\.seg$/.test(n))
+      .map((n) => Number(n.slice(0, SEQ_DIGITS)))
+      .sort((a, b) => a - b);
+    if (this.segments.length === 0) {
+      this.segments.push(1);
+      this.fd = fs.openSync(this.file(1), fs.constants.O_RDWR | fs.constants.O_CREAT, 0o644);
+      fsyncDir(dir);
+      return;
+    }
+    const first = this.segments[this.segments.length - 1]!;
+    this.fd = fs.openSync(this.file(first), fs.constants.O_RDWR);
+    try {
+      this.recoverActive(first);
+    } catch (err) {
+      fs.closeSync(this.fd);
+      throw err;
+    }
+  }
+
+  get lastSeq(): number {
+    return this.last;
+  }
+
+  /** Queue a record; returns its seq. Not durable until flush(). */
+  append(payload: Record<string, unknown>): number {
+    this.usable();
+    const full = this.offsets.length >= this.segmentRecords || this.size + this.pendingBytes >= this.segmentBytes;
+    if (full && this.offsets.length > 0) this.roll();
+    const seq = this.last + 1;
+    // seq goes first so recovery can read it without parsing; the log owns
+    // seq, so a caller-supplied one is dropped rather than trusted.
+    const { seq: _dropped, ...rest } = payload;
+    const json = JSON.stringify(rest);
+    const body = Buffer.from(json === '{}' ? `{"seq":${seq}}` : `{"seq":${seq},${json.slice(1)}`, 'utf8');
+    const frame = Buffer.allocUnsafe(HEADER + body.length);
+    frame.writeUInt32LE(body.length, 0);
+    frame.writeUInt32LE(crc32(body), 4);
+    body.copy(frame, HEADER);
+    this.offsets.push(this.size + this.pendingBytes);
+    this.pending.push(frame);
+    this.pendingBytes += frame.length;
+    this.last = seq;
+    if (this.pendingBytes >= PENDING_LIMIT) this.writePending();
+    return seq;
+  }
+
+  /** Make every appended record durable (one fsync for the whole batch). */
+  flush(): void {
+    this.usable();
+    this.writePending();
+    if (!this.dirty) return;
+    this.guard(() => fs.fdatasyncSync(this.fd));
+    this.dirty = false;
+  }
+
+  /** Records with seq >= fromSeq, in order. Only segments that can hold them are opened. */
+  read(fromSeq = 1): Iterable<LogRecord> {
+    this.usable();
+    this.writePending();
+    return this.iterate(Math.max(1, fromSeq), this.last);
+  }
+
+  get(seq: number): LogRecord | undefined {
+    if (!Number.isInteger(seq) || seq < 1 || seq > this.last) return undefined;
+    for (const rec of this.read(seq)) return rec;
+    return undefined;
+  }
+
+  /** Durably drop every record after `seq`. */
+  truncateAfter(seq: number): void {
+    this.usable();
+    if (!Number.isInteger(seq) || seq < 0) throw new RangeError(`truncateAfter(${seq}): seq must be an integer >= 0`);
+    if (seq >= this.last) return;
+    this.writePending();
+    const keepIdx = this.segmentIndexFor(seq + 1);
+    const keepFirst = this.segments[keepIdx]!;
+    const cut = seq + 1 - keepFirst; // records to keep in that segment
+    let offsets = this.offsets;
+    let end = this.size;
+    if (keepIdx !== this.segments.length - 1) {
+      // Check the segment that becomes active before deleting anything.
+      const file = this.file(keepFirst);
+      const s = scan(readSegment(file), keepFirst);
+      if (s.bad) throw new LogCorruptError(file, s.bad.offset, s.bad.problem, MOVE_ASIDE);
+      offsets = s.offsets;
+      end = s.end;
+    }
+    const at = cut < offsets.length ? offsets[cut]! : end;
+    this.guard(() => {
+      fs.closeSync(this.fd);
+      // Newest first: a crash part-way leaves a shorter log that is still valid.
+      for (let i = this.segments.length - 1; i > keepIdx; i--) fs.unlinkSync(this.file(this.segments[i]!));
+      this.fd = fs.openSync(this.file(keepFirst), fs.constants.O_RDWR);
+      fs.ftruncateSync(this.fd, at);
+      fs.fsyncSync(this.fd);
+      fsyncDir(this.dir);
+    });
+    this.segments.length = keepIdx + 1;
+    this.offsets = offsets.slice(0, cut);
+    this.size = at;
+    this.last = seq;
+    this.dirty = false;
+  }
+
+  /** Flushes, then releases the file. */
+  close(): void {
+    if (this.closed) return;
+    try {
+      if (!this.broken) this.flush();
+    } finally {
+      this.closed = true;
+      try {
+        fs.closeSync(this.fd);
+      } catch {
+        // Already closed by a failed truncateAfter; nothing left to release.
+      }
+    }
+  }
+
+  private file(first: number): string {
+    return path.join(this.dir, segName(first));
+  }
+
+  private segmentIndexFor(seq: number): number {
+    let i = this.segments.length - 1;
+    while (i > 0 && this.segments[i]! > seq) i--;
+    return i;
+  }
+
+  private recoverActive(first: number): void {
+    const file = this.file(first);
+    const buf = fs.readFileSync(file);
+    const s = scan(buf, first);
+    if (s.bad) {
+      const { offset, problem } = s.bad;
+      // A checksum-valid record out of sequence is never a crash artefact.
+      if (problem.startsWith('expected seq') || problem.endsWith('no seq') || validFrameAfter(buf, offset)) {
+        throw new LogCorruptError(file, offset, `${problem}, and records that look valid follow it`, MOVE_ASIDE);
+      }
+      fs.ftruncateSync(this.fd, offset);
+      fs.fsyncSync(this.fd);
+      this.notices.push(
+        `dropped an incomplete record at the end of ${file} (${buf.length - offset} bytes at offset ${offset}, ${problem}; ` +
+          `it was being written during a crash and was never acknowledged)`,
+      );
+    }
+    this.offsets = s.offsets;
+    this.size = s.end;
+    this.last = first + s.offsets.length - 1;
+  }
+
+  private roll(): void {
+    // Seal the full segment durably before the next one exists, so only the
+    // last segment can ever have a torn tail.
+    this.flush();
+    fs.closeSync(this.fd);
+    const first = this.last + 1;
+    const file = this.file(first);
+    this.fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o644);
+    if (fs.fstatSync(this.fd).size !== 0) {
+      // Never overwrite history we did not expect to exist.
+      this.broken = new Error(`${file} already exists and is not empty; move it aside and reopen the process`);
+      throw this.broken;
+    }
+    fsyncDir(this.dir);
+    this.segments.push(first);
+    this.offsets = [];
+    this.size = 0;
+  }
+
+  private writePending(): void {
+    if (this.pendingBytes === 0) return;
+    const data = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
+    this.guard(() => {
+      let done = 0;
+      while (done < data.length) done += fs.writeSync(this.fd, data, done, data.length - done, this.size + done);
+    });
+    this.size += data.length;
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.dirty = true;
+  }
+
+  private *iterate(fromSeq: number, end: number): Generator<LogRecord> {
+    if (fromSeq > end) return;
+    const segs = this.segments.slice();
+    for (let i = this.segmentIndexFor(fromSeq); i < segs.length; i++) {
+      const first = segs[i]!;
+      const next = segs[i + 1];
+      const file = this.file(first);
+      let buf: Buffer;
+      let offsets: number[];
+      let skip = Math.max(0, fromSeq - first);
+      if (next === undefined && first === this.segments[this.segments.length - 1]) {
+        // Active segment: offsets are known, so read only from the wanted record on.
+        if (skip >= this.offsets.length) return;
+        const start = this.offsets[skip]!;
+        buf = Buffer.allocUnsafe(this.size - start);
+        fs.readSync(this.fd, buf, 0, buf.length, start);
+        // Records appended after read() was called may still be pending; they are past `end` anyway.
+        offsets = this.offsets.slice(skip).filter((o) => o < this.size).map((o) => o - start);
+        skip = 0;
+      } else {
+        buf = readSegment(file);
+        const s = scan(buf, first);
+        if (s.bad) throw new LogCorruptError(file, s.bad.offset, s.bad.problem, MOVE_ASIDE);
+        if (next !== undefined && first + s.offsets.length !== next) {
+          throw new LogCorruptError(
+            file,
+            s.end,
+            `it ends at seq ${first + s.offsets.length - 1} but the next segment starts at seq ${next}`,
+            MOVE_ASIDE,
+          );
+        }
+        offsets = s.offsets;
+      }
+      for (let k = skip; k < offsets.length; k++) {
+        const off = offsets[k]!;
+        const problem = frameProblem(buf, off);
+        if (problem) throw new LogCorruptError(file, off, problem, MOVE_ASIDE);
+        const len = buf.readUInt32LE(off);
+        const rec = JSON.parse(buf.toString('utf8', off + HEADER, off + HEADER + len)) as LogRecord;
+        if (rec.seq > end) return;
+        yield rec;
+      }
+    }
+  }
+
+  private usable(): void {
+    if (this.closed) throw new Error(`the message log in ${this.dir} is closed; open it again to use it`);
+    if (this.broken) {
+      throw new Error(
+        `the message log in ${this.dir} stopped after a write error (${this.broken.message}); ` +
+          'reopen the process — records that were not flushed are gone',
+      );
+    }
+  }
+
+  private guard(io: () => void): void {
+    try {
+      io();
+    } catch (err) {
+      // After a failed write or fsync the on-disk state is unknown; refuse to
+      // carry on and let reopen-recovery decide what survived.
+      this.broken = err as Error;
+      throw err;
+    }
+  }
+}
+
+const MOVE_ASIDE =
+  'This is not a crash leftover, so nothing was deleted. To open the process without its damaged history, ' +
+  'move this file and every later .seg file out of the log folder (or restore them from a backup).';
+
+function readSegment(file: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new LogCorruptError(file, 0, 'the segment file is missing', MOVE_ASIDE);
+    }
+    throw err;
+  }
+}

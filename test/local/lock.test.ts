@@ -1,0 +1,146 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { acquireLock, PROCESS_LOCK, ProcessLockedError, SHORT_LOCK, withShortLock } from '../../src/local/lock.js';
+import { cleanupFixtures, exited, runFixture, tempDir, waitForLine } from './helpers.js';
+
+const dirs: string[] = [];
+function newDir(): string {
+  const d = tempDir();
+  dirs.push(d);
+  return d;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+afterAll(cleanupFixtures);
+
+function writeHolder(file: string, h: Record<string, unknown>): void {
+  fs.writeFileSync(file, JSON.stringify({ hostname: os.hostname(), startedAt: new Date().toISOString(), token: 't', ...h }));
+}
+
+describe('acquireLock', () => {
+  it('refuses a second open in the same program and allows it after release', () => {
+    const dir = newDir();
+    const lock = acquireLock(dir, 'process "chat"');
+    expect(() => acquireLock(dir, 'process "chat"')).toThrow(ProcessLockedError);
+    expect(() => acquireLock(dir, 'process "chat"')).toThrow(/process "chat" is already open in this aos-ts/);
+    lock.release();
+    lock.release(); // idempotent
+    expect(fs.existsSync(path.join(dir, PROCESS_LOCK))).toBe(false);
+    acquireLock(dir, 'process "chat"').release();
+  });
+
+  it('names the live holder from another program', async () => {
+    const dir = newDir();
+    const child = runFixture('lock-holder.ts', [dir]);
+    try {
+      const line = await waitForLine(child, /^locked \d+/);
+      const pid = Number(line.split(' ')[1]);
+      let err: unknown;
+      try {
+        acquireLock(dir, 'process "chat"');
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(ProcessLockedError);
+      expect((err as ProcessLockedError).holderPid).toBe(pid);
+      expect((err as Error).message).toBe(
+        `process "chat" is open in another aos-ts (pid ${pid}). Close it there, or if no aos-ts is running with pid ${pid}, delete ${path.join(dir, PROCESS_LOCK)}.`,
+      );
+    } finally {
+      child.kill('SIGKILL');
+      await exited(child);
+    }
+  });
+
+  it('takes over the lock of a SIGKILLed holder', async () => {
+    const dir = newDir();
+    const child = runFixture('lock-holder.ts', [dir]);
+    await waitForLine(child, /^locked/);
+    child.kill('SIGKILL');
+    await exited(child);
+    expect(fs.existsSync(path.join(dir, PROCESS_LOCK))).toBe(true); // SIGKILL leaves it behind
+    const lock = acquireLock(dir, 'process "chat"');
+    expect(JSON.parse(fs.readFileSync(path.join(dir, PROCESS_LOCK), 'utf8')).pid).toBe(process.pid);
+    lock.release();
+  });
+
+  it('is released when the holder exits normally', async () => {
+    const dir = newDir();
+    const child = runFixture('lock-holder.ts', [dir, 'exit']);
+    await waitForLine(child, /^locked/).catch(() => undefined);
+    await exited(child);
+    expect(fs.existsSync(path.join(dir, PROCESS_LOCK))).toBe(false);
+  });
+
+  it('takes over locks from before the last boot, and empty stale files', () => {
+    const dir = newDir();
+    const file = path.join(dir, PROCESS_LOCK);
+    // A live pid (ours is not usable: same-process rules apply), but started before boot.
+    writeHolder(file, { pid: process.ppid, startedAt: new Date(Date.now() - os.uptime() * 1000 - 3_600_000).toISOString() });
+    acquireLock(dir, 'p').release();
+
+    fs.writeFileSync(file, '');
+    const old = new Date(Date.now() - 10_000);
+    fs.utimesSync(file, old, old);
+    acquireLock(dir, 'p').release();
+  });
+
+  it('does not guess about a holder on another machine', () => {
+    const dir = newDir();
+    writeHolder(path.join(dir, PROCESS_LOCK), { pid: 1234, hostname: 'elsewhere' });
+    expect(() => acquireLock(dir, 'process "x"')).toThrow(/open in an aos-ts on another machine \(elsewhere, pid 1234\)/);
+  });
+
+  it('release does not remove a lock someone else took over', () => {
+    const dir = newDir();
+    const file = path.join(dir, PROCESS_LOCK);
+    const lock = acquireLock(dir, 'p');
+    writeHolder(file, { pid: 1, token: 'someone-else' });
+    lock.release();
+    expect(fs.existsSync(file)).toBe(true);
+  });
+});
+
+describe('withShortLock', () => {
+  it('runs fn, returns its value and removes the lock, even on throw', () => {
+    const dir = newDir();
+    expect(withShortLock(dir, () => 42)).toBe(42);
+    expect(() =>
+      withShortLock(dir, () => {
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(fs.existsSync(path.join(dir, SHORT_LOCK))).toBe(false);
+  });
+
+  it('waits for a live holder, then times out with a clear message', () => {
+    const dir = newDir();
+    writeHolder(path.join(dir, SHORT_LOCK), { pid: process.ppid });
+    const t0 = Date.now();
+    expect(() => withShortLock(dir, () => 1, 200)).toThrow(/timed out after 200 ms waiting for .*short\.lock, held by pid \d+/);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(190);
+  });
+
+  it('takes over from a dead holder', async () => {
+    const dir = newDir();
+    const child = runFixture('lock-holder.ts', [newDir()]);
+    await waitForLine(child, /^locked/);
+    child.kill('SIGKILL');
+    await exited(child);
+    writeHolder(path.join(dir, SHORT_LOCK), { pid: child.pid });
+    expect(withShortLock(dir, () => 'ok', 1000)).toBe('ok');
+  });
+
+  it('serialises read-modify-write across programs', async () => {
+    const dir = newDir();
+    const counter = path.join(dir, 'counter');
+    fs.writeFileSync(counter, '0');
+    const kids = [0, 1, 2].map(() => runFixture('short-lock-counter.ts', [dir, '100']));
+    await Promise.all(kids.map(exited));
+    for (const k of kids) expect(k.exitCode).toBe(0);
+    expect(fs.readFileSync(counter, 'utf8')).toBe('300');
+  });
+});
