@@ -29,9 +29,70 @@ program
   .addOption(new Option('--budget <instructions>', 'Lua instructions one message may run').argParser(positiveInt('--budget')))
   .addOption(new Option('--memory <mib>', 'memory limit of a process in MiB').argParser(positiveInt('--memory')))
   .showHelpAfterError('(run aos-ts --help for usage)')
+  // Options before a subcommand belong to aos-ts, after it to the subcommand
+  // (so `aos-ts list --json` is list's --json).
+  .enablePositionalOptions()
   .action(async (processName: string, opts: MainOptions) => {
     const { runMain } = await import('./cli/run.js');
     process.exitCode = await runMain(processName, opts);
+  });
+
+// Subcommands. A process named like one of them is still reachable by its id.
+const collectValues = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+const dataDirHelp = 'where local processes live (default: $AOS_TS_HOME or the user data folder)';
+
+program
+  .command('spawn')
+  .description('create a local process and print its id')
+  .argument('<name>', 'name of the new process')
+  .option('--tag <name=value>', 'a tag for the process (repeatable)', collectValues)
+  .option('--cron <interval>', 'give it a cron interval, e.g. 10-seconds, 1-minute, 5-minutes, 1-hour')
+  .option('--data <file>', 'a file whose contents become the process Data')
+  .option('--json', 'print the id, name, tags and boot result as JSON')
+  .option('-q, --quiet', 'no notices on stderr')
+  .option('--no-color', 'no colours (NO_COLOR is honoured too)')
+  .option('--data-dir <dir>', dataDirHelp)
+  .action(async (name: string, opts) => {
+    const { runSpawn } = await import('./cli/spawn.js');
+    process.exitCode = await runSpawn(name, opts);
+  });
+
+program
+  .command('send')
+  .description('send a message from you to a local process, deliver what follows, print Output.data')
+  .argument('<process>', 'local process name or id')
+  .option('--action <action>', 'the Action tag')
+  .option('--tag <name=value>', 'another tag (repeatable)', collectValues)
+  .option('--data <data>', 'the message Data')
+  .option('--json', 'print {result, cascade, pending} as JSON')
+  .option('-q, --quiet', 'do not list the cascade on stderr')
+  .option('--no-color', 'no colours (NO_COLOR is honoured too)')
+  .option('--data-dir <dir>', dataDirHelp)
+  .action(async (target: string, opts) => {
+    const { runSend } = await import('./cli/send.js');
+    process.exitCode = await runSend(target, opts);
+  });
+
+program
+  .command('list')
+  .description('list local processes (name, id, messages, last activity, cron)')
+  .option('--json', 'print the list as JSON')
+  .option('--data-dir <dir>', dataDirHelp)
+  .action(async (opts) => {
+    const { runList } = await import('./cli/list.js');
+    process.exitCode = await runList(opts);
+  });
+
+program
+  .command('inbox')
+  .description("show a local process's Inbox (the newest messages no handler took)")
+  .argument('<process>', 'local process name or id')
+  .option('-n <count>', 'how many of the newest messages to show (default 20)')
+  .option('--json', 'print the entries as JSON')
+  .option('--data-dir <dir>', dataDirHelp)
+  .action(async (target: string, opts) => {
+    const { runInbox } = await import('./cli/inbox.js');
+    process.exitCode = await runInbox(target, opts);
   });
 
 await program.parseAsync(process.argv);

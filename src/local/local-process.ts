@@ -11,7 +11,7 @@
 //    so they cannot perturb what a later replay would produce.
 import { join } from 'node:path';
 import { EngineCrashedError, ProcessEngine, type EngineOptions } from '../engine/process-engine.js';
-import { decodeMemoryImage, encodeMemoryImage, type MemoryImage } from '../engine/memory-image.js';
+import { decodeMemoryImage, encodeMemoryImage, imageDigest, type MemoryImage } from '../engine/memory-image.js';
 import type { AoMessage, AoResult } from '../engine/types.js';
 import { acquireLock } from './lock.js';
 import { MessageLog } from './message-log.js';
@@ -35,6 +35,13 @@ export interface MessagePayload {
   msg: AoMessage;
   result: AoResult;
   origin?: Origin;
+  /** For messages read from the mailbox: the byte offset just past them. */
+  mailboxEnd?: number;
+}
+
+export interface EvaluateOptions {
+  origin?: Origin;
+  mailboxEnd?: number;
 }
 
 export interface UndoPayload {
@@ -50,6 +57,8 @@ export type ProcessRecord = MessageRecord | UndoRecord;
 
 export interface OpenOptions {
   engine?: EngineOptions;
+  /** Rebuild from the log alone (to check that snapshots equal the fold of the log). */
+  ignoreSnapshots?: boolean;
   /** Called with recovery notices (a torn record dropped, a bad snapshot skipped). */
   onNotice?: (text: string) => void;
 }
@@ -60,6 +69,10 @@ function undoesBefore(log: MessageLog, seq: number): boolean {
     if (rec.kind === 'undo' && rec.undoes <= seq) return true;
   }
   return false;
+}
+
+function compareOrigin(a: { seq: number; index: number }, b: { seq: number; index: number }): number {
+  return a.seq !== b.seq ? a.seq - b.seq : a.index - b.index;
 }
 
 function isReplayable(rec: ProcessRecord): rec is MessageRecord {
@@ -73,6 +86,12 @@ export class LocalProcess {
   private sinceCheckpoint: MessageRecord[] = [];
   private lastSnapshotSeq = 0;
   private closed = false;
+  /** Per sender, the newest origin delivered here: deliveries between two processes are FIFO, so this dedupes redelivery. */
+  private readonly received = new Map<string, { seq: number; index: number }>();
+  /** How far the mailbox has been consumed (bytes). */
+  mailboxOffset = 0;
+  /** Timestamp of the last cron tick handled (or scheduled) by this process. */
+  lastCronAt?: number;
 
   private constructor(
     readonly dir: string,
@@ -113,7 +132,7 @@ export class LocalProcess {
       const snapshots = new SnapshotStore(join(dir, 'snapshots'));
       for (const n of log.notices) opts.onNotice?.(n);
       const engineOptions = opts.engine ?? {};
-      const latest = snapshots.latest();
+      const latest = opts.ignoreSnapshots ? { seq: 0, notices: [] } : snapshots.latest();
       for (const n of latest.notices) opts.onNotice?.(n);
       let engine: ProcessEngine | undefined;
       let fromSeq = 0;
@@ -127,6 +146,7 @@ export class LocalProcess {
       }
       engine ??= await ProcessEngine.create(engineOptions);
       const proc = new LocalProcess(dir, meta, engine, log, snapshots, () => lock.release(), engineOptions);
+      if (fromSeq > 0 && 'meta' in latest) proc.loadProgress(latest.meta);
       proc.replayFrom(fromSeq);
       proc.lastSnapshotSeq = fromSeq;
       return proc;
@@ -141,10 +161,40 @@ export class LocalProcess {
     const env = processEnv(this.meta);
     const undone = this.undoneSeqs(fromSeq);
     for (const rec of this.log.read(fromSeq + 1) as Iterable<ProcessRecord>) {
+      if (rec.kind === 'message') this.noteProgress(rec);
       if (!isReplayable(rec) || undone.has(rec.seq)) continue;
       this.engine.handle(rec.msg, env);
     }
     this.takeCheckpoint();
+  }
+
+  /** Delivery bookkeeping kept in a snapshot's meta, so reopening need not read the whole log. */
+  private loadProgress(meta: Record<string, unknown>): void {
+    const received = meta.received;
+    if (received && typeof received === 'object') {
+      for (const [from, at] of Object.entries(received as Record<string, { seq: number; index: number }>)) this.received.set(from, at);
+    }
+    if (typeof meta.mailboxOffset === 'number') this.mailboxOffset = meta.mailboxOffset;
+    if (typeof meta.lastCronAt === 'number') this.lastCronAt = meta.lastCronAt;
+  }
+
+  private noteProgress(rec: MessagePayload): void {
+    if (rec.origin) this.noteReceived(rec.origin);
+    if (rec.mailboxEnd !== undefined) this.mailboxOffset = Math.max(this.mailboxOffset, rec.mailboxEnd);
+    if (rec.msg.Cron === true && typeof rec.msg.Timestamp === 'number') {
+      this.lastCronAt = Math.max(this.lastCronAt ?? 0, rec.msg.Timestamp);
+    }
+  }
+
+  private noteReceived(origin: Origin): void {
+    const prev = this.received.get(origin.process);
+    if (!prev || compareOrigin(origin, prev) > 0) this.received.set(origin.process, { seq: origin.seq, index: origin.index });
+  }
+
+  /** Whether the message from `origin` is already in this process's log. */
+  hasReceived(origin: Origin): boolean {
+    const prev = this.received.get(origin.process);
+    return prev !== undefined && compareOrigin(origin, prev) <= 0;
   }
 
   /** Seqs after `fromSeq` that a later undo record cancelled. */
@@ -187,13 +237,15 @@ export class LocalProcess {
    * Handle one message and append it (with its result) to the log. Not yet
    * durable: call flush() before showing the result or delivering its outbox.
    */
-  async evaluate(msg: AoMessage, origin?: Origin): Promise<{ seq: number; result: AoResult }> {
+  async evaluate(msg: AoMessage, opts: EvaluateOptions = {}): Promise<{ seq: number; result: AoResult }> {
     this.assertOpen();
     if (this.sinceCheckpoint.length >= CHECKPOINT_EVERY) this.takeCheckpoint();
     const result = this.runOnEngine(msg);
     if (result.Error !== undefined) await this.rollback();
     const payload: MessagePayload = { kind: 'message', msg, result };
-    if (origin) payload.origin = origin;
+    if (opts.origin) payload.origin = opts.origin;
+    if (opts.mailboxEnd !== undefined) payload.mailboxEnd = opts.mailboxEnd;
+    this.noteProgress(payload);
     const seq = this.log.append(payload as unknown as Record<string, unknown>);
     if (result.Error === undefined) this.sinceCheckpoint.push({ ...payload, seq });
     return { seq, result };
@@ -261,12 +313,23 @@ export class LocalProcess {
     this.log.flush();
     if (this.checkpointSeq !== this.log.lastSeq || this.sinceCheckpoint.length > 0) this.takeCheckpoint();
     const seq = this.log.lastSeq;
-    this.snapshots.write(seq, encodeMemoryImage(this.checkpoint), { seq, process: this.meta.id });
+    this.snapshots.write(seq, encodeMemoryImage(this.checkpoint), {
+      seq,
+      process: this.meta.id,
+      received: Object.fromEntries(this.received),
+      mailboxOffset: this.mailboxOffset,
+      lastCronAt: this.lastCronAt,
+    });
     this.lastSnapshotSeq = seq;
   }
 
   records(fromSeq = 1): Iterable<ProcessRecord> {
     return this.log.read(fromSeq) as Iterable<ProcessRecord>;
+  }
+
+  /** A digest of the whole VM state: equal digests, equal processes. */
+  stateDigest(): string {
+    return imageDigest(this.engine.snapshot());
   }
 
   get memoryUsed(): number {

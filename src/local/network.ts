@@ -5,24 +5,34 @@
 // addressed to a local process becomes a message from the sender
 // (From-Process), signed by the local messenger, with its own id, timestamp
 // and slot; spawns become new local processes whose parent gets a Spawned
-// notice. Delivery goes on, breadth first, until the network is quiet or a
-// bound is hit. A message to a process that is not local is kept as pending.
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+// notice. Delivery goes in waves: every message of a wave is handled, then
+// every log the wave touched is flushed once (group commit), and only then do
+// their outboxes move on. So nothing is acted on before it is durable, and a
+// crash can only lose the tail of a wave that nobody was told about.
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineOptions } from '../engine/process-engine.js';
 import { tagValue, type AoMessage, type AoResult, type OutboxMessage, type SpawnRequest, type Tag } from '../engine/types.js';
+import { cronMessage, dueTicks, parseCronInterval } from './cron.js';
 import { derivedId, isId, randomId } from './ids.js';
 import { loadIdentity, type LocalIdentity } from './identity.js';
+import { ProcessLockedError, withShortLock } from './lock.js';
 import { LocalProcess, type Origin } from './local-process.js';
+import { appendToMailbox, mailboxSize, readMailbox } from './mailbox.js';
 import { blockHeightAt, LOCAL_MODULE_ID, processMessage, readMeta, type ProcessMeta } from './process-meta.js';
 
 export const DEFAULT_CASCADE_LIMIT = 10_000;
+const OUTBOX_STATE = 'outbox.json';
 
 export interface NetworkOptions {
   engine?: EngineOptions;
   /** Most messages one cascade may deliver before it is stopped. */
   cascadeLimit?: number;
   onNotice?: (text: string) => void;
+  /** Everything handled that the caller did not send itself (other processes, cron, other programs). */
+  onDelivery?: (d: Delivery) => void;
+  /** Current time; tests pin it. */
+  now?: () => number;
 }
 
 export interface SpawnOptions {
@@ -52,19 +62,42 @@ export interface Settled {
   cascade: Delivery[];
   /** Messages addressed to processes that are not local. */
   pending: { from: string; message: OutboxMessage }[];
+  /** Messages handed to processes that another aos-ts program has open. */
+  handedOff: { target: string; msg: AoMessage }[];
   /** Set when the cascade was cut off by the bound. */
   truncated?: string;
+}
+
+/** A cascade in flight: everything caused by one message. */
+class Cascade {
+  outstanding = 0;
+  first?: Delivery;
+  readonly settled: Omit<Settled, 'result' | 'seq'> = { cascade: [], pending: [], handedOff: [] };
+  resolve!: (s: Settled) => void;
+  reject!: (e: unknown) => void;
+  readonly done = new Promise<Settled>((res, rej) => {
+    this.resolve = res;
+    this.reject = rej;
+  });
+  constructor(readonly fromCaller: boolean) {}
 }
 
 interface QueueItem {
   target: string;
   msg: AoMessage;
-  origin: Origin;
+  origin?: Origin;
+  mailboxEnd?: number;
+  cascade: Cascade;
 }
 
 export class LocalNetwork {
   readonly identity: LocalIdentity;
   private readonly open = new Map<string, LocalProcess>();
+  private queue: QueueItem[] = [];
+  private draining?: Promise<void>;
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private mailboxTimer?: NodeJS.Timeout;
+  private closed = false;
 
   constructor(
     readonly dataDir: string,
@@ -74,6 +107,10 @@ export class LocalNetwork {
     this.identity = loadIdentity(dataDir);
   }
 
+  private now(): number {
+    return this.options.now?.() ?? Date.now();
+  }
+
   get processesDir(): string {
     return join(this.dataDir, 'processes');
   }
@@ -81,6 +118,8 @@ export class LocalNetwork {
   dirOf(id: string): string {
     return join(this.processesDir, id);
   }
+
+  // --- the registry -----------------------------------------------------------
 
   /** Every local process, oldest first. */
   list(): ProcessMeta[] {
@@ -98,7 +137,7 @@ export class LocalNetwork {
 
   /** The id of the process with this id or name; an error when a name is ambiguous. */
   resolve(nameOrId: string): string | undefined {
-    if (isId(nameOrId) && existsSync(join(this.dirOf(nameOrId), 'process.json'))) return nameOrId;
+    if (isId(nameOrId) && this.isLocal(nameOrId)) return nameOrId;
     const matches = this.list().filter((m) => m.name === nameOrId);
     if (matches.length > 1) {
       throw new Error(
@@ -108,12 +147,18 @@ export class LocalNetwork {
     return matches[0]?.id;
   }
 
-  /** Open a process (kept open until close()). */
+  isLocal(id: string): boolean {
+    return isId(id) && existsSync(join(this.dirOf(id), 'process.json'));
+  }
+
+  /** Open a process (kept open until close()); catches up on its mail, undelivered outbox and cron. */
   async get(id: string): Promise<LocalProcess> {
     const cached = this.open.get(id);
     if (cached) return cached;
+    if (this.closed) throw new Error('the local network is closed');
     const proc = await LocalProcess.open(this.dirOf(id), { engine: this.options.engine, onNotice: this.options.onNotice });
     this.open.set(id, proc);
+    await this.afterOpen(proc);
     return proc;
   }
 
@@ -128,29 +173,32 @@ export class LocalNetwork {
 
   /** Create a local process; its process message (On-Boot) is handled at once. */
   async spawn(name: string, opts: SpawnOptions = {}): Promise<{ process: LocalProcess; result: AoResult }> {
+    if (opts.cron) parseCronInterval(opts.cron);
     const id = opts.id ?? randomId();
-    const createdAt = opts.timestamp ?? Date.now();
+    const createdAt = opts.timestamp ?? this.now();
     const owner = opts.parent ?? this.identity.address;
-    const tags = processTags(name, this.identity.messenger, opts);
     const meta: ProcessMeta = {
       id,
       name,
       owner,
       signer: opts.parent ? this.identity.messenger : owner,
       module: LOCAL_MODULE_ID,
-      tags,
+      tags: processTags(name, this.identity.messenger, opts),
       data: opts.data,
       createdAt,
-      cron: opts.cron,
+      cron: opts.cron ?? tagValue(opts.tags, 'Cron-Interval'),
     };
     const created = await LocalProcess.create(this.dirOf(id), meta, { engine: this.options.engine, onNotice: this.options.onNotice });
     this.open.set(id, created.process);
+    await this.afterOpen(created.process);
     return created;
   }
 
+  // --- sending --------------------------------------------------------------
+
   /** A message from you (the local identity) to a local process. */
   userMessage(target: string, tags: Tag[], data?: string): AoMessage {
-    const ts = Date.now();
+    const ts = this.now();
     const msg: AoMessage = {
       Id: randomId(),
       From: this.identity.address,
@@ -167,60 +215,139 @@ export class LocalNetwork {
 
   /**
    * Deliver `msg` to `target`, then everything the network sends because of
-   * it, until quiet. Each result is durable before its outbox moves on.
+   * it, until quiet (or the cascade bound). Resolves when all of it is durable.
    */
-  async sendAndSettle(target: string, msg: AoMessage): Promise<Settled> {
-    const first = await this.deliver(target, msg);
-    const settled: Settled = { result: first.result, seq: first.seq, cascade: [], pending: [] };
-    const queue: QueueItem[] = [];
-    await this.enqueueOutbox(first, queue, settled);
-    const limit = this.options.cascadeLimit ?? DEFAULT_CASCADE_LIMIT;
-    while (queue.length > 0) {
-      if (settled.cascade.length >= limit) {
-        settled.truncated =
-          `Stopped delivering after ${limit} messages caused by one message (processes answering each other forever?). ` +
-          `${queue.length} messages were not delivered.`;
-        this.options.onNotice?.(settled.truncated);
-        break;
+  sendAndSettle(target: string, msg: AoMessage): Promise<Settled> {
+    const cascade = new Cascade(true);
+    this.enqueue({ target, msg, cascade });
+    return cascade.done;
+  }
+
+  /** Resolves when nothing is queued or being delivered. */
+  async idle(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  private enqueue(item: QueueItem): void {
+    item.cascade.outstanding += 1;
+    this.queue.push(item);
+    this.kick();
+  }
+
+  private kick(): void {
+    if (this.draining) return;
+    this.draining = this.drain().finally(() => {
+      this.draining = undefined;
+      // Callers woken by the last wave may have queued more before this ran.
+      if (this.queue.length > 0) this.kick();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    // Processes whose outboxes went out in the current wave, with their last seq then.
+    let routed = new Map<LocalProcess, number>();
+    while (this.queue.length > 0) {
+      const wave = this.queue.splice(0);
+      const handled: { item: QueueItem; delivery?: Delivery; error?: unknown }[] = [];
+      const touched = new Set<LocalProcess>();
+      for (const item of wave) {
+        try {
+          handled.push({ item, delivery: await this.handleItem(item, touched) });
+        } catch (error) {
+          handled.push({ item, error });
+        }
       }
-      const item = queue.shift()!;
-      const d = await this.deliver(item.target, item.msg, item.origin);
-      settled.cascade.push(d);
-      await this.enqueueOutbox(d, queue, settled);
+      // Group commit: one flush per log, before any outbox moves on.
+      for (const proc of touched) proc.flush();
+      for (const { item, delivery, error } of handled) {
+        const c = item.cascade;
+        try {
+          if (error !== undefined) throw error;
+          if (delivery) {
+            this.record(c, delivery);
+            await this.routeOutbox(delivery, c);
+          }
+        } catch (err) {
+          if (!c.first) c.reject(err);
+          else this.options.onNotice?.(`delivery to ${item.target} failed: ${(err as Error).message}`);
+        }
+        this.finish(c);
+      }
+      // The previous wave's outboxes were handled and flushed in this one.
+      this.markDelivered(routed);
+      routed = new Map([...touched].map((p) => [p, p.lastSeq]));
     }
-    return settled;
+    this.markDelivered(routed);
   }
 
-  private async deliver(target: string, msg: AoMessage, origin?: Origin): Promise<Delivery> {
-    const proc = await this.get(target);
-    const { seq, result } = await proc.evaluate(msg, origin);
-    proc.flush();
-    return { process: proc.id, processName: proc.name, seq, msg, result };
+  /** Handle one queued message; undefined when it went to another program's mailbox. */
+  private async handleItem(item: QueueItem, touched: Set<LocalProcess>): Promise<Delivery | undefined> {
+    const c = item.cascade;
+    if (c.first && c.settled.cascade.length >= (this.options.cascadeLimit ?? DEFAULT_CASCADE_LIMIT)) {
+      if (!c.settled.truncated) {
+        c.settled.truncated =
+          `Stopped a cascade after ${c.settled.cascade.length} messages caused by one message ` +
+          `(processes answering each other forever?). The rest were not delivered.`;
+        this.options.onNotice?.(c.settled.truncated);
+      }
+      return undefined;
+    }
+    let proc: LocalProcess;
+    try {
+      proc = await this.get(item.target);
+    } catch (err) {
+      if (!(err instanceof ProcessLockedError) || !item.origin) throw err;
+      // Another aos-ts has it open: leave the message in its mailbox. If that
+      // program closed meanwhile, opening it now picks the mail up here.
+      appendToMailbox(this.dirOf(item.target), { msg: item.msg, origin: item.origin });
+      c.settled.handedOff.push({ target: item.target, msg: item.msg });
+      await this.get(item.target).catch(() => undefined);
+      return undefined;
+    }
+    if (item.origin && proc.hasReceived(item.origin)) return undefined;
+    const { seq, result } = await proc.evaluate(item.msg, { origin: item.origin, mailboxEnd: item.mailboxEnd });
+    touched.add(proc);
+    return { process: proc.id, processName: proc.name, seq, msg: item.msg, result };
   }
 
-  /** Turn a handled message's outbox into queued deliveries; spawns happen now. */
-  private async enqueueOutbox(d: Delivery, queue: QueueItem[], settled: Settled): Promise<void> {
+  private record(c: Cascade, d: Delivery): void {
+    if (!c.first) {
+      c.first = d;
+      if (!c.fromCaller) this.options.onDelivery?.(d);
+    } else {
+      c.settled.cascade.push(d);
+      this.options.onDelivery?.(d);
+    }
+  }
+
+  private finish(c: Cascade): void {
+    c.outstanding -= 1;
+    if (c.outstanding > 0) return;
+    // A cascade of the caller whose first message failed was rejected already.
+    c.resolve({ result: c.first?.result ?? {}, seq: c.first?.seq ?? 0, ...c.settled });
+  }
+
+  /** Queue a handled message's outbox; spawns happen now (their boot is a delivery too). */
+  private async routeOutbox(d: Delivery, c: Cascade): Promise<void> {
     if (d.result.Error !== undefined) return;
-    const ts = Date.now();
-    for (const [index, m] of (d.result.Messages ?? []).entries()) {
-      const target = m.Target;
-      if (!target || !this.resolveLocal(target)) {
-        settled.pending.push({ from: d.process, message: m });
+    const ts = this.now();
+    const messages = d.result.Messages ?? [];
+    for (const [index, m] of messages.entries()) {
+      const origin = { process: d.process, seq: d.seq, index };
+      if (!m.Target || !this.isLocal(m.Target)) {
+        c.settled.pending.push({ from: d.process, message: m });
         continue;
       }
-      const msg = this.forwarded(d.process, m, derivedId('message', d.process, d.seq, index), ts);
-      queue.push({ target, msg, origin: { process: d.process, seq: d.seq, index } });
+      this.enqueue({ target: m.Target, msg: this.forwarded(d.process, m, derivedId('message', d.process, d.seq, index), ts), origin, cascade: c });
     }
-    for (const [index, s] of (d.result.Spawns ?? []).entries()) {
+    for (const [i, s] of (d.result.Spawns ?? []).entries()) {
+      // Notices come after the messages in the sender's order, so FIFO dedupe holds.
+      const index = messages.length + i;
       const child = await this.spawnChild(d, s, index, ts);
-      settled.cascade.push(child.delivery);
-      queue.push(child.notice);
-      await this.enqueueOutbox(child.delivery, queue, settled);
+      this.record(c, child.delivery);
+      this.enqueue({ target: d.process, msg: child.notice, origin: { process: d.process, seq: d.seq, index }, cascade: c });
+      await this.routeOutbox(child.delivery, c);
     }
-  }
-
-  private resolveLocal(id: string): boolean {
-    return isId(id) && existsSync(join(this.dirOf(id), 'process.json'));
   }
 
   /** An outbox entry as the target receives it. */
@@ -241,13 +368,24 @@ export class LocalNetwork {
   }
 
   /** Spawn a child as AO's messenger would, and make the parent's Spawned notice. */
-  private async spawnChild(d: Delivery, s: SpawnRequest, index: number, ts: number): Promise<{ delivery: Delivery; notice: QueueItem }> {
+  private async spawnChild(d: Delivery, s: SpawnRequest, index: number, ts: number): Promise<{ delivery: Delivery; notice: AoMessage }> {
     const childId = derivedId('spawn', d.process, d.seq, index);
     const tags = (s.Tags ?? []).map((t) => ({ name: t.name, value: String(t.value) }));
     const name = tagValue(tags, 'Name') ?? childId;
-    const data = s.Data === undefined || s.Data === 'NODATA' ? undefined : typeof s.Data === 'string' ? s.Data : JSON.stringify(s.Data);
-    const { process, result } = await this.spawn(name, { id: childId, parent: d.process, tags, data, timestamp: ts });
-    const delivery: Delivery = { process: childId, processName: name, seq: 1, msg: processMessage(process.meta, ts), result };
+    let result: AoResult;
+    let meta: ProcessMeta;
+    if (this.isLocal(childId)) {
+      // Spawned before a crash, notice not yet delivered: reuse it.
+      const proc = await this.get(childId);
+      meta = proc.meta;
+      result = { Output: {}, Messages: [], Spawns: [], Assignments: [] };
+    } else {
+      const data = s.Data === undefined || s.Data === 'NODATA' ? undefined : typeof s.Data === 'string' ? s.Data : JSON.stringify(s.Data);
+      const spawned = await this.spawn(name, { id: childId, parent: d.process, tags, data, timestamp: ts });
+      meta = spawned.process.meta;
+      result = spawned.result;
+    }
+    const delivery: Delivery = { process: childId, processName: name, seq: 1, msg: processMessage(meta, ts), result };
     const noticeTags: Tag[] = [
       { name: 'Action', value: 'Spawned' },
       { name: 'AO-Spawn-Success', value: 'true' },
@@ -256,12 +394,126 @@ export class LocalNetwork {
     const ref = tagValue(tags, 'Reference');
     if (ref !== undefined) noticeTags.push({ name: 'Reference', value: ref });
     const notice = this.forwarded(d.process, { Target: d.process, Tags: noticeTags, Data: childId }, derivedId('spawned', d.process, d.seq, index), ts);
-    return { delivery, notice: { target: d.process, msg: notice, origin: { process: d.process, seq: d.seq, index: -1 - index } } };
+    return { delivery, notice };
   }
 
+  // --- recovery: outbox cursors, mailboxes, cron ------------------------------
+
+  /**
+   * Every outbox up to the given seq is delivered (durable at its targets).
+   * A plain write is enough: it only has to survive the program being
+   * killed, and a stale cursor just means a redelivery that targets drop.
+   */
+  private markDelivered(procs: Map<LocalProcess, number>): void {
+    for (const [p, through] of procs) writeFileSync(join(p.dir, OUTBOX_STATE), JSON.stringify({ through }));
+  }
+
+  private deliveredThrough(proc: LocalProcess): number {
+    try {
+      return (JSON.parse(readFileSync(join(proc.dir, OUTBOX_STATE), 'utf8')) as { through: number }).through;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** What a freshly opened process may owe or be owed. */
+  private async afterOpen(proc: LocalProcess): Promise<void> {
+    await this.redeliverOutbox(proc);
+    this.pollMailbox(proc);
+    this.startCron(proc);
+    if (!this.mailboxTimer) {
+      this.mailboxTimer = setInterval(() => {
+        for (const p of this.open.values()) this.pollMailbox(p);
+      }, 250);
+      this.mailboxTimer.unref();
+    }
+  }
+
+  /**
+   * Records after the outbox cursor may have sent messages or spawned
+   * processes that a crash kept from being delivered: do that again; targets
+   * drop what they already have.
+   */
+  private async redeliverOutbox(proc: LocalProcess): Promise<void> {
+    const through = this.deliveredThrough(proc);
+    if (through >= proc.lastSeq) return;
+    const cascade = new Cascade(false);
+    cascade.outstanding += 1; // held until everything is queued
+    for (const rec of proc.records(through + 1)) {
+      if (rec.kind !== 'message' || rec.result.Error !== undefined) continue;
+      const delivery: Delivery = { process: proc.id, processName: proc.name, seq: rec.seq, msg: rec.msg, result: rec.result };
+      const messages = rec.result.Messages ?? [];
+      for (const [index, m] of messages.entries()) {
+        if (!m.Target || !this.isLocal(m.Target)) continue;
+        const ts = typeof rec.msg.Timestamp === 'number' ? rec.msg.Timestamp : this.now();
+        const msg = this.forwarded(proc.id, m, derivedId('message', proc.id, rec.seq, index), ts);
+        this.enqueue({ target: m.Target, msg, origin: { process: proc.id, seq: rec.seq, index }, cascade });
+      }
+      for (const [i, s] of (rec.result.Spawns ?? []).entries()) {
+        const index = messages.length + i;
+        const child = await this.spawnChild(delivery, s, index, this.now());
+        this.enqueue({ target: proc.id, msg: child.notice, origin: { process: proc.id, seq: rec.seq, index }, cascade });
+      }
+    }
+    const lastSeq = proc.lastSeq;
+    // Not awaited: get() may be running inside a wave, which must end first.
+    void cascade.done.then(() => this.markDelivered(new Map([[proc, lastSeq]])));
+    this.finish(cascade);
+  }
+
+  private pollMailbox(proc: LocalProcess): void {
+    if (mailboxSize(proc.dir) <= proc.mailboxOffset || this.pendingMail.has(proc.id)) return;
+    const items = readMailbox(proc.dir, proc.mailboxOffset);
+    if (items.length === 0) return;
+    this.pendingMail.add(proc.id);
+    const cascade = new Cascade(false);
+    for (const item of items) this.enqueue({ target: proc.id, msg: item.msg, origin: item.origin, mailboxEnd: item.end, cascade });
+    void cascade.done.finally(() => this.pendingMail.delete(proc.id));
+  }
+
+  private readonly pendingMail = new Set<string>();
+
+  /** Missed ticks now (bounded), then a timer while this program has the process open. */
+  private startCron(proc: LocalProcess): void {
+    const interval = proc.meta.cron ? parseCronInterval(proc.meta.cron) : undefined;
+    if (!interval || this.timers.has(proc.id)) return;
+    const tick = () => {
+      const { times, skipped } = dueTicks(proc.lastCronAt ?? proc.meta.createdAt, interval, this.now());
+      if (skipped > 0) {
+        this.options.onNotice?.(`${proc.name}: ${skipped} cron ticks missed while it was closed were skipped; delivering the last ${times.length}`);
+      }
+      for (const t of times) {
+        proc.lastCronAt = t;
+        this.enqueue({ target: proc.id, msg: cronMessage(proc.meta, t), cascade: new Cascade(false) });
+      }
+    };
+    tick();
+    const timer = setInterval(tick, Math.min(interval, 1000));
+    timer.unref();
+    this.timers.set(proc.id, timer);
+  }
+
+  /** Stop timers, let deliveries finish, and close every process this network opened. */
   async close(): Promise<void> {
-    for (const proc of this.open.values()) proc.close();
-    this.open.clear();
+    for (const t of this.timers.values()) clearInterval(t);
+    this.timers.clear();
+    if (this.mailboxTimer) clearInterval(this.mailboxTimer);
+    await this.idle();
+    this.closed = true;
+    // Mail that arrives while closing is handled before the lock goes: the
+    // last look and the release happen under the short lock senders append under.
+    while (this.open.size > 0) {
+      for (const proc of [...this.open.values()]) {
+        const quiet = withShortLock(proc.dir, () => {
+          if (mailboxSize(proc.dir) > proc.mailboxOffset) return false;
+          proc.close();
+          return true;
+        });
+        if (quiet) this.open.delete(proc.id);
+        else this.pollMailbox(proc);
+      }
+      await this.idle();
+    }
   }
 }
 
@@ -276,16 +528,16 @@ function baseTags(type: 'Message' | 'Process'): Tag[] {
 /** The tags a local process is spawned with, as aos would spawn it on AO. */
 function processTags(name: string, messenger: string, opts: SpawnOptions): Tag[] {
   const given = opts.tags ?? [];
-  const reserved = new Set(['Data-Protocol', 'Variant', 'Type', 'Name', 'Module', 'Authority', 'Scheduler']);
+  const reserved = new Set(['Data-Protocol', 'Variant', 'Type', 'Name', 'Module', 'Authority', 'Scheduler', 'App-Name']);
   const tags: Tag[] = [
     ...baseTags('Process'),
     { name: 'Name', value: name },
     { name: 'Module', value: LOCAL_MODULE_ID },
     { name: 'Authority', value: messenger },
     { name: 'App-Name', value: 'aos-ts' },
-    ...given.filter((t) => !reserved.has(t.name) && t.name !== 'App-Name'),
+    ...given.filter((t) => !reserved.has(t.name)),
   ];
-  if (opts.cron) {
+  if (opts.cron && !given.some((t) => t.name === 'Cron-Interval')) {
     tags.push({ name: 'Cron-Interval', value: opts.cron }, { name: 'Cron-Tag-Action', value: 'Cron' });
   }
   return tags;

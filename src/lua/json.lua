@@ -129,7 +129,9 @@ local function decodeString(str, i)
   local parts = {}
   local j = i + 1
   while true do
-    local s, e = find(str, "^[^\"\\%c]+", j)
+    -- Raw bytes 0-31 are not allowed in JSON strings; everything else (DEL and
+    -- UTF-8 included) is literal text.
+    local s, e = find(str, "^[^\"\\\0-\31]+", j)
     if s then
       parts[#parts + 1] = sub(str, s, e)
       j = e + 1

@@ -604,7 +604,17 @@ describe('json', () => {
     expect(p.value('json.encode({1e20, 5, 2^53, {}})')).toBe('[1e+20,5,9.007199254741e+15,[]]');
     expect(p.value('json.encode(json.decode(" [ true , false , \\"\\\\\\"q\\\\\\"\\" ] "))')).toBe('[true,false,"\\"q\\""]');
     expect(p.eval('json.encode({1, nil, 3})').Error).toContain('sparse');
+    expect(p.value('#json.decode(\'"a\\127b"\')')).toBe('3');
+    expect(p.eval('json.decode(\'"a\\1b"\')').Error).toContain('control character');
     expect(p.eval('json.decode("{bad}")').Error).toBeDefined();
+  });
+});
+
+describe('base64', () => {
+  it('encodes with padding and round-trips bytes', async () => {
+    const p = await booted();
+    expect(p.value('base64.encode("foob") .. "," .. base64.encode("fooba") .. "," .. base64.encode("foobar")')).toBe('Zm9vYg==,Zm9vYmE=,Zm9vYmFy');
+    expect(p.value('base64.decode("Zm9vYg==") == "foob" and base64.decode(base64.encode("\\0\\255x")) == "\\0\\255x"')).toBe('true');
   });
 });
 

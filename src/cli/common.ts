@@ -1,0 +1,148 @@
+// What the subcommands (spawn, send, list, inbox) share: option parsing,
+// opening the local network, naming processes, and printing. Kept free of
+// heavy imports at load time; the network is imported when it is opened.
+import type { Tag } from '../engine/types.js';
+import type { LocalNetwork } from '../local/network.js';
+import { resolveDataDir } from '../local/paths.js';
+import { stripAnsi, useColor } from './output.js';
+
+export interface CommonOptions {
+  dataDir?: string;
+  json?: boolean;
+  color?: boolean;
+  quiet?: boolean;
+}
+
+/** A mistake in what the user typed: reported as `aos-ts: <message>`, exit 1. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** Commander collector for repeatable options such as --tag. */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** `--tag name=value` strings as tags, in the order given. The value may contain `=`. */
+export function parseTags(raw: string[] | undefined): Tag[] {
+  return (raw ?? []).map((text) => {
+    const at = text.indexOf('=');
+    const name = at < 0 ? '' : text.slice(0, at).trim();
+    if (at < 0 || name === '') {
+      throw new UsageError(`--tag "${text}" is not name=value. Write it like --tag Recipient=abc (repeat --tag for more tags).`);
+    }
+    return { name, value: text.slice(at + 1) };
+  });
+}
+
+const CRON_PATTERN = /^([1-9]\d*)-(second|minute|hour|day|week|month|year|block)s?$/i;
+
+/** Checks a --cron interval such as 10-seconds, 1-minute, 5-minutes, 1-hour. */
+export function parseCron(value: string): string {
+  const text = value.trim();
+  if (!CRON_PATTERN.test(text)) {
+    throw new UsageError(
+      `--cron "${value}" is not an interval. Use <count>-<unit>, e.g. 10-seconds, 1-minute, 5-minutes, 1-hour ` +
+        `(units: second, minute, hour, day, week, month, year, block).`,
+    );
+  }
+  return text;
+}
+
+/** A whole number >= 1 from an option such as -n. */
+export function parsePositive(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${flag} "${value}" must be a whole number of 1 or more.`);
+  return n;
+}
+
+/** Notices for stderr (dimmed on a terminal); silent with --quiet. */
+export function noticeWriter(opts: CommonOptions): (text: string) => void {
+  const color = useColor(opts.color, process.stderr);
+  return (text: string) => {
+    if (opts.quiet) return;
+    process.stderr.write(`${color ? `\u001b[90m${text}\u001b[0m` : text}\n`);
+  };
+}
+
+export async function openNetwork(opts: CommonOptions): Promise<LocalNetwork> {
+  const { LocalNetwork } = await import('../local/network.js');
+  return new LocalNetwork(resolveDataDir(opts.dataDir), { onNotice: noticeWriter(opts) });
+}
+
+/** The id of a local process by name or id, or a UsageError that says what to do. */
+export function findProcess(network: LocalNetwork, nameOrId: string): string {
+  const id = network.resolve(nameOrId);
+  if (!id) {
+    throw new UsageError(
+      `no local process is named or has the id "${nameOrId}" (in ${network.dataDir}). ` +
+        `Run \`aos-ts list\` to see your processes, or \`aos-ts spawn ${nameOrId}\` to create it.`,
+    );
+  }
+  return id;
+}
+
+/** Run a command body: errors become `aos-ts: <message>` on stderr and exit code 1. */
+export async function runCommand(body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`aos-ts: ${message}\n`);
+    return 1;
+  }
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Text for a stream: ANSI colours kept only when that stream should have them. */
+export function forStream(stream: NodeJS.WriteStream, text: string, opts: CommonOptions): string {
+  return useColor(opts.color, stream) ? text : stripAnsi(text);
+}
+
+/** `AbCdEf…wXyZ` for a 43-character id; other text as it is. */
+export function shortId(id: string): string {
+  return id.length > 14 ? `${id.slice(0, 6)}…${id.slice(-4)}` : id;
+}
+
+/** First line of `text`, at most `max` characters, control characters made visible. */
+export function clip(text: string, max: number): string {
+  const flat = stripAnsi(text).replace(/\r?\n/g, '↵').replace(/[\u0000-\u001f\u007f]/g, ' ');
+  const chars = Array.from(flat);
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : flat;
+}
+
+/** "3 minutes ago", "just now", "2 days ago" (or a date when older than a month). */
+export function timeAgo(ms: number, now = Date.now()): string {
+  const s = Math.round((now - ms) / 1000);
+  if (s < 0) return new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
+  if (s < 10) return 'just now';
+  const units: [number, string][] = [
+    [60, 'second'],
+    [60, 'minute'],
+    [24, 'hour'],
+    [31, 'day'],
+  ];
+  let value = s;
+  for (const [size, unit] of units) {
+    if (value < size) return `${value} ${unit}${value === 1 ? '' : 's'} ago`;
+    value = Math.floor(value / size);
+  }
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/** Columns padded to their widest cell (by characters); the last column is not padded. */
+export function table(rows: string[][]): string {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, Array.from(cell).length)));
+  return rows
+    .map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat(widths[i]! - Array.from(cell).length))).join('  '))
+    .map((line) => line.trimEnd())
+    .join('\n');
+}

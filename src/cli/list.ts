@@ -1,0 +1,164 @@
+// `aos-ts list`: the local processes, read from their folders without
+// opening them. No lock is taken, so a process open in another aos-ts is
+// listed too (marked "open elsewhere"), and listing never gets in the way of
+// a program that opens a process at the same moment.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import { isId } from '../local/ids.js';
+import { PROCESS_LOCK } from '../local/lock.js';
+import type { ProcessMeta } from '../local/process-meta.js';
+import { resolveDataDir } from '../local/paths.js';
+import { noticeWriter, printJson, runCommand, table, timeAgo, type CommonOptions } from './common.js';
+
+export interface ListEntry {
+  name: string;
+  id: string;
+  messages: number;
+  /** Time of the newest record (its message timestamp), ms since the epoch. */
+  lastActivity: number | null;
+  cron: string | null;
+  /** Set when another program has the process open. */
+  openElsewhere: string | null;
+}
+
+export function runList(opts: CommonOptions): Promise<number> {
+  return runCommand(async () => {
+    const dataDir = resolveDataDir(opts.dataDir);
+    const notice = noticeWriter(opts);
+    const entries = listProcesses(dataDir, notice);
+    if (opts.json) {
+      printJson(entries);
+      return 0;
+    }
+    if (entries.length === 0) {
+      process.stdout.write(`No local processes in ${dataDir} yet. Create one with: aos-ts spawn <name>  (or open one at once with: aos-ts <name>)\n`);
+      return 0;
+    }
+    const now = Date.now();
+    const rows = [['NAME', 'ID', 'MESSAGES', 'LAST ACTIVITY', 'CRON', '']];
+    for (const e of entries) {
+      rows.push([
+        e.name,
+        e.id,
+        String(e.messages),
+        e.lastActivity === null ? '-' : timeAgo(e.lastActivity, now),
+        e.cron ?? '-',
+        e.openElsewhere ? `open elsewhere (${e.openElsewhere})` : '',
+      ]);
+    }
+    process.stdout.write(`${table(rows)}\n`);
+    return 0;
+  });
+}
+
+/** Every process folder in the data folder, oldest first, read without locks. */
+export function listProcesses(dataDir: string, notice: (text: string) => void = () => {}): ListEntry[] {
+  const root = join(dataDir, 'processes');
+  if (!existsSync(root)) return [];
+  const found: { meta: ProcessMeta; entry: ListEntry }[] = [];
+  for (const name of readdirSync(root)) {
+    const dir = join(root, name);
+    if (!isId(name) || !existsSync(join(dir, 'process.json'))) continue;
+    let meta: ProcessMeta;
+    try {
+      meta = JSON.parse(readFileSync(join(dir, 'process.json'), 'utf8')) as ProcessMeta;
+    } catch (err) {
+      notice(`skipping ${dir}: its process.json cannot be read (${(err as Error).message})`);
+      continue;
+    }
+    const last = lastRecord(join(dir, 'log'));
+    found.push({
+      meta,
+      entry: {
+        name: meta.name,
+        id: meta.id ?? name,
+        messages: last.seq,
+        lastActivity: last.time,
+        cron: meta.cron ?? null,
+        openElsewhere: holder(join(dir, PROCESS_LOCK)),
+      },
+    });
+  }
+  return found.sort((a, b) => (a.meta.createdAt ?? 0) - (b.meta.createdAt ?? 0)).map((f) => f.entry);
+}
+
+const SEGMENT = /^(\d{12})\.seg$/;
+
+/**
+ * The newest complete record of a log folder: its seq and time. Reads only
+ * the last segment (the one before when the last is still empty); a record
+ * being written right now is simply not counted yet.
+ */
+function lastRecord(logDir: string): { seq: number; time: number | null } {
+  let segments: { first: number; file: string }[];
+  try {
+    segments = readdirSync(logDir)
+      .map((n) => ({ m: SEGMENT.exec(n), n }))
+      .filter((x) => x.m)
+      .map((x) => ({ first: Number(x.m![1]), file: join(logDir, x.n) }))
+      .sort((a, b) => b.first - a.first);
+  } catch {
+    return { seq: 0, time: null };
+  }
+  for (const seg of segments) {
+    let buf: Buffer;
+    try {
+      buf = readFileSync(seg.file);
+    } catch {
+      continue;
+    }
+    let body: Buffer | undefined;
+    let count = 0;
+    for (let pos = 0; pos + 8 <= buf.length; ) {
+      const len = buf.readUInt32LE(pos);
+      const end = pos + 8 + len;
+      if (len === 0 || end > buf.length) break;
+      const payload = buf.subarray(pos + 8, end);
+      if (crc32(payload) !== buf.readUInt32LE(pos + 4)) break;
+      body = payload;
+      count++;
+      pos = end;
+    }
+    if (!body) continue;
+    let seq = seg.first + count - 1;
+    let time: number | null = null;
+    try {
+      const rec = JSON.parse(body.toString('utf8')) as { seq?: number; msg?: { Timestamp?: number | string } };
+      if (typeof rec.seq === 'number') seq = rec.seq;
+      const ts = Number(rec.msg?.Timestamp);
+      if (Number.isFinite(ts) && ts > 0) time = ts;
+    } catch {
+      // A record we cannot parse still counts; its time comes from the file.
+    }
+    time ??= statSync(seg.file).mtimeMs;
+    return { seq, time };
+  }
+  return { seq: 0, time: null };
+}
+
+/** Who holds the process lock, when it is held by a live program other than this one. */
+function holder(lockFile: string): string | null {
+  let text: string;
+  try {
+    text = readFileSync(lockFile, 'utf8');
+  } catch {
+    return null;
+  }
+  let h: { pid?: number; hostname?: string };
+  try {
+    h = JSON.parse(text) as { pid?: number; hostname?: string };
+  } catch {
+    return 'being opened';
+  }
+  if (typeof h.pid !== 'number') return null;
+  if (h.hostname && h.hostname !== hostname()) return `pid ${h.pid} on ${h.hostname}`;
+  if (h.pid === process.pid) return null;
+  try {
+    process.kill(h.pid, 0);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return null; // a stale lock: nobody has it open
+  }
+  return `pid ${h.pid}`;
+}

@@ -1,0 +1,112 @@
+// `aos-ts send <process> --action X`: one message from you, delivered and
+// settled across the local network; Output.data on stdout, what the cascade
+// did on stderr.
+import type { Tag } from '../engine/types.js';
+import { tagValue } from '../engine/types.js';
+import type { Delivery, Settled } from '../local/network.js';
+import { outputText } from './output.js';
+import { clip, findProcess, forStream, noticeWriter, openNetwork, parseTags, printJson, runCommand, shortId, UsageError, } from './common.js';
+import type { CommonOptions } from './common.js';
+
+export interface SendCommandOptions extends CommonOptions {
+  action?: string;
+  tag?: string[];
+  data?: string;
+}
+
+export function runSend(target: string, opts: SendCommandOptions): Promise<number> {
+  return runCommand(async () => {
+    const tags: Tag[] = [];
+    if (opts.action !== undefined) {
+      if (opts.action.trim() === '') throw new UsageError('--action is empty. Give the Action tag value, e.g. --action Balance.');
+      tags.push({ name: 'Action', value: opts.action });
+    }
+    const extra = parseTags(opts.tag);
+    if (opts.action !== undefined && extra.some((t) => t.name === 'Action')) {
+      throw new UsageError('both --action and --tag Action=... were given; use one of them.');
+    }
+    tags.push(...extra);
+
+    const network = await openNetwork(opts);
+    try {
+      const id = findProcess(network, target);
+      await network.get(id);
+      const msg = network.userMessage(id, tags, opts.data);
+      const settled = await network.sendAndSettle(id, msg);
+      if (opts.json) {
+        printJson({
+          id: msg.Id,
+          seq: settled.seq,
+          result: settled.result,
+          cascade: settled.cascade,
+          pending: settled.pending,
+          ...(handedOffOf(settled).length > 0 ? { handedOff: handedOffOf(settled) } : {}),
+          ...(settled.truncated ? { truncated: settled.truncated } : {}),
+        });
+      } else {
+        const names = new Map(network.list().map((m) => [m.id, m.name]));
+        names.set(network.identity.address, 'you');
+        printSettled(settled, opts, (pid) => names.get(pid));
+      }
+      return settled.result.Error !== undefined ? 1 : 0;
+    } finally {
+      await network.close();
+    }
+  });
+}
+
+function printSettled(settled: Settled, opts: SendCommandOptions, name: (id: string) => string | undefined): void {
+  const { result } = settled;
+  if (result.Error !== undefined) {
+    process.stderr.write(`${forStream(process.stderr, result.Error.replace(/^\n+/, ''), opts)}\n`);
+  } else {
+    const text = outputText(result);
+    if (text !== '') process.stdout.write(`${forStream(process.stdout, text, opts)}\n`);
+  }
+  const notice = noticeWriter(opts);
+  const lines = cascadeLines(settled, name);
+  if (lines.length > 0) notice(lines.join('\n'));
+  if (settled.truncated) notice(settled.truncated);
+}
+
+/** Messages the cascade handed to processes another aos-ts has open (newer networks report them). */
+function handedOffOf(settled: Settled): { target: string; msg: { Tags: Tag[]; Data?: unknown; From?: string } }[] {
+  const extra = (settled as { handedOff?: unknown }).handedOff;
+  return Array.isArray(extra) ? (extra as { target: string; msg: { Tags: Tag[]; Data?: unknown; From?: string } }[]) : [];
+}
+
+/** One line per message the cascade delivered, handed off, or could not deliver, under a one-line summary. */
+export function cascadeLines(settled: Settled, name: (id: string) => string | undefined): string[] {
+  const { cascade, pending } = settled;
+  const handedOff = handedOffOf(settled);
+  if (cascade.length === 0 && pending.length === 0 && handedOff.length === 0) return [];
+  const counts = [`${cascade.length} delivered locally`];
+  if (handedOff.length > 0) counts.push(`${handedOff.length} handed to processes open elsewhere`);
+  counts.push(`${pending.length} not delivered (target not local)`);
+  const lines = [`cascade: ${counts.join(', ')}`];
+  const label = (id: string | undefined, fallback?: string) => {
+    if (!id) return '(no Target)';
+    const n = fallback ?? name(id);
+    return n && n !== id ? `${n} (${shortId(id)})` : shortId(id);
+  };
+  for (const d of cascade) {
+    lines.push(`  → ${label(d.process, d.processName)} #${d.seq} ${describe(d.msg.Tags, d.msg.Data)} from ${label(d.msg.From)}${outcome(d)}`);
+  }
+  for (const h of handedOff) lines.push(`  ↪ ${label(h.target)} ${describe(h.msg.Tags, h.msg.Data)} from ${label(h.msg.From)} (open in another aos-ts)`);
+  for (const p of pending) lines.push(`  ⋯ ${label(p.message.Target)} ${describe(p.message.Tags, p.message.Data)} from ${label(p.from)}`);
+  return lines;
+}
+
+function describe(tags: Tag[] | undefined, data: unknown): string {
+  const action = tagValue(tags, 'Action');
+  if (action !== undefined) return `Action=${clip(action, 30)}`;
+  if (tagValue(tags, 'Type') === 'Process') return 'spawn';
+  const text = typeof data === 'string' ? data : data === undefined ? '' : JSON.stringify(data);
+  return text === '' ? '(no Action)' : `Data=${clip(text, 30)}`;
+}
+
+function outcome(d: Delivery): string {
+  if (d.result.Error !== undefined) return `: Error ${clip(d.result.Error.replace(/^\n+/, ''), 60)}`;
+  const text = outputText(d.result);
+  return text === '' ? '' : `: ${clip(text, 60)}`;
+}

@@ -1,0 +1,65 @@
+// `aos-ts spawn <name>`: create a local process and print its id.
+import { readFileSync } from 'node:fs';
+import { isId } from '../local/ids.js';
+import { outputText } from './output.js';
+import { forStream, noticeWriter, openNetwork, parseCron, parseTags, printJson, runCommand, UsageError, type CommonOptions } from './common.js';
+
+export interface SpawnCommandOptions extends CommonOptions {
+  tag?: string[];
+  cron?: string;
+  data?: string;
+}
+
+// Tags aos-ts sets itself on a process; a --tag for them would be dropped.
+const RESERVED = ['Data-Protocol', 'Variant', 'Type', 'Name', 'Module', 'Authority', 'Scheduler', 'App-Name'];
+
+export function runSpawn(name: string, opts: SpawnCommandOptions): Promise<number> {
+  return runCommand(async () => {
+    if (name.trim() === '') throw new UsageError('the process name is empty. Give a name, e.g. aos-ts spawn counter.');
+    if (isId(name)) {
+      throw new UsageError(`"${name}" looks like a process id (43 characters of base64url); pick a name that does not, e.g. aos-ts spawn counter.`);
+    }
+    const tags = parseTags(opts.tag);
+    for (const t of tags) {
+      if (RESERVED.includes(t.name)) throw new UsageError(`--tag ${t.name} is set by aos-ts itself; leave it out (the name comes from the argument).`);
+      if (t.name === 'Cron-Interval') throw new UsageError('use --cron <interval> rather than --tag Cron-Interval=...');
+    }
+    const cron = opts.cron === undefined ? undefined : parseCron(opts.cron);
+    const data = opts.data === undefined ? undefined : readDataFile(opts.data);
+
+    const network = await openNetwork(opts);
+    try {
+      const existing = network.resolve(name);
+      if (existing) {
+        throw new UsageError(`a local process named "${name}" already exists (${existing}). Open it with \`aos-ts ${name}\`, or choose another name.`);
+      }
+      const { process: proc, result } = await network.spawn(name, { tags, data, cron });
+      if (opts.json) {
+        printJson({ id: proc.id, name: proc.name, owner: proc.meta.owner, cron: proc.meta.cron ?? null, tags: proc.meta.tags, result });
+      } else {
+        process.stdout.write(`${proc.id}\n`);
+        noticeWriter(opts)(`created local process "${proc.name}"${cron ? ` with cron ${cron}` : ''}; open it with: aos-ts ${proc.name}`);
+        const booted = outputText(result);
+        if (booted !== '' && result.Error === undefined) noticeWriter(opts)(booted);
+      }
+      if (result.Error !== undefined) {
+        const why = forStream(process.stderr, result.Error.replace(/^\n+/, ''), opts);
+        process.stderr.write(`aos-ts: the process was created, but its boot message failed:\n${why}\n`);
+        return 1;
+      }
+      return 0;
+    } finally {
+      await network.close();
+    }
+  });
+}
+
+function readDataFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (err as Error).message;
+    throw new UsageError(`cannot read the --data file "${file}": ${why}. Give the path of a file whose contents become the process Data.`);
+  }
+}

@@ -1,0 +1,61 @@
+// Cron intervals as aos spells them ("10-seconds", "1-minute", "2-blocks")
+// and the tick messages a compute unit makes for them.
+import type { AoMessage, Tag } from '../engine/types.js';
+import { blockHeightAt, type ProcessMeta } from './process-meta.js';
+
+/** Ticks missed while no aos-ts had the process open that are delivered on reopen; older ones are skipped. */
+export const MAX_MISSED_TICKS = 100;
+
+const UNIT_MS: Record<string, number> = {
+  second: 1000,
+  minute: 60_000,
+  hour: 3_600_000,
+  day: 86_400_000,
+  month: 30 * 86_400_000,
+  year: 365 * 86_400_000,
+  block: 120_000,
+};
+
+/** Milliseconds between ticks, or an error that says what is accepted. */
+export function parseCronInterval(text: string): number {
+  const m = /^(\d+)-([a-z]+?)s?$/i.exec(text.trim());
+  const unit = m ? UNIT_MS[m[2]!.toLowerCase()] : undefined;
+  const n = m ? Number(m[1]) : 0;
+  if (!m || unit === undefined || n <= 0) {
+    throw new Error(`"${text}" is not a cron interval: use a number, a dash and a unit, e.g. 10-seconds, 1-minute, 2-hours, 1-day, 5-blocks`);
+  }
+  return n * unit;
+}
+
+/** The tags a tick carries: the process's Cron-Tag-* tags without the prefix (usually Action=Cron). */
+export function cronTags(meta: ProcessMeta): Tag[] {
+  const tags = meta.tags
+    .filter((t) => t.name.startsWith('Cron-Tag-'))
+    .map((t) => ({ name: t.name.slice('Cron-Tag-'.length), value: t.value }));
+  return tags.length > 0 ? tags : [{ name: 'Action', value: 'Cron' }];
+}
+
+export function cronMessage(meta: ProcessMeta, timestamp: number): AoMessage {
+  return {
+    From: meta.signer,
+    Owner: meta.signer,
+    Target: meta.id,
+    Tags: cronTags(meta),
+    Timestamp: timestamp,
+    'Block-Height': blockHeightAt(timestamp),
+    Cron: true,
+  };
+}
+
+/**
+ * The tick times due after `last` up to `now`: at most MAX_MISSED_TICKS, the
+ * newest ones, and how many older ones were skipped.
+ */
+export function dueTicks(last: number, intervalMs: number, now: number): { times: number[]; skipped: number } {
+  const total = Math.floor((now - last) / intervalMs);
+  if (total <= 0) return { times: [], skipped: 0 };
+  const skipped = Math.max(0, total - MAX_MISSED_TICKS);
+  const times: number[] = [];
+  for (let k = skipped + 1; k <= total; k++) times.push(last + k * intervalMs);
+  return { times, skipped };
+}

@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, removeTempDirs, runCli, runLua, spawnProcess, tempDataDir } from './helpers.js';
+
+beforeAll(() => ensureBuilt());
+afterAll(() => removeTempDirs());
+
+const NOT_LOCAL = 'z'.repeat(43);
+
+async function pingPong(): Promise<{ dir: string; echo: string; caller: string }> {
+  const dir = tempDataDir();
+  const echo = await spawnProcess(dir, 'echo');
+  const caller = await spawnProcess(dir, 'caller');
+  await runLua(dir, 'echo', 'Handlers.add("ping", "Ping", function(msg) msg.reply({ Action = "Pong", Data = "pong " .. (msg.Data or "") }) end) return "ok"');
+  await runLua(dir, 'caller', 'Handlers.add("pong", "Pong", function(msg) Got = msg.Data print("got " .. msg.Data) end) return "ok"');
+  await runLua(dir, 'caller', `Handlers.add("go", "Go", function(msg) Send({ Target = "${echo}", Action = "Ping", Data = msg.Data }) Send({ Target = "${NOT_LOCAL}", Action = "Transfer" }) print("going") end) return "ok"`);
+  return { dir, echo, caller };
+}
+
+describe('aos-ts send', () => {
+  it('prints Output.data, and lists the cascade and what is pending on stderr', async () => {
+    const { dir } = await pingPong();
+    const r = await runCli(['send', 'caller', '--action', 'Go', '--data', 'hi', '--data-dir', dir]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('going\n');
+    expect(r.stderr).toMatch(/cascade: 2 delivered locally, .*1 not delivered/);
+    expect(r.stderr).toMatch(/→ echo \(.*\) #\d+ Action=Ping from caller/);
+    expect(r.stderr).toMatch(/→ caller \(.*\) #\d+ Action=Pong from echo .*: got pong hi/);
+    expect(r.stderr).toMatch(/⋯ zzzzzz…zzzz Action=Transfer from caller/);
+    expect(await runLua(dir, 'caller', 'return Got')).toBe('pong hi');
+  });
+
+  it('--json prints {result, cascade, pending}', async () => {
+    const { dir, echo, caller } = await pingPong();
+    const r = await runCli(['send', caller, '--action', 'Go', '--data', 'j', '--json', '--data-dir', dir]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as {
+      id: string;
+      result: { Output: { data: string } };
+      cascade: { process: string; result: unknown }[];
+      pending: { from: string; message: { Target: string } }[];
+    };
+    expect(out.result.Output.data).toBe('going');
+    expect(out.cascade.map((d) => d.process)).toEqual([echo, caller]);
+    expect(out.pending).toEqual([expect.objectContaining({ from: caller, message: expect.objectContaining({ Target: NOT_LOCAL }) })]);
+  });
+
+  it('--tag adds tags; a message no handler takes lands in the Inbox', async () => {
+    const dir = tempDataDir();
+    await spawnProcess(dir, 'box');
+    const r = await runCli(['send', 'box', '--action', 'Note', '--tag', 'Color=red', '--data', 'hello', '--data-dir', dir]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('New Message From');
+    expect(await runLua(dir, 'box', 'local m = Inbox[#Inbox] return m.Action .. " " .. m.Color .. " " .. m.Data')).toBe('Note red hello');
+  });
+
+  it('exits 1 with the Error on stderr when the message fails', async () => {
+    const dir = tempDataDir();
+    await spawnProcess(dir, 'p');
+    const r = await runCli(['send', 'p', '--action', 'Eval', '--data', 'error("boom")', '--data-dir', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('boom');
+    expect(r.stderr).not.toContain('\u001b[');
+  });
+
+  it('strips colours when stdout is not a terminal, keeps them with FORCE_COLOR', async () => {
+    const dir = tempDataDir();
+    await spawnProcess(dir, 'p');
+    const lua = 'return "\\27[32mgreen\\27[0m"';
+    const plain = await runCli(['send', 'p', '--action', 'Eval', '--data', lua, '--data-dir', dir]);
+    expect(plain.stdout).toBe('green\n');
+    const forced = await runCli(['send', 'p', '--action', 'Eval', '--data', lua, '--data-dir', dir], { env: { FORCE_COLOR: '1' } });
+    expect(forced.stdout).toBe('\u001b[32mgreen\u001b[0m\n');
+    const noColor = await runCli(['send', 'p', '--action', 'Eval', '--data', lua, '--no-color', '--data-dir', dir], { env: { FORCE_COLOR: '1' } });
+    expect(noColor.stdout).toBe('green\n');
+  });
+
+  it('an unknown process is a clear error that suggests aos-ts list', async () => {
+    const dir = tempDataDir();
+    const r = await runCli(['send', 'ghost', '--action', 'X', '--data-dir', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^aos-ts: no local process is named or has the id "ghost".*aos-ts list/);
+  });
+
+  it('rejects a malformed --tag and an Action given twice', async () => {
+    const dir = tempDataDir();
+    await spawnProcess(dir, 'p');
+    const bad = await runCli(['send', 'p', '--tag', 'oops', '--data-dir', dir]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^aos-ts: --tag "oops" is not name=value/);
+    const twice = await runCli(['send', 'p', '--action', 'A', '--tag', 'Action=B', '--data-dir', dir]);
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toMatch(/^aos-ts: both --action and --tag Action/);
+  });
+});

@@ -1,0 +1,127 @@
+// A local process over its log and snapshots: restart, rollback, replay, dryrun, undo.
+import { afterEach, describe, expect, it } from 'vitest';
+import { LocalProcess } from '../../src/local/local-process.js';
+import { evalIn, network, outputData, removeTempDirs, tempDataDir } from '../helpers/local.js';
+
+afterEach(() => removeTempDirs());
+
+/** The digest of the process rebuilt from its log alone, ignoring snapshots. */
+async function replayDigest(dir: string): Promise<string> {
+  const p = await LocalProcess.open(dir, { ignoreSnapshots: true });
+  try {
+    return p.stateDigest();
+  } finally {
+    p.close();
+  }
+}
+
+describe('a local process', () => {
+  it('keeps its state across restarts', async () => {
+    const dataDir = tempDataDir();
+    let net = network(dataDir);
+    const { process: p } = await net.openOrSpawn('counter');
+    await evalIn(net, p, 'Count = 41');
+    await evalIn(net, p, 'Count = Count + 1');
+    await net.close();
+    net = network(dataDir);
+    const { process: again, created } = await net.openOrSpawn('counter');
+    expect(created).toBe(false);
+    expect(outputData(await evalIn(net, again, 'return Count'))).toBe('42');
+    await net.close();
+  });
+
+  it('rolls an Error back completely: state, Errors, Inbox and outbox', async () => {
+    const net = network();
+    const { process: p } = await net.openOrSpawn('rb');
+    await evalIn(net, p, 'X = 1');
+    const before = p.stateDigest();
+    const r = await evalIn(net, p, 'X = 2; table.insert(Inbox, {}); Send({Target = ao.id, Data = "no"}); error("boom")');
+    expect(r.Error).toMatch(/boom/);
+    expect(r.Messages).toBeUndefined();
+    expect(p.stateDigest()).toBe(before);
+    expect(outputData(await evalIn(net, p, 'return X .. " " .. #Errors .. " " .. #Inbox'))).toBe('1 0 1');
+    await net.close();
+  });
+
+  it('is the fold of its log: state equals a replay, errors and snapshots included', async () => {
+    const dataDir = tempDataDir();
+    const net = network(dataDir);
+    const { process: p } = await net.openOrSpawn('fold');
+    for (let i = 0; i < 30; i++) {
+      await evalIn(net, p, i % 7 === 3 ? `T${i} = {} error("e${i}")` : `T${i} = { n = ${i}, r = math.random(100) } for k in pairs(T${i}) do end`);
+    }
+    p.snapshotNow();
+    for (let i = 30; i < 40; i++) await evalIn(net, p, `V = (V or 0) + ${i}`);
+    const live = p.stateDigest();
+    const dir = p.dir;
+    await net.close();
+    expect(await replayDigest(dir)).toBe(live);
+    const reopened = await LocalProcess.open(dir);
+    expect(reopened.stateDigest()).toBe(live);
+    reopened.close();
+  });
+
+  it('reopens a long history from a snapshot, replaying only the tail', async () => {
+    const dataDir = tempDataDir();
+    const net = network(dataDir);
+    const { process: p } = await net.openOrSpawn('long');
+    for (let i = 0; i < 1100; i++) await evalIn(net, p, `N = (N or 0) + 1`);
+    const live = p.stateDigest();
+    const dir = p.dir;
+    await net.close();
+    const reopened = await LocalProcess.open(dir);
+    expect(reopened.lastSeq).toBe(1101);
+    expect(reopened.stateDigest()).toBe(live);
+    reopened.close();
+    expect(await replayDigest(dir)).toBe(live);
+  });
+
+  it('dryrun and inspect change nothing', async () => {
+    const net = network();
+    const { process: p } = await net.openOrSpawn('dry');
+    await evalIn(net, p, 'Y = 5');
+    const digest = p.stateDigest();
+    const seq = p.lastSeq;
+    const r = await p.dryrun(net.userMessage(p.id, [{ name: 'Action', value: 'Eval' }], 'Y = 99 return Y'));
+    expect(outputData(r)).toBe('99');
+    expect(await p.inspect('Y = 100 return Y')).toBe(100);
+    expect(p.stateDigest()).toBe(digest);
+    expect(p.lastSeq).toBe(seq);
+    expect(outputData(await evalIn(net, p, 'return Y'))).toBe('5');
+    await net.close();
+  });
+
+  it('undo takes the process back to before its last message, and that survives a reopen', async () => {
+    const dataDir = tempDataDir();
+    let net = network(dataDir);
+    const { process: p } = await net.openOrSpawn('undo');
+    await evalIn(net, p, 'Z = 1');
+    await evalIn(net, p, 'Z = 2');
+    const undone = await p.undoLast();
+    expect(undone?.msg.Data).toBe('Z = 2');
+    expect(outputData(await evalIn(net, p, 'return Z'))).toBe('1');
+    await net.close();
+    net = network(dataDir);
+    const { process: again } = await net.openOrSpawn('undo');
+    expect(outputData(await evalIn(net, again, 'return Z'))).toBe('1');
+    await net.close();
+  });
+
+  it('stays usable after a runaway message and keeps its state', async () => {
+    const net = network(tempDataDir(), { engine: { instructionBudget: 2_000_000 } });
+    const { process: p } = await net.openOrSpawn('loop');
+    await evalIn(net, p, 'K = "kept"');
+    const r = await evalIn(net, p, 'K = "lost" while true do end');
+    expect(r.Error).toMatch(/Stopped/);
+    expect(outputData(await evalIn(net, p, 'return K'))).toBe('kept');
+    await net.close();
+  });
+
+  it('refuses a second program on the same process with a clear error', async () => {
+    const dataDir = tempDataDir();
+    const net = network(dataDir);
+    const { process: p } = await net.openOrSpawn('locked');
+    await expect(LocalProcess.open(p.dir)).rejects.toThrow(/open/);
+    await net.close();
+  });
+});
