@@ -29,6 +29,8 @@ program
   .addOption(new Option('--budget <instructions>', 'Lua instructions one message may run').argParser(positiveInt('--budget')))
   .addOption(new Option('--memory <mib>', 'memory limit of a process in MiB').argParser(positiveInt('--memory')))
   .showHelpAfterError('(run aos-ts --help for usage)')
+  // Commander's own usage errors read like ours: `aos-ts: <what happened>`.
+  .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'aos-ts: ')) })
   // Options before a subcommand belong to aos-ts, after it to the subcommand
   // (so `aos-ts list --json` is list's --json).
   .enablePositionalOptions()

@@ -46,7 +46,7 @@ export function runSend(target: string, opts: SendCommandOptions): Promise<numbe
       } else {
         const names = new Map(network.list().map((m) => [m.id, m.name]));
         names.set(network.identity.address, 'you');
-        printSettled(settled, opts, (pid) => names.get(pid));
+        printSettled(settled, opts, (pid) => names.get(pid), network.identity.address);
       }
       return settled.result.Error !== undefined ? 1 : 0;
     } finally {
@@ -55,7 +55,7 @@ export function runSend(target: string, opts: SendCommandOptions): Promise<numbe
   });
 }
 
-function printSettled(settled: Settled, opts: SendCommandOptions, name: (id: string) => string | undefined): void {
+function printSettled(settled: Settled, opts: SendCommandOptions, name: (id: string) => string | undefined, you: string): void {
   const { result } = settled;
   if (result.Error !== undefined) {
     process.stderr.write(`${forStream(process.stderr, result.Error.replace(/^\n+/, ''), opts)}\n`);
@@ -64,7 +64,7 @@ function printSettled(settled: Settled, opts: SendCommandOptions, name: (id: str
     if (text !== '') process.stdout.write(`${forStream(process.stdout, text, opts)}\n`);
   }
   const notice = noticeWriter(opts);
-  const lines = cascadeLines(settled, name);
+  const lines = cascadeLines(settled, name, you);
   if (lines.length > 0) notice(lines.join('\n'));
   if (settled.truncated) notice(settled.truncated);
 }
@@ -76,13 +76,15 @@ function handedOffOf(settled: Settled): { target: string; msg: { Tags: Tag[]; Da
 }
 
 /** One line per message the cascade delivered, handed off, or could not deliver, under a one-line summary. */
-export function cascadeLines(settled: Settled, name: (id: string) => string | undefined): string[] {
+export function cascadeLines(settled: Settled, name: (id: string) => string | undefined, you?: string): string[] {
   const { cascade, pending } = settled;
   const handedOff = handedOffOf(settled);
   if (cascade.length === 0 && pending.length === 0 && handedOff.length === 0) return [];
   const counts = [`${cascade.length} delivered locally`];
   if (handedOff.length > 0) counts.push(`${handedOff.length} handed to processes open elsewhere`);
-  counts.push(`${pending.length} not delivered (target not local)`);
+  const toYou = pending.filter((p) => p.message.Target !== undefined && p.message.Target === you).length;
+  if (toYou > 0) counts.push(`${toYou} sent to you`);
+  if (pending.length > toYou) counts.push(`${pending.length - toYou} not delivered (target not local)`);
   const lines = [`cascade: ${counts.join(', ')}`];
   const label = (id: string | undefined, fallback?: string) => {
     if (!id) return '(no Target)';

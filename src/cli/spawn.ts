@@ -13,11 +13,17 @@ export interface SpawnCommandOptions extends CommonOptions {
 // Tags aos-ts sets itself on a process; a --tag for them would be dropped.
 const RESERVED = ['Data-Protocol', 'Variant', 'Type', 'Name', 'Module', 'Authority', 'Scheduler', 'App-Name'];
 
+// Names `aos-ts <name>` would take for a subcommand.
+const COMMAND_NAMES = ['spawn', 'send', 'list', 'inbox', 'help'];
+
 export function runSpawn(name: string, opts: SpawnCommandOptions): Promise<number> {
   return runCommand(async () => {
     if (name.trim() === '') throw new UsageError('the process name is empty. Give a name, e.g. aos-ts spawn counter.');
     if (isId(name)) {
       throw new UsageError(`"${name}" looks like a process id (43 characters of base64url); pick a name that does not, e.g. aos-ts spawn counter.`);
+    }
+    if (COMMAND_NAMES.includes(name)) {
+      throw new UsageError(`"${name}" is an aos-ts command, so \`aos-ts ${name}\` could not open the process; choose another name.`);
     }
     const tags = parseTags(opts.tag);
     for (const t of tags) {

@@ -156,11 +156,21 @@ export class LocalNetwork {
     const cached = this.open.get(id);
     if (cached) return cached;
     if (this.closed) throw new Error('the local network is closed');
-    const proc = await LocalProcess.open(this.dirOf(id), { engine: this.options.engine, onNotice: this.options.onNotice });
-    this.open.set(id, proc);
-    await this.afterOpen(proc);
-    return proc;
+    // One open per process even when several deliveries ask at once.
+    let opening = this.opening.get(id);
+    if (!opening) {
+      opening = (async () => {
+        const proc = await LocalProcess.open(this.dirOf(id), { engine: this.options.engine, onNotice: this.options.onNotice });
+        this.open.set(id, proc);
+        await this.afterOpen(proc);
+        return proc;
+      })().finally(() => this.opening.delete(id));
+      this.opening.set(id, opening);
+    }
+    return opening;
   }
+
+  private readonly opening = new Map<string, Promise<LocalProcess>>();
 
   /** Open the process with this name or id, spawning it when no process has that name. */
   async openOrSpawn(nameOrId: string, spawn: SpawnOptions = {}): Promise<{ process: LocalProcess; created: boolean }> {
@@ -405,7 +415,13 @@ export class LocalNetwork {
    * killed, and a stale cursor just means a redelivery that targets drop.
    */
   private markDelivered(procs: Map<LocalProcess, number>): void {
-    for (const [p, through] of procs) writeFileSync(join(p.dir, OUTBOX_STATE), JSON.stringify({ through }));
+    for (const [p, through] of procs) {
+      try {
+        writeFileSync(join(p.dir, OUTBOX_STATE), JSON.stringify({ through }));
+      } catch (err) {
+        this.options.onNotice?.(`could not record delivery progress of ${p.name}: ${(err as Error).message}`);
+      }
+    }
   }
 
   private deliveredThrough(proc: LocalProcess): number {

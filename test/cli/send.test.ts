@@ -75,6 +75,25 @@ describe('aos-ts send', () => {
     expect(noColor.stdout).toBe('green\n');
   });
 
+  it('a reply to you is counted as sent to you, with its Data', async () => {
+    const dir = tempDataDir();
+    await spawnProcess(dir, 'tok');
+    await runLua(dir, 'tok', 'Handlers.add("b", "Balance", function(msg) msg.reply({ Action = "Balance-Notice", Data = "100" }) end) return 1');
+    const r = await runCli(['send', 'tok', '--action', 'Balance', '--data-dir', dir]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/cascade: 0 delivered locally, 1 sent to you\n/);
+    expect(r.stderr).toMatch(/⋯ you \(.*\) Action=Balance-Notice from tok/);
+  });
+
+  it('usage mistakes commander catches also read aos-ts: ... and exit 1', async () => {
+    const missing = await runCli(['send']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^aos-ts: missing required argument 'process'/);
+    const unknown = await runCli(['send', 'x', '--bogus']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/^aos-ts: unknown option '--bogus'/);
+  });
+
   it('an unknown process is a clear error that suggests aos-ts list', async () => {
     const dir = tempDataDir();
     const r = await runCli(['send', 'ghost', '--action', 'X', '--data-dir', dir]);

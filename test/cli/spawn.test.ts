@@ -89,7 +89,7 @@ describe('aos-ts spawn', () => {
     expect(r.stderr).toMatch(/^aos-ts: cannot read the --data file ".*nope\.lua": no such file/);
   });
 
-  it('rejects a --tag without =, a reserved tag, an empty name and an id-shaped name', async () => {
+  it('rejects a --tag without =, a reserved tag, an empty name, an id-shaped name and a command name', async () => {
     const dir = tempDataDir();
     for (const args of [
       ['spawn', 'x', '--tag', 'novalue'],
@@ -97,6 +97,7 @@ describe('aos-ts spawn', () => {
       ['spawn', 'x', '--tag', 'Name=other'],
       ['spawn', ''],
       ['spawn', 'A'.repeat(43)],
+      ['spawn', 'list'],
     ]) {
       const r = await runCli([...args, '--data-dir', dir]);
       expect(r.code, args.join(' ')).toBe(1);
