@@ -40,6 +40,7 @@ program
   });
 
 // Subcommands. A process named like one of them is still reachable by its id.
+// Their options merge with aos-ts's own, so `aos-ts --data-dir X list` works too.
 const collectValues = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 const dataDirHelp = 'where local processes live (default: $AOS_TS_HOME or the user data folder)';
 
@@ -54,9 +55,9 @@ program
   .option('-q, --quiet', 'no notices on stderr')
   .option('--no-color', 'no colours (NO_COLOR is honoured too)')
   .option('--data-dir <dir>', dataDirHelp)
-  .action(async (name: string, opts) => {
+  .action(async (name: string, _opts, cmd: Command) => {
     const { runSpawn } = await import('./cli/spawn.js');
-    process.exitCode = await runSpawn(name, opts);
+    process.exitCode = await runSpawn(name, cmd.optsWithGlobals());
   });
 
 program
@@ -70,9 +71,9 @@ program
   .option('-q, --quiet', 'do not list the cascade on stderr')
   .option('--no-color', 'no colours (NO_COLOR is honoured too)')
   .option('--data-dir <dir>', dataDirHelp)
-  .action(async (target: string, opts) => {
+  .action(async (target: string, _opts, cmd: Command) => {
     const { runSend } = await import('./cli/send.js');
-    process.exitCode = await runSend(target, opts);
+    process.exitCode = await runSend(target, cmd.optsWithGlobals());
   });
 
 program
@@ -80,9 +81,9 @@ program
   .description('list local processes (name, id, messages, last activity, cron)')
   .option('--json', 'print the list as JSON')
   .option('--data-dir <dir>', dataDirHelp)
-  .action(async (opts) => {
+  .action(async (_opts, cmd: Command) => {
     const { runList } = await import('./cli/list.js');
-    process.exitCode = await runList(opts);
+    process.exitCode = await runList(cmd.optsWithGlobals());
   });
 
 program
@@ -92,9 +93,9 @@ program
   .option('-n <count>', 'how many of the newest messages to show (default 20)')
   .option('--json', 'print the entries as JSON')
   .option('--data-dir <dir>', dataDirHelp)
-  .action(async (target: string, opts) => {
+  .action(async (target: string, _opts, cmd: Command) => {
     const { runInbox } = await import('./cli/inbox.js');
-    process.exitCode = await runInbox(target, opts);
+    process.exitCode = await runInbox(target, cmd.optsWithGlobals());
   });
 
 await program.parseAsync(process.argv);

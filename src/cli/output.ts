@@ -10,8 +10,9 @@ export function stripAnsi(text: string): string {
 
 /** Colours only for a terminal, and never when NO_COLOR or --no-color say so. */
 export function useColor(flag: boolean | undefined, stream: NodeJS.WriteStream, env = process.env): boolean {
-  if (flag === false || env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
-  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
+  if (flag === false || (env.NO_COLOR ?? '') !== '') return false;
+  const force = env.FORCE_COLOR ?? '';
+  if (force !== '' && force !== '0' && force !== 'false') return true;
   return Boolean(stream.isTTY);
 }
 

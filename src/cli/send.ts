@@ -30,7 +30,6 @@ export function runSend(target: string, opts: SendCommandOptions): Promise<numbe
     const network = await openNetwork(opts);
     try {
       const id = findProcess(network, target);
-      await network.get(id);
       const msg = network.userMessage(id, tags, opts.data);
       const settled = await network.sendAndSettle(id, msg);
       if (opts.json) {

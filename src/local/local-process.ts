@@ -10,6 +10,7 @@
 //  - host reads (inspect, dryrun) run between a checkpoint and its restore,
 //    so they cannot perturb what a later replay would produce.
 import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { EngineCrashedError, ProcessEngine, type EngineOptions } from '../engine/process-engine.js';
 import { decodeMemoryImage, encodeMemoryImage, imageDigest, type MemoryImage } from '../engine/memory-image.js';
 import type { AoMessage, AoResult } from '../engine/types.js';
@@ -138,7 +139,8 @@ export class LocalProcess {
       let fromSeq = 0;
       if (latest.seq > 0 && 'data' in latest && latest.seq <= log.lastSeq && !undoesBefore(log, latest.seq)) {
         try {
-          engine = await ProcessEngine.fromImage(decodeMemoryImage(latest.data).image, engineOptions);
+          const raw = latest.meta.encoding === 'gzip' ? gunzipSync(latest.data) : latest.data;
+          engine = await ProcessEngine.fromImage(decodeMemoryImage(raw).image, engineOptions);
           fromSeq = latest.seq;
         } catch (err) {
           opts.onNotice?.(`snapshot at message ${latest.seq} cannot be used (${(err as Error).message}); replaying the whole log instead`);
@@ -313,7 +315,9 @@ export class LocalProcess {
     this.log.flush();
     if (this.checkpointSeq !== this.log.lastSeq || this.sinceCheckpoint.length > 0) this.takeCheckpoint();
     const seq = this.log.lastSeq;
-    this.snapshots.write(seq, encodeMemoryImage(this.checkpoint), {
+    // A Lua heap compresses several times over; level 1 keeps the write quick.
+    this.snapshots.write(seq, gzipSync(encodeMemoryImage(this.checkpoint), { level: 1 }), {
+      encoding: 'gzip',
       seq,
       process: this.meta.id,
       received: Object.fromEntries(this.received),

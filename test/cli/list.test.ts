@@ -47,11 +47,13 @@ describe('aos-ts list', () => {
     expect(Math.abs(json[0]!.lastActivity! - Date.now())).toBeLessThan(60_000);
   });
 
-  it('honours AOS_TS_HOME', async () => {
+  it('honours AOS_TS_HOME, and --data-dir given before the command', async () => {
     const dir = tempDataDir();
     await spawnProcess(dir, 'homed');
     const r = await runCli(['list'], { env: { AOS_TS_HOME: dir } });
     expect(r.stdout).toContain('homed');
+    const before = await runCli(['--data-dir', dir, 'list']);
+    expect(before.stdout).toContain('homed');
   });
 
   it('lists a process another aos-ts has open, marked "open elsewhere", without waiting for it', async () => {

@@ -1,0 +1,102 @@
+// Local-network figures: durable cascade throughput, reopen time, disk use.
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalNetwork } from '../dist/local/network.js';
+import { LocalProcess } from '../dist/local/local-process.js';
+import { median, round } from './stats.mjs';
+
+const TOKEN = `
+Balances = Balances or {}
+Balances[Owner] = Balances[Owner] or "1000000000"
+Handlers.add("transfer", "Transfer", function(msg)
+  local q = math.tointeger(tonumber(msg.Quantity))
+  local have = math.tointeger(tonumber(Balances[msg.From] or "0"))
+  if have < q then return msg.reply({ Action = "Transfer-Error" }) end
+  Balances[msg.From] = tostring(have - q)
+  Balances[msg.Recipient] = tostring(math.tointeger(tonumber(Balances[msg.Recipient] or "0")) + q)
+  msg.reply({ Action = "Debit-Notice", Recipient = msg.Recipient, Quantity = msg.Quantity })
+  Send({ Target = msg.Recipient, Action = "Credit-Notice", Sender = msg.From, Quantity = msg.Quantity })
+end)`;
+
+function duSync(dir) {
+  let total = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    total += e.isDirectory() ? duSync(p) : statSync(p).size;
+  }
+  return total;
+}
+
+const evalTags = [{ name: 'Action', value: 'Eval' }];
+
+export async function* localBench() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'aos-bench-'));
+  try {
+    const net = new LocalNetwork(dataDir);
+    const { process: bank } = await net.openOrSpawn('bank');
+    const { process: alice } = await net.openOrSpawn('alice');
+    await net.sendAndSettle(bank.id, net.userMessage(bank.id, evalTags, TOKEN));
+    const transfer = () =>
+      net.userMessage(bank.id, [
+        { name: 'Action', value: 'Transfer' },
+        { name: 'Recipient', value: alice.id },
+        { name: 'Quantity', value: '1' },
+      ]);
+
+    // One sender at a time: every cascade waits for its own fsyncs.
+    let t = performance.now();
+    const SERIAL = 300;
+    for (let i = 0; i < SERIAL; i++) await net.sendAndSettle(bank.id, transfer());
+    yield { name: 'local.durable_cascade_serial', value: Math.round((SERIAL * 2) / ((performance.now() - t) / 1000)), unit: 'msgs/s' };
+
+    // Many senders at once (as the HTTP node or a script has): waves share fsyncs.
+    const N = 5000;
+    const IN_FLIGHT = 64;
+    t = performance.now();
+    let sent = 0;
+    const worker = async () => {
+      while (sent < N) {
+        sent += 1;
+        await net.sendAndSettle(bank.id, transfer());
+      }
+    };
+    await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+    yield { name: 'local.durable_cascade_throughput', value: Math.round((N * 2) / ((performance.now() - t) / 1000)), unit: 'msgs/s' };
+    const records = bank.lastSeq + alice.lastSeq;
+    await net.close();
+    yield { name: 'local.disk_bytes_per_message', value: Math.round(duSync(join(dataDir, 'processes')) / records), unit: 'bytes' };
+
+    for (const size of [100, 100_000]) {
+      const dir = await historyOf(dataDir, size);
+      const times = [];
+      for (let i = 0; i < 5; i++) {
+        const t0 = performance.now();
+        const p = await LocalProcess.open(dir);
+        times.push(performance.now() - t0);
+        p.close();
+      }
+      yield { name: `local.reopen_${size}_messages_median`, value: round(median(times), 1), unit: 'ms' };
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** A process with `size` messages in its log (Evals that change state), closed. */
+async function historyOf(dataDir, size) {
+  const net = new LocalNetwork(dataDir);
+  const { process: p } = await net.spawn(`history-${size}`);
+  const msgs = [];
+  for (let i = p.lastSeq; i < size; i++) {
+    msgs.push(p.evaluate(net.userMessage(p.id, evalTags, `Counter = (Counter or 0) + 1 Last = "m${i}"`)));
+    if (msgs.length >= 500) {
+      await Promise.all(msgs.splice(0));
+      p.flush();
+    }
+  }
+  await Promise.all(msgs);
+  const dir = p.dir;
+  await net.close();
+  return dir;
+}
