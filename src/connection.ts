@@ -24,8 +24,10 @@ export interface LiveMessage {
   seq: number;
   from: string;
   action?: string;
+  /** Output.data of that message (may hold ANSI colours from the process). */
   text: string;
   prompt?: string;
+  error?: string;
 }
 
 export interface Connection {
@@ -38,5 +40,14 @@ export interface Connection {
   dryrun(message: OutgoingMessage): Promise<AoResult>;
   /** The prompt the process shows (its Prompt()). */
   prompt(): Promise<string>;
+  /** Evaluate Lua against the current state without keeping anything; returns its JSON-encodable value. */
+  inspect(lua: string): Promise<unknown>;
+  /**
+   * The live feed: called, in order, for every message the process handled
+   * that the caller did not send itself. Returns an unsubscribe function.
+   */
+  onLive(listener: (m: LiveMessage) => void): () => void;
+  /** Local only: take back the last message you sent; says what was undone. */
+  undo?(): Promise<string | undefined>;
   close(): Promise<void>;
 }

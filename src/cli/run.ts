@@ -1,5 +1,7 @@
 // The main action: open a local process, then --run, piped Lua, or the shell.
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Connection } from '../connection.js';
 import type { AoResult } from '../engine/types.js';
 import { LocalConnection } from '../local/local-connection.js';
@@ -35,8 +37,7 @@ export async function runMain(name: string, opts: MainOptions): Promise<number> 
   try {
     if (opts.run !== undefined) return await evalAndPrint(conn, opts.run, opts);
     if (!process.stdin.isTTY) return await evalAndPrint(conn, await readAll(process.stdin), opts);
-    const { startLineShell } = await import('./line-shell.js');
-    return await startLineShell(conn, opts);
+    return await interactive(conn, opts);
   } catch (err) {
     process.stderr.write(`aos-ts: ${(err as Error).message}\n`);
     return 1;
@@ -71,4 +72,22 @@ export function printResult(result: AoResult, opts: MainOptions): void {
   }
   const text = outputText(result);
   if (text !== '') process.stdout.write(`${useColor(opts.color, process.stdout) ? text : stripAnsi(text)}\n`);
+}
+
+/** The Ink shell, loaded only when a person is at the terminal. */
+async function interactive(conn: LocalConnection, opts: MainOptions): Promise<number> {
+  const { startRepl } = await import('../repl/start.js');
+  const { replServices } = await import('./repl-services.js');
+  return startRepl(conn, {
+    color: useColor(opts.color, process.stdout),
+    quiet: opts.quiet,
+    version: packageVersion(),
+    historyFile: join(conn.process.dir, 'history.json'),
+    services: replServices(conn.network),
+  });
+}
+
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
 }

@@ -171,6 +171,18 @@ export class LocalNetwork {
   }
 
   private readonly opening = new Map<string, Promise<LocalProcess>>();
+  private readonly deliveryListeners = new Set<(d: Delivery) => void>();
+
+  /** Listen to every delivery that was not the first message of a caller's own send. */
+  subscribe(listener: (d: Delivery) => void): () => void {
+    this.deliveryListeners.add(listener);
+    return () => this.deliveryListeners.delete(listener);
+  }
+
+  private emitDelivery(d: Delivery): void {
+    this.options.onDelivery?.(d);
+    for (const l of this.deliveryListeners) l(d);
+  }
 
   /** Open the process with this name or id, spawning it when no process has that name. */
   async openOrSpawn(nameOrId: string, spawn: SpawnOptions = {}): Promise<{ process: LocalProcess; created: boolean }> {
@@ -323,10 +335,10 @@ export class LocalNetwork {
   private record(c: Cascade, d: Delivery): void {
     if (!c.first) {
       c.first = d;
-      if (!c.fromCaller) this.options.onDelivery?.(d);
+      if (!c.fromCaller) this.emitDelivery(d);
     } else {
       c.settled.cascade.push(d);
-      this.options.onDelivery?.(d);
+      this.emitDelivery(d);
     }
   }
 

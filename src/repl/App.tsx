@@ -1,0 +1,105 @@
+// The shell on screen: the transcript scrolls into the terminal's own
+// scrollback (<Static>), and below it live only the spinner or the line being
+// typed. Live messages are transcript items too, so they appear above the
+// input line without disturbing it.
+import React, { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { Box, Static, Text, useApp, useStdin } from 'ink';
+import Spinner from 'ink-spinner';
+import { stripAnsi } from '../cli/output.js';
+import { KeyDecoder } from './keys.js';
+import type { ReplSession, TranscriptItem } from './session.js';
+
+const SPINNER_AFTER_MS = 150;
+
+export function App({ session, color }: { session: ReplSession; color: boolean }) {
+  const view = useSyncExternalStore(session.subscribe, session.getView);
+  const { exit } = useApp();
+  const { setRawMode, internal_eventEmitter: events, isRawModeSupported } = useStdin();
+  const decoder = useRef(new KeyDecoder());
+  const chain = useRef<Promise<void>>(Promise.resolve());
+  const paint = (text: string) => (color ? text : stripAnsi(text));
+
+  useEffect(() => {
+    if (!isRawModeSupported) return;
+    setRawMode(true);
+    return () => setRawMode(false);
+  }, [isRawModeSupported, setRawMode]);
+
+  useEffect(() => {
+    const onInput = (data: string) => {
+      // Keys are handled strictly in order, even when one has to wait (Enter).
+      for (const key of decoder.current.decode(data)) {
+        chain.current = chain.current.then(() => session.handleKey(key)).catch(() => undefined);
+      }
+    };
+    events.on('input', onInput);
+    return () => {
+      events.off('input', onInput);
+    };
+  }, [events, session]);
+
+  useEffect(() => {
+    if (view.exited) exit();
+  }, [view.exited, exit]);
+
+  const [, tick] = useState(0);
+  useEffect(() => {
+    if (!view.busy) return;
+    const t = setInterval(() => tick((n) => n + 1), 100);
+    return () => clearInterval(t);
+  }, [view.busy]);
+
+  const elapsed = view.busy ? Date.now() - view.busy.since : 0;
+  return (
+    <>
+      <Static items={view.items as TranscriptItem[]}>
+        {(item) => (
+          <Text key={item.id} color={item.kind === 'error' ? 'red' : undefined} dimColor={item.kind === 'notice'}>
+            {paint(item.text)}
+          </Text>
+        )}
+      </Static>
+      {view.exited ? null : view.busy ? (
+        elapsed >= SPINNER_AFTER_MS ? (
+          <Text>
+            <Text color="green">
+              <Spinner type="dots" />
+            </Text>
+            <Text dimColor>
+              {' '}
+              {view.busy.label} {(elapsed / 1000).toFixed(1)}s · Ctrl-C stops waiting
+            </Text>
+          </Text>
+        ) : null
+      ) : (
+        <Box flexDirection="column">
+          {view.pendingLines.map((line, i) => (
+            <Text key={i}>
+              <Text dimColor>{i === 0 && view.mode === 'continue' ? paint(view.prompt) : '... '}</Text>
+              {line}
+            </Text>
+          ))}
+          <InputLine prompt={view.mode === 'normal' ? paint(view.prompt) : view.mode === 'editor' ? 'editor> ' : '... '} text={view.editor.text} cursor={view.editor.cursor} />
+          {view.hint ? <Text dimColor>{view.hint}</Text> : null}
+        </Box>
+      )}
+    </>
+  );
+}
+
+/** The prompt and the line being typed, with the cursor drawn as an inverse cell. */
+function InputLine({ prompt, text, cursor }: { prompt: string; text: string; cursor: number }) {
+  const before = text.slice(0, cursor);
+  const at = text.slice(cursor, cursor + 1);
+  const after = text.slice(cursor + 1);
+  const showAt = at === '' || at === '\n' ? ' ' : at;
+  return (
+    <Text>
+      {prompt}
+      {before}
+      <Text inverse>{showAt}</Text>
+      {at === '\n' ? '\n' : ''}
+      {after}
+    </Text>
+  );
+}

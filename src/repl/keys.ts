@@ -1,0 +1,130 @@
+// Turns what the terminal sends into keys. Ink hands us runs of plain text and
+// whole escape sequences; a paste arrives between ESC[200~ and ESC[201~
+// (bracketed paste), and tmux or a fast typist can send "text\r" as one run.
+
+export type Key =
+  | { type: 'text'; text: string }
+  | { type: 'paste'; text: string }
+  | { type: 'enter' }
+  | { type: 'backspace' }
+  | { type: 'delete' }
+  | { type: 'left' }
+  | { type: 'right' }
+  | { type: 'up' }
+  | { type: 'down' }
+  | { type: 'home' }
+  | { type: 'end' }
+  | { type: 'tab' }
+  | { type: 'ctrl-c' }
+  | { type: 'ctrl-d' }
+  | { type: 'kill-line' }
+  | { type: 'kill-to-end' }
+  | { type: 'delete-word' }
+  | { type: 'clear-screen' }
+  | { type: 'escape' };
+
+const PASTE_START = '\u001b[200~';
+const PASTE_END = '\u001b[201~';
+
+const SEQUENCES: Record<string, Key> = {
+  '\u001b[A': { type: 'up' },
+  '\u001bOA': { type: 'up' },
+  '\u001b[B': { type: 'down' },
+  '\u001bOB': { type: 'down' },
+  '\u001b[C': { type: 'right' },
+  '\u001bOC': { type: 'right' },
+  '\u001b[D': { type: 'left' },
+  '\u001bOD': { type: 'left' },
+  '\u001b[H': { type: 'home' },
+  '\u001bOH': { type: 'home' },
+  '\u001b[1~': { type: 'home' },
+  '\u001b[7~': { type: 'home' },
+  '\u001b[F': { type: 'end' },
+  '\u001bOF': { type: 'end' },
+  '\u001b[4~': { type: 'end' },
+  '\u001b[8~': { type: 'end' },
+  '\u001b[3~': { type: 'delete' },
+  '\u001b': { type: 'escape' },
+  '\u001b\u007f': { type: 'delete-word' },
+};
+
+const CONTROL: Record<string, Key> = {
+  '\r': { type: 'enter' },
+  '\n': { type: 'enter' },
+  '\u007f': { type: 'backspace' },
+  '\b': { type: 'backspace' },
+  '\t': { type: 'tab' },
+  '\u0003': { type: 'ctrl-c' },
+  '\u0004': { type: 'ctrl-d' },
+  '\u0001': { type: 'home' },
+  '\u0005': { type: 'end' },
+  '\u0002': { type: 'left' },
+  '\u0006': { type: 'right' },
+  '\u0010': { type: 'up' },
+  '\u000e': { type: 'down' },
+  '\u0015': { type: 'kill-line' },
+  '\u000b': { type: 'kill-to-end' },
+  '\u0017': { type: 'delete-word' },
+  '\u000c': { type: 'clear-screen' },
+};
+
+/** Decodes input events, remembering whether a bracketed paste is open. */
+export class KeyDecoder {
+  private pasting = false;
+  private pasted = '';
+
+  decode(event: string): Key[] {
+    const keys: Key[] = [];
+    let rest = event;
+    while (rest.length > 0) {
+      if (this.pasting) {
+        const end = rest.indexOf(PASTE_END);
+        if (end === -1) {
+          this.pasted += rest;
+          return keys;
+        }
+        this.pasted += rest.slice(0, end);
+        keys.push({ type: 'paste', text: this.pasted.replace(/\r\n?/g, '\n') });
+        this.pasting = false;
+        this.pasted = '';
+        rest = rest.slice(end + PASTE_END.length);
+        continue;
+      }
+      if (rest.startsWith(PASTE_START)) {
+        this.pasting = true;
+        rest = rest.slice(PASTE_START.length);
+        continue;
+      }
+      if (rest.startsWith('\u001b')) {
+        keys.push(SEQUENCES[rest] ?? { type: 'escape' });
+        return keys;
+      }
+      keys.push(...decodeText(rest));
+      return keys;
+    }
+    return keys;
+  }
+}
+
+function decodeText(text: string): Key[] {
+  const keys: Key[] = [];
+  let run = '';
+  const flush = () => {
+    if (run) keys.push({ type: 'text', text: run });
+    run = '';
+  };
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    // CRLF from a pasted Windows line (outside bracketed paste) is one Enter.
+    if (ch === '\r' && text[i + 1] === '\n') i += 1;
+    const control = CONTROL[ch];
+    if (control) {
+      flush();
+      keys.push(control);
+    } else if (ch >= ' ' || ch > '\u007f') {
+      run += ch;
+    }
+  }
+  flush();
+  return keys;
+}

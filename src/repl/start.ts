@@ -1,0 +1,43 @@
+// Starts the interactive shell on a connection and resolves when it exits.
+import React from 'react';
+import { render } from 'ink';
+import type { Connection } from '../connection.js';
+import { App } from './App.js';
+import { ReplSession, type SessionServices } from './session.js';
+
+export interface ReplStartOptions {
+  color: boolean;
+  quiet?: boolean;
+  version: string;
+  historyFile?: string;
+  services?: SessionServices;
+}
+
+const BRACKETED_PASTE_ON = '\u001b[?2004h';
+const BRACKETED_PASTE_OFF = '\u001b[?2004l';
+
+export async function startRepl(conn: Connection, opts: ReplStartOptions): Promise<number> {
+  const info = conn.info();
+  let done!: () => void;
+  const exited = new Promise<void>((r) => (done = r));
+  const session = new ReplSession(conn, {
+    historyFile: opts.historyFile,
+    services: opts.services,
+    onExit: () => done(),
+    clearScreen: () => process.stdout.write('\u001b[2J\u001b[3J\u001b[H'),
+  });
+  const where = info.network === 'local' ? `local, state in ${info.location}` : `${info.network} network`;
+  const banner = opts.quiet
+    ? undefined
+    : `\u001b[32maos-ts ${opts.version}\u001b[0m · process \u001b[1m${info.name}\u001b[0m \u001b[90m${info.id}\u001b[0m\n` +
+      `\u001b[90m${where}\nType Lua to run it in the process · .help for commands · Ctrl-D to exit\u001b[0m`;
+  await session.start(banner);
+  process.stdout.write(BRACKETED_PASTE_ON);
+  const app = render(React.createElement(App, { session, color: opts.color }), { exitOnCtrlC: false, patchConsole: false });
+  await Promise.race([exited, app.waitUntilExit()]);
+  session.exit();
+  app.unmount();
+  await app.waitUntilExit().catch(() => undefined);
+  process.stdout.write(BRACKETED_PASTE_OFF);
+  return 0;
+}
