@@ -41,6 +41,14 @@ program
 
 // Subcommands. A process named like one of them is still reachable by its id.
 // Their options merge with aos-ts's own, so `aos-ts --data-dir X list` works too.
+/** A subcommand's options, plus those typed before it (`aos-ts --data-dir X list`); its own win. */
+function withRootOptions(cmd: Command): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...cmd.opts() };
+  for (const [key, value] of Object.entries(program.opts())) {
+    if (program.getOptionValueSource(key) === 'cli' && cmd.getOptionValueSource(key) !== 'cli') merged[key] = value;
+  }
+  return merged;
+}
 const collectValues = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 const dataDirHelp = 'where local processes live (default: $AOS_TS_HOME or the user data folder)';
 
@@ -57,7 +65,7 @@ program
   .option('--data-dir <dir>', dataDirHelp)
   .action(async (name: string, _opts, cmd: Command) => {
     const { runSpawn } = await import('./cli/spawn.js');
-    process.exitCode = await runSpawn(name, cmd.optsWithGlobals());
+    process.exitCode = await runSpawn(name, withRootOptions(cmd));
   });
 
 program
@@ -73,7 +81,7 @@ program
   .option('--data-dir <dir>', dataDirHelp)
   .action(async (target: string, _opts, cmd: Command) => {
     const { runSend } = await import('./cli/send.js');
-    process.exitCode = await runSend(target, cmd.optsWithGlobals());
+    process.exitCode = await runSend(target, withRootOptions(cmd));
   });
 
 program
@@ -83,7 +91,7 @@ program
   .option('--data-dir <dir>', dataDirHelp)
   .action(async (_opts, cmd: Command) => {
     const { runList } = await import('./cli/list.js');
-    process.exitCode = await runList(cmd.optsWithGlobals());
+    process.exitCode = await runList(withRootOptions(cmd));
   });
 
 program
@@ -95,7 +103,7 @@ program
   .option('--data-dir <dir>', dataDirHelp)
   .action(async (target: string, _opts, cmd: Command) => {
     const { runInbox } = await import('./cli/inbox.js');
-    process.exitCode = await runInbox(target, cmd.optsWithGlobals());
+    process.exitCode = await runInbox(target, withRootOptions(cmd));
   });
 
 await program.parseAsync(process.argv);
