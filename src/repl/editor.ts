@@ -52,7 +52,7 @@ export function killToEnd(s: EditorState): EditorState {
 }
 
 export function deleteWordBack(s: EditorState): EditorState {
-  const head = s.text.slice(0, s.cursor).replace(/\s*[^\s]*$/, '');
+  const head = s.text.slice(0, s.cursor).replace(/[^\s]*\s*$/, '');
   return { text: head + s.text.slice(s.cursor), cursor: head.length };
 }
 

@@ -1,0 +1,85 @@
+// The built CLI in a real terminal (tmux): start, eval, multi-line, paste,
+// live messages while typing, .undo, history across runs, Ctrl-C and Ctrl-D.
+import { afterEach, describe, expect, it } from 'vitest';
+import { aosTs } from '../helpers/cli.js';
+import { removeTempDirs, tempDataDir } from '../helpers/local.js';
+import { hasTmux, lastLine, Terminal } from '../helpers/tmux.js';
+
+const terminals: Terminal[] = [];
+afterEach(() => {
+  while (terminals.length) terminals.pop()!.close();
+  removeTempDirs();
+});
+
+function open(dataDir: string, args: string[] = []): Terminal {
+  const t = new Terminal(dataDir, args);
+  terminals.push(t);
+  return t;
+}
+
+const PROMPT = /default@aos-2\.0\.4\[Inbox:\d+\]>/;
+
+describe.skipIf(!hasTmux)('the shell in a terminal', () => {
+  it('evaluates, continues blocks, takes pastes, undoes, and exits on Ctrl-D', async () => {
+    const dataDir = tempDataDir();
+    const t = open(dataDir);
+    await t.waitFor(PROMPT);
+    expect(t.screen()).toMatch(/aos-ts \d+\.\d+\.\d+ · process default/);
+    await t.line('1 + 1');
+    await t.waitFor(/> 1 \+ 1\n2\n/);
+    await t.line('function triple(x)');
+    await t.line('  return x * 3');
+    await t.line('end');
+    await t.line('triple(14)');
+    await t.waitFor(/\n42\n/);
+    t.paste('local a = 100\nlocal b = 23\nreturn a + b');
+    await t.waitFor((s) => lastLine(s).includes('return a + b'));
+    t.key('Enter');
+    await t.waitFor(/\n123\n/);
+    await t.line('Score = 1');
+    await t.line('Score = 2');
+    await t.line('.undo');
+    await t.waitFor(/Undone: Eval: Score = 2/);
+    await t.line('Score');
+    await t.waitFor(/> Score\n1\n/);
+    await t.line('.nope');
+    await t.waitFor(/Unknown command \.nope/);
+    t.key('C-d');
+    await t.waitFor(/EXITED 0/);
+  });
+
+  it('shows messages from other programs above the line being typed', async () => {
+    const dataDir = tempDataDir();
+    const t = open(dataDir);
+    await t.waitFor(PROMPT);
+    const me = /[A-Za-z0-9_-]{43}/.exec(t.screen())![0];
+    t.type('still typing');
+    await t.waitFor((s) => lastLine(s).includes('still typing'));
+    const sent = aosTs(['other', '--run', `for i = 1, 3 do Send({ Target = "${me}", Action = "Knock", Data = "k" .. i }) end`], { dataDir });
+    expect(sent.code).toBe(0);
+    const screen = await t.waitFor(/Action = Knock[\s\S]*Action = Knock[\s\S]*Action = Knock/);
+    expect(lastLine(screen)).toMatch(/still typing$/);
+    t.key('Enter');
+    await t.waitFor(/still typing\n/);
+  });
+
+  it('keeps history across runs; Ctrl-C clears the line and twice exits', async () => {
+    const dataDir = tempDataDir();
+    let t = open(dataDir);
+    await t.waitFor(PROMPT);
+    await t.line('Remembered = "yes"');
+    await t.waitFor((s) => (s.match(/default@aos/g) ?? []).length >= 2);
+    t.key('C-d');
+    await t.waitFor(/EXITED 0/);
+    t = open(dataDir);
+    await t.waitFor(PROMPT);
+    t.key('Up');
+    await t.waitFor((s) => lastLine(s).includes('Remembered = "yes"'));
+    t.key('C-c');
+    await t.waitFor((s) => !lastLine(s).includes('Remembered'));
+    t.key('C-c');
+    await t.waitFor(/press Ctrl-C again/);
+    t.key('C-c');
+    await t.waitFor(/EXITED 0/);
+  });
+});

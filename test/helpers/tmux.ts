@@ -1,0 +1,71 @@
+// Drive the real CLI in a real terminal: tmux on a private socket.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { CLI } from './cli.js';
+
+export const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+
+export class Terminal {
+  private readonly socket = `aos-ts-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+
+  constructor(
+    readonly dataDir: string,
+    args: string[] = [],
+    size = { cols: 100, rows: 30 },
+  ) {
+    const cmd = `node ${CLI} ${args.map((a) => `'${a}'`).join(' ')}; echo "EXITED $?"; sleep 60`;
+    this.tmux('new-session', '-d', '-s', 't', '-x', String(size.cols), '-y', String(size.rows), '-e', `AOS_TS_HOME=${dataDir}`, '-e', 'NO_COLOR=', cmd);
+  }
+
+  private tmux(...args: string[]): string {
+    return execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8' });
+  }
+
+  screen(): string {
+    return this.tmux('capture-pane', '-p', '-t', 't');
+  }
+
+  /** Type text literally (tmux would read "end" or "Up" as key names otherwise). */
+  type(text: string): void {
+    this.tmux('send-keys', '-t', 't', '-l', text);
+  }
+
+  key(...names: string[]): void {
+    this.tmux('send-keys', '-t', 't', ...names);
+  }
+
+  /** Paste as a terminal does, wrapped in bracketed-paste markers. */
+  paste(text: string): void {
+    this.tmux('set-buffer', '-b', 'p', text);
+    this.tmux('paste-buffer', '-p', '-b', 'p', '-t', 't');
+  }
+
+  async waitFor(test: RegExp | ((screen: string) => boolean), ms = 15_000): Promise<string> {
+    const end = Date.now() + ms;
+    for (;;) {
+      const s = this.screen();
+      if (typeof test === 'function' ? test(s) : test.test(s)) return s;
+      if (Date.now() > end) throw new Error(`timed out waiting for ${test}; the screen was:\n${s}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** Type a line and press Enter as separate keystrokes, as a person does. */
+  async line(text: string): Promise<void> {
+    this.type(text);
+    await new Promise((r) => setTimeout(r, 80));
+    this.key('Enter');
+  }
+
+  close(): void {
+    try {
+      this.tmux('kill-server');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** The last non-empty line on the screen: the input line. */
+export function lastLine(screen: string): string {
+  return screen.trimEnd().split('\n').at(-1) ?? '';
+}

@@ -1,0 +1,165 @@
+// The shell's behaviour against a real local process, key by key.
+import { afterEach, describe, expect, it } from 'vitest';
+import { LocalConnection } from '../../src/local/local-connection.js';
+import { ReplSession } from '../../src/repl/session.js';
+import { KeyDecoder } from '../../src/repl/keys.js';
+import { stripAnsi } from '../../src/cli/output.js';
+import { network, removeTempDirs } from '../helpers/local.js';
+import type { LocalNetwork } from '../../src/local/network.js';
+
+let nets: LocalNetwork[] = [];
+afterEach(async () => {
+  for (const n of nets) await n.close();
+  nets = [];
+  removeTempDirs();
+});
+
+async function shell(name = 'shell') {
+  const net = network();
+  nets.push(net);
+  const { process: p } = await net.openOrSpawn(name);
+  let exited = false;
+  const session = new ReplSession(new LocalConnection(net, p), { onExit: () => (exited = true), services: { resolveTarget: (n) => net.resolve(n) } });
+  await session.start('banner');
+  const decoder = new KeyDecoder();
+  const type = async (...events: string[]) => {
+    for (const e of events) for (const k of decoder.decode(e)) await session.handleKey(k);
+  };
+  const texts = () => session.getView().items.map((i) => stripAnsi(i.text));
+  return { net, p, session, type, texts, exited: () => exited };
+}
+
+describe('the shell', () => {
+  it('evaluates a line and shows the prompt the process gives', async () => {
+    const { session, type, texts } = await shell('proc');
+    await type('Name = "renamed"\r', '1 + 1\r');
+    expect(texts()).toContain('2');
+    expect(stripAnsi(session.getView().prompt)).toBe('renamed@aos-2.0.4[Inbox:1]> ');
+  });
+
+  it('continues an unfinished block on the next lines and sends it once', async () => {
+    const { session, type, texts } = await shell();
+    await type('function double(x)\r');
+    expect(session.getView().mode).toBe('continue');
+    await type('  return x * 2\r', 'end\r', 'double(21)\r');
+    expect(texts().slice(-1)).toEqual(['42']);
+    expect(session.historyEntries).toContain('function double(x)\n  return x * 2\nend');
+  });
+
+  it('sends a bracketed paste of several lines as one Eval', async () => {
+    const { type, texts, p } = await shell();
+    const before = p.lastSeq;
+    await type('\u001b[200~local a = 20\nlocal b = 22\nreturn a + b\u001b[201~', '\r');
+    expect(texts().slice(-1)).toEqual(['42']);
+    expect(p.lastSeq).toBe(before + 1);
+  });
+
+  it('shows errors with the line they came from', async () => {
+    const { type, texts } = await shell();
+    await type('\u001b[200~local ok = 1\nreturn nil + ok\u001b[201~\r');
+    const err = texts().slice(-1)[0]!;
+    expect(err).toMatch(/\[string "aos"\]:2: attempt to perform arithmetic on a nil value/);
+    expect(err).toMatch(/2 \| return nil \+ ok/);
+  });
+
+  it('treats an unknown dot-command as an error, never as Lua', async () => {
+    const { type, texts, p } = await shell();
+    const before = p.lastSeq;
+    await type('.foo bar\r');
+    expect(texts().slice(-1)[0]).toMatch(/Unknown command \.foo/);
+    expect(p.lastSeq).toBe(before);
+  });
+
+  it('lists every command in .help', async () => {
+    const { type, texts } = await shell();
+    await type('.help\r');
+    const help = texts().slice(-1)[0]!;
+    for (const c of ['.help', '.load', '.load-blueprint', '.blueprints', '.editor', '.dryrun', '.inbox', '.handlers', '.send', '.undo', '.clear', '.exit']) {
+      expect(help).toContain(c);
+    }
+  });
+
+  it('.dryrun answers once and keeps nothing', async () => {
+    const { type, texts, p } = await shell();
+    await type('V = 1\r');
+    const seq = p.lastSeq;
+    await type('.dryrun V = 50 return V\r');
+    expect(texts().slice(-1)).toEqual(['50\n(dry run: nothing was kept)']);
+    await type('V\r');
+    expect(texts().slice(-1)).toEqual(['1']);
+    expect(p.lastSeq).toBe(seq + 1);
+  });
+
+  it('.editor collects lines until .done, and .cancel drops them', async () => {
+    const { session, type, texts } = await shell();
+    await type('.editor\r', 'local t = {}\r', 'for i = 1, 3 do t[i] = i end\r', 'return #t\r', '.done\r');
+    expect(texts().slice(-1)).toEqual(['3']);
+    await type('.editor\r', 'error("never")\r', '.cancel\r');
+    expect(texts().slice(-1)[0]).toMatch(/cancelled/);
+    expect(session.getView().mode).toBe('normal');
+  });
+
+  it('.inbox, .handlers and .send show the process as tables and messages', async () => {
+    const { type, texts, net } = await shell('me');
+    await net.openOrSpawn('friend');
+    await type('.send friend Hello greeting=hi some data\r');
+    await type('.send me Note x=1 remember this\r');
+    await type('.inbox 5\r');
+    const inbox = texts().slice(-1)[0]!;
+    expect(inbox).toMatch(/Note/);
+    expect(inbox).toMatch(/remember this/);
+    await type('.handlers\r');
+    expect(texts().slice(-1)[0]).toMatch(/_eval/);
+    const friend = await net.get(net.resolve('friend')!);
+    expect(await friend.inspect('return Inbox[#Inbox].Action .. " " .. Inbox[#Inbox].Greeting .. " " .. Inbox[#Inbox].Data')).toBe('Hello hi some data');
+  });
+
+  it('.undo takes back your last message', async () => {
+    const { type, texts } = await shell();
+    await type('U = 1\r', 'U = 2\r', '.undo\r', 'U\r');
+    expect(texts().slice(-1)).toEqual(['1']);
+  });
+
+  it('shows live messages above the input without touching what is being typed, in order, none lost', async () => {
+    const { session, type, texts, net, p } = await shell('target');
+    const { process: other } = await net.openOrSpawn('burster');
+    await type('half a line');
+    const N = 1000;
+    await net.sendAndSettle(
+      other.id,
+      net.userMessage(other.id, [{ name: 'Action', value: 'Eval' }], `for i = 1, ${N} do Send({ Target = "${p.id}", Data = "live " .. i }) end`),
+    );
+    await net.idle();
+    const live = texts().filter((t) => t.includes('Data = live '));
+    expect(live).toHaveLength(N);
+    expect(live.map((t) => Number(/live (\d+)/.exec(t)![1]))).toEqual(Array.from({ length: N }, (_, i) => i + 1));
+    expect(session.getView().editor.text).toBe('half a line');
+  });
+
+  it('Ctrl-C clears the line, twice on an empty line exits; Ctrl-D on an empty line exits', async () => {
+    const a = await shell();
+    await a.type('something');
+    await a.type('\u0003');
+    expect(a.session.getView().editor.text).toBe('');
+    expect(a.exited()).toBe(false);
+    await a.type('\u0003');
+    expect(a.session.getView().hint).toMatch(/Ctrl-C again/);
+    await a.type('\u0003');
+    expect(a.exited()).toBe(true);
+    const b = await shell('other');
+    await b.type('abc', '\u0001', '\u0004');
+    expect(b.session.getView().editor.text).toBe('bc');
+    await b.type('\u0015', '\u0004');
+    expect(b.exited()).toBe(true);
+  });
+
+  it('Tab completes dot-commands and global names', async () => {
+    const { session, type } = await shell();
+    await type('.hel\t');
+    expect(session.getView().editor.text).toBe('.help ');
+    await type('\u0015', 'MyLongGlobalName = 1\r');
+    await new Promise((r) => setTimeout(r, 50));
+    await type('MyLong\t');
+    expect(session.getView().editor.text).toBe('MyLongGlobalName');
+  });
+});
