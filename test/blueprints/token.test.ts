@@ -1,0 +1,154 @@
+// blueprints/token.lua between local processes: notices, errors, Cast, exact big numbers.
+import { afterEach, describe, expect, it } from 'vitest';
+import { evalIn, network, outputData, removeTempDirs } from '../helpers/local.js';
+import { address, loadBlueprint, messageFrom, sendFromCode, steps, tag } from './helpers.js';
+import type { LocalNetwork } from '../../src/local/network.js';
+import type { LocalProcess } from '../../src/local/local-process.js';
+
+afterEach(() => removeTempDirs());
+
+async function setup(): Promise<{ net: LocalNetwork; token: LocalProcess; alice: LocalProcess; bob: LocalProcess }> {
+  const net = network();
+  const { process: token } = await net.openOrSpawn('tok');
+  const { process: alice } = await net.openOrSpawn('alice');
+  const { process: bob } = await net.openOrSpawn('bob');
+  await loadBlueprint(net, token, 'token');
+  return { net, token, alice, bob };
+}
+
+async function balances(token: LocalProcess): Promise<Record<string, string>> {
+  return JSON.parse(String(await token.inspect('return json.encode(Balances)')));
+}
+
+describe('the token blueprint', () => {
+  it('answers Info with the process name, and Balance and Balances', async () => {
+    const { net, token, alice } = await setup();
+    const s = await net.sendAndSettle(alice.id, net.userMessage(alice.id, [{ name: 'Action', value: 'Eval' }], sendFromCode(token.id, { Action: 'Info' })));
+    const info = s.cascade.find((d) => d.processName === 'alice')!;
+    expect([tag(info, 'Name'), tag(info, 'Ticker'), tag(info, 'Denomination')]).toEqual(['tok', 'PNTS', '12']);
+    const b = await net.sendAndSettle(token.id, messageFrom(net, token.id, address('holder'), { Action: 'Balance', Recipient: token.id }));
+    const reply = b.result.Messages![0]!;
+    expect(reply.Tags.find((t) => t.name === 'Balance')?.value).toBe('10000000000000000');
+    expect(reply.Tags.find((t) => t.name === 'Account')?.value).toBe(token.id);
+    expect(await balances(token)).toEqual({ [token.id]: '10000000000000000' });
+    const ts = await net.sendAndSettle(alice.id, net.userMessage(alice.id, [{ name: 'Action', value: 'Eval' }], sendFromCode(token.id, { Action: 'Total-Supply' })));
+    const supply = ts.cascade.find((d) => d.processName === 'alice')!;
+    expect([tag(supply, 'Action'), supply.msg.Data]).toEqual(['Total-Supply', '10000000000000000']);
+    await net.close();
+  });
+
+  it('transfers A→B with a Debit-Notice to A and a Credit-Notice to B, X- tags on both', async () => {
+    const { net, token, alice, bob } = await setup();
+    await evalIn(net, token, sendFromCode(token.id, { Action: 'Transfer', Recipient: alice.id, Quantity: '1000', Cast: 'true' }));
+    const s = await net.sendAndSettle(
+      alice.id,
+      net.userMessage(alice.id, [{ name: 'Action', value: 'Eval' }], sendFromCode(token.id, { Action: 'Transfer', Recipient: bob.id, Quantity: '250', 'X-Memo': 'rent', 'X-Order': '7' })),
+    );
+    expect(steps(s.cascade)).toEqual(['tok:Transfer', 'alice:Debit-Notice', 'bob:Credit-Notice']);
+    const [, debit, credit] = s.cascade;
+    expect([tag(debit, 'Recipient'), tag(debit, 'Quantity'), tag(debit, 'X-Memo'), tag(debit, 'X-Order')]).toEqual([bob.id, '250', 'rent', '7']);
+    expect([tag(credit, 'Sender'), tag(credit, 'Quantity'), tag(credit, 'X-Memo'), tag(credit, 'X-Order')]).toEqual([alice.id, '250', 'rent', '7']);
+    expect(credit!.msg.From).toBe(token.id);
+    const b = await balances(token);
+    expect([b[alice.id], b[bob.id], b[token.id]]).toEqual(['750', '250', '9999999999999000']);
+    await net.close();
+  });
+
+  it('replies Transfer-Error on an overdraft and changes nothing', async () => {
+    const { net, token, alice, bob } = await setup();
+    await evalIn(net, token, sendFromCode(token.id, { Action: 'Transfer', Recipient: alice.id, Quantity: '10', Cast: '1' }));
+    const before = await balances(token);
+    const s = await net.sendAndSettle(alice.id, net.userMessage(alice.id, [{ name: 'Action', value: 'Eval' }], sendFromCode(token.id, { Action: 'Transfer', Recipient: bob.id, Quantity: '11' })));
+    expect(steps(s.cascade)).toEqual(['tok:Transfer', 'alice:Transfer-Error']);
+    expect(tag(s.cascade[1], 'Error')).toBe('Insufficient Balance!');
+    expect(tag(s.cascade[1], 'Message-Id')).toBe(s.cascade[0]!.msg.Id);
+    expect(await balances(token)).toEqual(before);
+    await net.close();
+  });
+
+  it('sends no notices when the transfer has a Cast tag', async () => {
+    const { net, token, alice, bob } = await setup();
+    await evalIn(net, token, sendFromCode(token.id, { Action: 'Transfer', Recipient: alice.id, Quantity: '10', Cast: '1' }));
+    const s = await net.sendAndSettle(alice.id, net.userMessage(alice.id, [{ name: 'Action', value: 'Eval' }], sendFromCode(token.id, { Action: 'Transfer', Recipient: bob.id, Quantity: '4', Cast: 'yes' })));
+    expect(steps(s.cascade)).toEqual(['tok:Transfer']);
+    expect((await balances(token))[bob.id]).toBe('4');
+    await net.close();
+  });
+
+  it('mints only from itself, and keeps numbers far beyond 2^64 exact', async () => {
+    const { net, token, alice } = await setup();
+    const big = '123456789012345678901234567890123456789';
+    const r = await evalIn(net, token, sendFromCode(token.id, { Action: 'Mint', Quantity: big }));
+    expect(r.Error).toBeUndefined();
+    const supply = (BigInt('10000000000000000') + BigInt(big)).toString();
+    expect(await token.inspect('return TotalSupply')).toBe(supply);
+    // Move all but one unit away and back: digit strings, no rounding anywhere.
+    const most = (BigInt(supply) - 1n).toString();
+    await evalIn(net, token, sendFromCode(token.id, { Action: 'Transfer', Recipient: alice.id, Quantity: most }));
+    expect(await balances(token)).toEqual({ [token.id]: '1', [alice.id]: most });
+    const s = await net.sendAndSettle(alice.id, net.userMessage(alice.id, [{ name: 'Action', value: 'Eval' }], sendFromCode(token.id, { Action: 'Mint', Quantity: '5' })));
+    expect(steps(s.cascade)).toEqual(['tok:Mint', 'alice:Mint-Error']);
+    expect(tag(s.cascade[1], 'Error')).toBe('Only the Process Id can mint new PNTS tokens!');
+    // Burn shrinks the supply exactly.
+    await net.sendAndSettle(alice.id, net.userMessage(alice.id, [{ name: 'Action', value: 'Eval' }], sendFromCode(token.id, { Action: 'Burn', Quantity: '18446744073709551617' })));
+    expect(await token.inspect('return TotalSupply')).toBe((BigInt(supply) - 18446744073709551617n).toString());
+    await net.close();
+  });
+
+  it('rejects negative, fractional and non-numeric quantities with a clear Error', async () => {
+    const { net, token } = await setup();
+    const holder = address('q');
+    for (const [q, why] of [
+      ['-5', /whole number/],
+      ['1.5', /whole number/],
+      ['1e3', /whole number/],
+      ['abc', /whole number/],
+      ['0', /Quantity must be greater than 0/],
+    ] as const) {
+      const s = await net.sendAndSettle(token.id, messageFrom(net, token.id, holder, { Action: 'Transfer', Recipient: address('r'), Quantity: q }));
+      expect(String(s.result.Error)).toMatch(why);
+    }
+    await net.close();
+  });
+
+  it('keeps the total supply constant over 10,000 random transfers, matching an exact model', async () => {
+    const { net, token } = await setup();
+    const holders = ['a', 'b', 'c', 'd', 'e'].map((s) => address(`holder-${s}`));
+    const model = new Map<string, bigint>(holders.map((h, i) => [h, 10n ** 24n * BigInt(i + 1)]));
+    const supply = [...model.values()].reduce((x, y) => x + y, 0n);
+    const init = [...model].map(([h, v]) => `["${h}"] = "${v}"`).join(', ');
+    expect((await evalIn(net, token, `Balances = { ${init} } TotalSupply = "${supply}"`)).Error).toBeUndefined();
+
+    // A seeded generator: the same transfers every run.
+    let seed = 42n;
+    const next53 = (): bigint => {
+      seed = (seed * 6364136223846793005n + 1442695040888963407n) % 2n ** 64n;
+      return seed >> 11n;
+    };
+    const rand = (n: bigint): bigint => ((next53() << 53n) | next53()) % n;
+    const sends: Promise<unknown>[] = [];
+    let errors = 0;
+    for (let k = 0; k < 10_000; k++) {
+      const from = holders[Number(rand(5n))]!;
+      const to = holders[Number(rand(5n))]!;
+      // Up to ~1.5x a balance, so some overdraw; many exceed 2^64.
+      const qty = rand(3n * 10n ** 24n) + 1n;
+      const have = model.get(from)!;
+      if (qty <= have) {
+        model.set(from, have - qty);
+        model.set(to, model.get(to)! + qty);
+      } else errors++;
+      const t: Record<string, string> = { Action: 'Transfer', Recipient: to, Quantity: qty.toString() };
+      if (k % 2 === 0) t.Cast = '1';
+      sends.push(net.sendAndSettle(token.id, messageFrom(net, token.id, from, t)));
+    }
+    const settled = (await Promise.all(sends)) as { result: { Error?: unknown } }[];
+    expect(settled.filter((s) => s.result.Error !== undefined)).toHaveLength(0);
+    expect(errors).toBeGreaterThan(100);
+    const b = await balances(token);
+    expect(Object.fromEntries(holders.map((h) => [h, b[h]]))).toEqual(Object.fromEntries([...model].map(([h, v]) => [h, v.toString()])));
+    expect(Object.values(b).reduce((x, y) => x + BigInt(y), 0n)).toBe(supply);
+    expect(await token.inspect('return TotalSupply')).toBe(supply.toString());
+    await net.close();
+  });
+});
