@@ -1,16 +1,9 @@
 // What the shell's dot-commands need from the host: the .load bundler,
 // blueprints, and local names for .send.
 import type { SessionServices } from '../repl/session.js';
-import type { LocalNetwork } from '../local/network.js';
 
-export function replServices(network?: LocalNetwork): SessionServices {
+export function replServices(resolveTarget: (nameOrId: string) => Promise<string | undefined>): SessionServices {
   return {
-    resolveTarget: (nameOrId) => {
-      try {
-        return network?.resolve(nameOrId);
-      } catch {
-        return undefined;
-      }
-    },
+    resolveTarget: (nameOrId) => resolveTarget(nameOrId).catch(() => undefined),
   };
 }

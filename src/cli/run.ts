@@ -4,13 +4,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Connection } from '../connection.js';
 import type { AoResult } from '../engine/types.js';
-import { LocalConnection } from '../local/local-connection.js';
-import { LocalNetwork } from '../local/network.js';
+import type { LocalConnection } from '../local/local-connection.js';
 import { resolveDataDir } from '../local/paths.js';
 import { engineOptions, type MainOptions } from './options.js';
 import { outputText, stripAnsi, useColor } from './output.js';
 
 export async function openLocal(name: string, opts: MainOptions, notice: (text: string) => void): Promise<LocalConnection> {
+  const [{ LocalNetwork }, { LocalConnection }] = await Promise.all([import('../local/network.js'), import('../local/local-connection.js')]);
   const network = new LocalNetwork(resolveDataDir(opts.dataDir), { engine: engineOptions(opts), onNotice: notice });
   try {
     const { process, created } = await network.openOrSpawn(name);
@@ -27,20 +27,48 @@ export async function runMain(name: string, opts: MainOptions): Promise<number> 
   const notice = (text: string) => {
     if (!opts.quiet) process.stderr.write(`${stderrColor ? `\u001b[90m${text}\u001b[0m` : text}\n`);
   };
+  const fail = (err: unknown) => {
+    process.stderr.write(`aos-ts: ${(err as Error).message}\n`);
+    return 1;
+  };
+  if (opts.run === undefined && process.stdin.isTTY) return interactive(name, opts, notice).catch(fail);
   let conn: LocalConnection;
   try {
     conn = await openLocal(name, opts, notice);
   } catch (err) {
-    process.stderr.write(`aos-ts: ${(err as Error).message}\n`);
-    return 1;
+    return fail(err);
   }
   try {
-    if (opts.run !== undefined) return await evalAndPrint(conn, opts.run, opts);
-    if (!process.stdin.isTTY) return await evalAndPrint(conn, await readAll(process.stdin), opts);
-    return await interactive(conn, opts);
+    const code = opts.run ?? (await readAll(process.stdin));
+    return await evalAndPrint(conn, code, opts);
   } catch (err) {
-    process.stderr.write(`aos-ts: ${(err as Error).message}\n`);
-    return 1;
+    return fail(err);
+  } finally {
+    await conn.close();
+  }
+}
+
+/**
+ * The Ink shell, for a person at a terminal. The process runs in a worker
+ * thread so the screen stays alive during long Evals; Ink (the slowest
+ * import) loads while the process opens.
+ */
+async function interactive(name: string, opts: MainOptions, notice: (text: string) => void): Promise<number> {
+  const shell = import('../repl/start.js');
+  shell.catch(() => undefined);
+  const { WorkerConnection } = await import('../local/worker-connection.js');
+  const conn = await WorkerConnection.open({ dataDir: resolveDataDir(opts.dataDir), name, options: { engine: engineOptions(opts) } }, notice);
+  try {
+    if (conn.created) notice(`created local process "${conn.info().name}" (${conn.info().id})`);
+    const { startRepl } = await shell;
+    const { replServices } = await import('./repl-services.js');
+    return await startRepl(conn, {
+      color: useColor(opts.color, process.stdout),
+      quiet: opts.quiet,
+      version: packageVersion(),
+      historyFile: join(conn.dir, 'history.json'),
+      services: replServices((nameOrId) => conn.resolve(nameOrId)),
+    });
   } finally {
     await conn.close();
   }
@@ -72,19 +100,6 @@ export function printResult(result: AoResult, opts: MainOptions): void {
   }
   const text = outputText(result);
   if (text !== '') process.stdout.write(`${useColor(opts.color, process.stdout) ? text : stripAnsi(text)}\n`);
-}
-
-/** The Ink shell, loaded only when a person is at the terminal. */
-async function interactive(conn: LocalConnection, opts: MainOptions): Promise<number> {
-  const { startRepl } = await import('../repl/start.js');
-  const { replServices } = await import('./repl-services.js');
-  return startRepl(conn, {
-    color: useColor(opts.color, process.stdout),
-    quiet: opts.quiet,
-    version: packageVersion(),
-    historyFile: join(conn.process.dir, 'history.json'),
-    services: replServices(conn.network),
-  });
 }
 
 export function packageVersion(): string {

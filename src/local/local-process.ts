@@ -14,7 +14,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { EngineCrashedError, ProcessEngine, type EngineOptions } from '../engine/process-engine.js';
 import { decodeMemoryImage, encodeMemoryImage, imageDigest, type MemoryImage } from '../engine/memory-image.js';
 import type { AoMessage, AoResult } from '../engine/types.js';
-import { acquireLock } from './lock.js';
+import { acquireLock, ProcessLockedError, type Lock } from './lock.js';
 import { MessageLog } from './message-log.js';
 import { processEnv, processMessage, readMeta, writeMeta, type ProcessMeta } from './process-meta.js';
 import { SnapshotStore } from './snapshot-store.js';
@@ -62,6 +62,23 @@ export interface OpenOptions {
   ignoreSnapshots?: boolean;
   /** Called with recovery notices (a torn record dropped, a bad snapshot skipped). */
   onNotice?: (text: string) => void;
+}
+
+/**
+ * A program that is closing (a terminal window just shut, a Ctrl-C) holds its
+ * lock for a moment longer: wait briefly before saying the process is open elsewhere.
+ */
+async function acquireLockPatiently(dir: string, what: string, waitMs = 1500): Promise<Lock> {
+  const until = Date.now() + waitMs;
+  for (;;) {
+    try {
+      return acquireLock(dir, what);
+    } catch (err) {
+      const holder = err instanceof ProcessLockedError ? err.holderPid : undefined;
+      if (holder === undefined || holder === process.pid || Date.now() > until) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 }
 
 /** True when an undo after `seq` cancels a message at or before it: a snapshot at `seq` then holds undone effects. */
@@ -127,7 +144,7 @@ export class LocalProcess {
 
   static async open(dir: string, opts: OpenOptions = {}): Promise<LocalProcess> {
     const meta = readMeta(dir);
-    const lock = acquireLock(dir, `process ${meta.name} (${meta.id})`);
+    const lock = await acquireLockPatiently(dir, `process ${meta.name} (${meta.id})`);
     try {
       const log = MessageLog.open(join(dir, 'log'));
       const snapshots = new SnapshotStore(join(dir, 'snapshots'));

@@ -143,7 +143,7 @@ export const COMMANDS: DotCommand[] = [
     async run(s, args) {
       const [target, action, ...more] = args;
       if (!target || !action) throw new Error('Usage: .send <target> <Action> [key=value ...] [data]');
-      const id = s.services.resolveTarget?.(target) ?? target;
+      const id = (await s.services.resolveTarget?.(target)) ?? target;
       const fields = [`Target = ${luaString(id)}`, `Action = ${luaString(action)}`];
       const data: string[] = [];
       for (const part of more) {

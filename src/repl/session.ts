@@ -47,7 +47,7 @@ export interface SessionServices {
   blueprints?(): { name: string; summary: string }[];
   blueprintSource?(name: string): string;
   /** Resolve a process name for .send (local registry); undefined leaves it as typed. */
-  resolveTarget?(nameOrId: string): string | undefined;
+  resolveTarget?(nameOrId: string): string | undefined | Promise<string | undefined>;
 }
 
 const CTRL_C_WINDOW_MS = 2000;

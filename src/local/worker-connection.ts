@@ -1,0 +1,109 @@
+// The shell's side of a local process that runs in a worker thread.
+import { Worker } from 'node:worker_threads';
+import type { Connection, LiveMessage, OutgoingMessage, ProcessInfo } from '../connection.js';
+import type { AoResult } from '../engine/types.js';
+import type { Event, Request, WorkerInit } from './worker-host.js';
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
+type RequestBody<R = Request> = R extends unknown ? Omit<R, 'id'> : never;
+
+export class WorkerConnection implements Connection {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly liveListeners = new Set<(m: LiveMessage) => void>();
+  private information!: ProcessInfo;
+  /** The process folder (for the shell's history file). */
+  dir!: string;
+  created = false;
+
+  private constructor(private readonly worker: Worker) {}
+
+  static async open(init: WorkerInit, onNotice: (text: string) => void): Promise<WorkerConnection> {
+    const worker = new Worker(new URL('./worker-host.js', import.meta.url), { workerData: init });
+    const conn = new WorkerConnection(worker);
+    await new Promise<void>((resolve, reject) => {
+      worker.on('message', (e: Event) => {
+        if (e.type === 'ready') {
+          conn.information = e.info;
+          conn.dir = e.dir;
+          conn.created = e.created;
+          resolve();
+        } else if (e.type === 'failed') reject(new Error(e.error));
+        else conn.onEvent(e, onNotice);
+      });
+      worker.once('error', reject);
+      worker.once('exit', (code) => {
+        reject(new Error(`the process worker stopped (exit code ${code})`));
+        for (const p of conn.pending.values()) p.reject(new Error('the process worker stopped'));
+        conn.pending.clear();
+      });
+    });
+    return conn;
+  }
+
+  private onEvent(e: Event, onNotice: (text: string) => void): void {
+    if (e.type === 'reply') {
+      const p = this.pending.get(e.id);
+      this.pending.delete(e.id);
+      if (e.error !== undefined) p?.reject(new Error(e.error));
+      else p?.resolve(e.value);
+    } else if (e.type === 'live') {
+      for (const l of this.liveListeners) l(e.message);
+    } else if (e.type === 'notice') {
+      onNotice(e.text);
+    }
+  }
+
+  private call<T>(body: RequestBody): Promise<T> {
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.worker.postMessage({ ...body, id });
+    });
+  }
+
+  info(): ProcessInfo {
+    return this.information;
+  }
+
+  eval(code: string): Promise<AoResult> {
+    return this.call({ op: 'eval', code });
+  }
+
+  send(message: OutgoingMessage): Promise<AoResult> {
+    return this.call({ op: 'send', message });
+  }
+
+  dryrun(message: OutgoingMessage): Promise<AoResult> {
+    return this.call({ op: 'dryrun', message });
+  }
+
+  prompt(): Promise<string> {
+    return this.call({ op: 'prompt' });
+  }
+
+  inspect(lua: string): Promise<unknown> {
+    return this.call({ op: 'inspect', lua });
+  }
+
+  undo(): Promise<string | undefined> {
+    return this.call({ op: 'undo' });
+  }
+
+  resolve(nameOrId: string): Promise<string | undefined> {
+    return this.call({ op: 'resolve', nameOrId });
+  }
+
+  onLive(listener: (m: LiveMessage) => void): () => void {
+    this.liveListeners.add(listener);
+    return () => this.liveListeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.call({ op: 'close' });
+    } finally {
+      await this.worker.terminate();
+    }
+  }
+}

@@ -1,0 +1,85 @@
+// Runs a local network in a worker thread for the interactive shell, so that
+// a long Eval never freezes the screen: the spinner turns, keys are read, and
+// Ctrl-C can stop waiting while the engine works here.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { LiveMessage, OutgoingMessage } from '../connection.js';
+import { LocalConnection } from './local-connection.js';
+import { LocalNetwork, type NetworkOptions } from './network.js';
+
+export interface WorkerInit {
+  dataDir: string;
+  name: string;
+  options: Pick<NetworkOptions, 'engine' | 'cascadeLimit'>;
+}
+
+export type Request =
+  | { id: number; op: 'eval'; code: string }
+  | { id: number; op: 'send' | 'dryrun'; message: OutgoingMessage }
+  | { id: number; op: 'prompt' | 'undo' | 'info' | 'close' }
+  | { id: number; op: 'inspect'; lua: string }
+  | { id: number; op: 'resolve'; nameOrId: string };
+
+export type Event =
+  | { type: 'ready'; info: ReturnType<LocalConnection['info']>; created: boolean; dir: string }
+  | { type: 'reply'; id: number; value?: unknown; error?: string }
+  | { type: 'live'; message: LiveMessage }
+  | { type: 'notice'; text: string }
+  | { type: 'failed'; error: string };
+
+async function main(): Promise<void> {
+  const port = parentPort!;
+  const init = workerData as WorkerInit;
+  const post = (e: Event) => port.postMessage(e);
+  let conn: LocalConnection;
+  try {
+    const network = new LocalNetwork(init.dataDir, { ...init.options, onNotice: (text) => post({ type: 'notice', text }) });
+    const { process, created } = await network.openOrSpawn(init.name);
+    conn = new LocalConnection(network, process);
+    conn.onLive((message) => post({ type: 'live', message }));
+    post({ type: 'ready', info: conn.info(), created, dir: process.dir });
+  } catch (err) {
+    post({ type: 'failed', error: (err as Error).message });
+    return;
+  }
+  // One request at a time, in order, as the shell sends them.
+  let chain = Promise.resolve();
+  port.on('message', (req: Request) => {
+    chain = chain.then(async () => {
+      try {
+        post({ type: 'reply', id: req.id, value: await run(conn, req) });
+      } catch (err) {
+        post({ type: 'reply', id: req.id, error: (err as Error).message });
+      }
+      if (req.op === 'close') port.close();
+    });
+  });
+}
+
+async function run(conn: LocalConnection, req: Request): Promise<unknown> {
+  switch (req.op) {
+    case 'eval':
+      return conn.eval(req.code);
+    case 'send':
+      return conn.send(req.message);
+    case 'dryrun':
+      return conn.dryrun(req.message);
+    case 'prompt':
+      return conn.prompt();
+    case 'inspect':
+      return conn.inspect(req.lua);
+    case 'undo':
+      return conn.undo();
+    case 'info':
+      return conn.info();
+    case 'resolve':
+      try {
+        return conn.network.resolve(req.nameOrId);
+      } catch {
+        return undefined;
+      }
+    case 'close':
+      return conn.close();
+  }
+}
+
+void main();
