@@ -22,6 +22,7 @@ program
   .version(pkg.version, '-V, --version')
   .argument('[process]', 'local process name or 43-character id', 'default')
   .option('-r, --run <lua>', 'evaluate Lua in the process, print the output, and exit (1 on error)')
+  .option('-l, --load <file>', 'load a Lua file (and the modules it requires) first; repeatable', (v: string, prev: string[] = []) => [...prev, v])
   .option('--json', 'with --run or piped input: print the whole result as JSON')
   .option('-q, --quiet', 'no banner or notices')
   .option('--no-color', 'no colours (NO_COLOR is honoured too)')
@@ -104,6 +105,24 @@ program
   .action(async (target: string, _opts, cmd: Command) => {
     const { runInbox } = await import('./cli/inbox.js');
     process.exitCode = await runInbox(target, withRootOptions(cmd));
+  });
+
+const blueprints = program.command('blueprints').description('the blueprints aos-ts ships (token, chatroom, staking, voting, scheduler)');
+blueprints
+  .command('list', { isDefault: true })
+  .description('list them, with a line each')
+  .action(async () => {
+    const { runBlueprintsList } = await import('./cli/blueprints.js');
+    process.exitCode = runBlueprintsList();
+  });
+blueprints
+  .command('get')
+  .description('copy them into a folder (default: ./blueprints) to read or change')
+  .argument('[dir]', 'destination folder', 'blueprints')
+  .option('--force', 'overwrite files that are already there')
+  .action(async (dir: string, opts: { force?: boolean }) => {
+    const { runBlueprintsGet } = await import('./cli/blueprints.js');
+    process.exitCode = runBlueprintsGet(dir, opts);
   });
 
 await program.parseAsync(process.argv);

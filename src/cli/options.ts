@@ -3,6 +3,7 @@ import type { EngineOptions } from '../engine/process-engine.js';
 
 export interface MainOptions {
   run?: string;
+  load?: string[];
   json?: boolean;
   quiet?: boolean;
   color?: boolean;

@@ -39,7 +39,11 @@ export async function runMain(name: string, opts: MainOptions): Promise<number> 
     return fail(err);
   }
   try {
+    for (const file of opts.load ?? []) {
+      if ((await loadFile(conn, file, opts)) !== 0) return 1;
+    }
     const code = opts.run ?? (await readAll(process.stdin));
+    if (opts.run === undefined && code.trim() === '') return 0;
     return await evalAndPrint(conn, code, opts);
   } catch (err) {
     return fail(err);
@@ -68,6 +72,7 @@ async function interactive(name: string, opts: MainOptions, notice: (text: strin
       version: packageVersion(),
       historyFile: join(conn.dir, 'history.json'),
       services: replServices((nameOrId) => conn.resolve(nameOrId)),
+      load: opts.load,
     });
   } finally {
     await conn.close();
@@ -79,6 +84,24 @@ async function readAll(stream: NodeJS.ReadStream): Promise<string> {
   stream.on('data', (c: Buffer) => chunks.push(c));
   await once(stream, 'end');
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** --load: bundle a file and its modules, send it as one Eval, report errors mapped to the files. */
+async function loadFile(conn: Connection, file: string, opts: MainOptions): Promise<number> {
+  const [{ bundleLua, expandPath }, { loaded }, { formatError }] = await Promise.all([
+    import('../bundle/index.js'),
+    import('./repl-services.js'),
+    import('../repl/format.js'),
+  ]);
+  const bundle = loaded(bundleLua(expandPath(file)));
+  const result = await conn.eval(bundle.source);
+  if (result.Error !== undefined) {
+    const text = formatError(result.Error, bundle.source, bundle.locate);
+    process.stderr.write(`aos-ts: loading ${file} failed:\n${useColor(opts.color, process.stderr) ? text : stripAnsi(text)}\n`);
+    return 1;
+  }
+  if (!opts.quiet) process.stderr.write(`loaded ${bundle.files.join(', ')}\n`);
+  return 0;
 }
 
 /** Evaluate once and print like a script wants: data on stdout, Error on stderr, exit 1 on Error. */

@@ -78,19 +78,29 @@ export class ProcessEngine {
   ) {}
 
   static async create(opts: EngineOptions = {}): Promise<ProcessEngine> {
+    const self = await ProcessEngine.bare(opts);
+    self.setup(opts.luaDir ?? osLuaDir());
+    return self;
+  }
+
+  /**
+   * A fresh engine whose Lua state is exactly the one captured in `image`.
+   * The sandbox and the OS are in the image, so they are not loaded again:
+   * only the JavaScript side (made the same way by every engine) is needed.
+   */
+  static async fromImage(image: MemoryImage, opts: EngineOptions = {}): Promise<ProcessEngine> {
+    const self = await ProcessEngine.bare(opts);
+    self.restore(image);
+    return self;
+  }
+
+  private static async bare(opts: EngineOptions): Promise<ProcessEngine> {
     const { engine, wasm } = await newLuaEngine();
     const self = new ProcessEngine(engine, wasm, {
       instructionBudget: opts.instructionBudget ?? DEFAULT_INSTRUCTION_BUDGET,
       memoryLimitBytes: opts.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT,
     });
-    self.setup(opts.luaDir ?? osLuaDir());
-    return self;
-  }
-
-  /** A fresh engine whose Lua state is exactly the one captured in `image`. */
-  static async fromImage(image: MemoryImage, opts: EngineOptions = {}): Promise<ProcessEngine> {
-    const self = await ProcessEngine.create(opts);
-    self.restore(image);
+    self.stats.memoryMax = self.options.memoryLimitBytes;
     return self;
   }
 
@@ -107,7 +117,6 @@ export class ProcessEngine {
   }
 
   private setup(luaDir: string): void {
-    this.stats.memoryMax = this.options.memoryLimitBytes;
     this.engine.doStringSync(SANDBOX_LUA);
     for (const mod of loadOsModules(luaDir)) {
       this.call('__aos_register', [mod.name, mod.source]);

@@ -111,10 +111,13 @@ function __aos_alias(alias, name)
   preload[alias] = function() return require(name) end
 end
 
-local json, process
+local json, process, bootHandle, bootEncode, JSON_RESULT
 function __aos_boot()
   json = require(".json")
   process = require(".process")
+  -- The functions as the OS defines them: while a process has not replaced
+  -- them, a result is encoded once, inside process.handle (see below).
+  bootHandle, bootEncode, JSON_RESULT = process.handle, json.encode, process._jsonResult
   return "ok"
 end
 
@@ -140,7 +143,17 @@ function __aos_handle(msgJson, envJson, limit)
   local ok, res = rawpcall(function()
     local msg = json.decode(msgJson)
     local env = json.decode(envJson)
-    local out = process.handle(msg, env)
+    local handle = process.handle
+    if handle ~= bootHandle or JSON_RESULT == nil then
+      return json.encode({ ok = true, response = handle(msg, env) })
+    end
+    -- The OS's own handle checks that its result encodes; it hands back that
+    -- text, which is what encoding { ok, response } would embed, unless the
+    -- process swapped json.encode, when the result is encoded as it asks.
+    local text, out = handle(msg, env, JSON_RESULT)
+    if text ~= nil and json.encode == bootEncode and rawtype(text) == "string" then
+      return '{"ok":true,"response":' .. text .. '}'
+    end
     return json.encode({ ok = true, response = out })
   end)
   budget = math.huge

@@ -25,10 +25,10 @@ local ao = {
   Nonce = nil,
 }
 
-local function toSet(list)
-  local s = {}
-  for _, v in ipairs(list) do s[v] = true end
-  return s
+-- v in list? ipairs + raw equality (as a set of it would say), or as utils.includes.
+local function inList(list, v, byLen)
+  if byLen then if type(list) ~= "table" then return utils.includes(v)(list) end for k = 1, #list do if list[k] == v then return true end end return false end
+  if type(v) == "table" or type(list) ~= "table" then for _, x in ipairs(list) do if rawequal(x, v) then return true end end return false end local j, x = 1, list[1] while x ~= nil do if x == v then return true end j = j + 1 x = list[j] end return false
 end
 
 -- Handlers is required lazily: it is only needed when a reply is awaited.
@@ -56,7 +56,7 @@ function ao.clone(obj, seen)
   local copy = {}
   seen[obj] = copy
   for k, v in pairs(obj) do
-    copy[ao.clone(k, seen)] = ao.clone(v, seen)
+    if type(k) == "table" then k = ao.clone(k, seen) end if type(v) == "table" then v = ao.clone(v, seen) end copy[k] = v
   end
   return setmetatable(copy, getmetatable(obj))
 end
@@ -67,9 +67,9 @@ ao.normalizeName = utils.normalize
 -- normalize(msg): lift tags to the root, in array order (last duplicate wins),
 -- skipping the non-extractable names.
 function ao.normalize(msg)
-  local blocked = toSet(ao.nonExtractableTags)
+  local blocked = ao.nonExtractableTags -- a short list: scanned, not made a set
   for _, tag in ipairs(msg.Tags or {}) do
-    if type(tag) == "table" and tag.name ~= nil and not blocked[tag.name] then
+    if type(tag) == "table" and tag.name ~= nil and not inList(blocked, tag.name) then
       msg[tag.name] = tag.value
     end
   end
@@ -92,7 +92,7 @@ function ao.init(env)
   end
   for _, value in ipairs(tagValues(process.Tags, "Authority")) do
     for id in tostring(value):gmatch("[^,]+") do
-      if not utils.includes(id)(ao.authorities) then
+      if not inList(ao.authorities, id, true) then
         table.insert(ao.authorities, id)
       end
     end
@@ -112,7 +112,7 @@ function ao.clearOutbox()
 end
 
 local function padReference(n)
-  return string.format("%032d", n)
+  if math.type(n) == "integer" and n >= 0 then local s = tostring(n) return string.rep("0", 32 - #s) .. s end return string.format("%032d", n)
 end
 
 -- Root keys that never become tags of an outgoing message.

@@ -16,7 +16,7 @@ local defaultHandler = require(".default")
 
 local process = { _version = "2.0.4" }
 
-local INBOX_LIMIT = 10000
+local INBOX_LIMIT, evalPattern, evalHandle, defaultPattern, defaultHandle, JSON_RESULT = 10000
 
 Colors = { red = "\27[31m", green = "\27[32m", blue = "\27[34m", gray = "\27[90m", reset = "\27[0m" }
 Bell = "\7"
@@ -295,9 +295,9 @@ local function handleMessage(msg, arg2)
     return ao.result({})
   end
 
-  Handlers.add("_eval", function(m)
-    return m.Action == "Eval" and Owner == m.From
-  end, evalHandler(ao))
+  -- The OS handlers are re-registered on every message (a process may have
+  -- replaced them), from functions made once when the OS loaded.
+  Handlers.add("_eval", evalPattern, evalHandle)
 
   if msg.Id == ao.env.Process.Id then
     Handlers.once("_boot", function(m)
@@ -305,7 +305,7 @@ local function handleMessage(msg, arg2)
     end, bootHandler(ao))
   end
 
-  Handlers.append("_default", function() return true end, defaultHandler(insertInbox))
+  Handlers.append("_default", defaultPattern, defaultHandle)
 
   attachReplyForward(msg)
 
@@ -346,16 +346,32 @@ end
 
 -- Never throws: what aos would raise outside its pcall becomes {Error = ...},
 -- and so does a result the host could not JSON-encode.
-function process.handle(msg, arg2)
+function process.handle(msg, arg2, asJson)
   local ok, res = pcall(handleMessage, msg, arg2)
   if not ok then
-    return { Error = type(res) == "string" and res or tostring(res) }
+    res = { Error = type(res) == "string" and res or tostring(res) }
+    if asJson == JSON_RESULT then return nil, res end
+    return res
   end
-  local encodable, err = pcall(json.encode, res)
+  local encodable, text = pcall(json.encode, res)
   if not encodable then
-    return { Error = "result could not be encoded as JSON: " .. tostring(err) }
+    res = { Error = "result could not be encoded as JSON: " .. tostring(text) }
+    if asJson == JSON_RESULT then return nil, res end
+    return res
   end
+  -- The host's bridge passes JSON_RESULT to get the text just made as well,
+  -- so that a result is encoded once rather than twice.
+  if asJson == JSON_RESULT then return text, res end
   return res
 end
+
+evalPattern = function(m)
+  return m.Action == "Eval" and Owner == m.From
+end
+evalHandle = evalHandler(ao)
+defaultPattern = function() return true end
+defaultHandle = defaultHandler(insertInbox)
+JSON_RESULT = {}
+process._jsonResult = JSON_RESULT
 
 return process

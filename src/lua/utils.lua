@@ -1,7 +1,7 @@
 -- utils.lua: the functional helpers aos exposes as `Utils` / require('.utils'),
 -- plus the message matchers the handlers and assignables rely on (spec §3.2, §7).
 
-local utils = { _version = "0.0.5" }
+local utils, normalized, normalizedCount = { _version = "0.0.5" }, {}, 0
 
 -- A "real array": only positive integer keys and no holes.
 function utils.isArray(t)
@@ -157,10 +157,10 @@ end
 -- letter and every letter right after "-" (x_custom-HEADER -> X-Custom-Header).
 function utils.normalize(name)
   if type(name) ~= "string" then return name end
-  local s = name:gsub("_", "-"):lower()
+  local s = normalized[name] if s then return s end s = name:gsub("_", "-"):lower()
   s = s:gsub("^%l", string.upper)
   s = s:gsub("%-%l", string.upper)
-  return s
+  if normalizedCount >= 512 then normalized, normalizedCount = {}, 0 end normalizedCount = normalizedCount + 1 normalized[name] = s return s
 end
 
 -- Characters that turn a string pattern into a Lua pattern (a lone "-" does not).

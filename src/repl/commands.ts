@@ -1,7 +1,6 @@
 // The shell's dot-commands: one table, so .help, Tab completion and the
 // dispatcher can never disagree.
-import { resolve } from 'node:path';
-import { homedir } from 'node:os';
+import { expandPath } from '../bundle/resolve.js';
 import type { ReplSession } from './session.js';
 import { shortId, table } from './format.js';
 
@@ -16,9 +15,9 @@ function luaString(s: string): string {
   return JSON.stringify(s);
 }
 
-function expandPath(p: string): string {
-  const unquoted = p.replace(/^(["'])(.*)\1$/, '$2');
-  return resolve(unquoted.startsWith('~') ? homedir() + unquoted.slice(1) : unquoted);
+/** A path as typed: quotes around it (for spaces) are dropped; ~ and relative paths resolve. */
+function typedPath(p: string): string {
+  return expandPath(p.replace(/^(["'])(.*)\1$/, '$2'));
 }
 
 const INBOX_LUA = (n: number) => `
@@ -57,16 +56,19 @@ export const COMMANDS: DotCommand[] = [
   },
   {
     name: '.load',
-    args: '<file.lua>',
-    summary: 'send a file and the local modules it requires, as one Eval',
+    args: '[--watch] <file.lua>',
+    summary: 'send a file and the local modules it requires, as one Eval (--watch: again on every save)',
     async run(s, _args, rest) {
-      if (!rest) throw new Error('Usage: .load <file.lua> (paths with spaces may be quoted)');
+      const watch = /^--watch(\s+|$)/.test(rest);
+      const path = watch ? rest.replace(/^--watch\s*/, '') : rest;
+      if (!path) throw new Error('Usage: .load [--watch] <file.lua> (paths with spaces may be quoted)');
       const bundle = s.services.bundle;
       if (!bundle) throw new Error('.load is not available here');
-      const file = expandPath(rest);
+      const file = typedPath(path);
       const b = await bundle(file);
-      s.print('notice', `Loading ${b.files.map((f) => f).join(', ')}`);
-      await s.sendEval(`loading ${file}`, b.source, b.locate);
+      s.print('notice', `Loading ${b.files.join(', ')}`);
+      await s.sendEval(`loading ${path}`, b.source, b.locate);
+      if (watch) s.watchFile(file);
     },
   },
   {

@@ -41,9 +41,17 @@ export interface SessionOptions {
   services?: SessionServices;
 }
 
+/** A file bundled for .load: the Lua to send and a way to map its lines back. */
+export interface LoadedBundle {
+  source: string;
+  files: string[];
+  locate?: (line: number) => { file: string; line: number; text?: string } | undefined;
+}
+
 export interface SessionServices {
-  /** Bundle a file for .load: the Lua to send and a way to map its lines back. */
-  bundle?(path: string): Promise<{ source: string; files: string[]; locate?: (line: number) => { file: string; line: number; text?: string } | undefined }>;
+  bundle?(path: string): Promise<LoadedBundle>;
+  /** Re-bundle when any bundled file changes (.load --watch). */
+  watch?(path: string, onBundle: (b: LoadedBundle) => void, onError: (e: Error) => void): { close(): void };
   blueprints?(): { name: string; summary: string }[];
   blueprintSource?(name: string): string;
   /** Resolve a process name for .send (local registry); undefined leaves it as typed. */
@@ -62,6 +70,7 @@ export class ReplSession {
   private unsubscribeLive?: () => void;
   private waiting?: { cancelled: boolean };
   private globals: string[] = [];
+  private readonly watchers = new Map<string, { close(): void }>();
 
   constructor(
     readonly conn: Connection,
@@ -105,6 +114,8 @@ export class ReplSession {
   exit(): void {
     if (this.state.exited) return;
     this.unsubscribeLive?.();
+    for (const w of this.watchers.values()) w.close();
+    this.watchers.clear();
     this.flushLive();
     this.set({ exited: true, busy: undefined });
     this.options.onExit?.();
@@ -328,6 +339,12 @@ export class ReplSession {
     }
   }
 
+  /** Run a dot-command as if typed (used for --load at start). */
+  async run(line: string): Promise<void> {
+    this.echo(line);
+    await this.command(line.trim());
+  }
+
   /** Used by commands. */
   print(kind: ItemKind, text: string): void {
     this.add(kind, text);
@@ -355,6 +372,23 @@ export class ReplSession {
   async sendEval(label: string, source: string, locate?: Parameters<typeof formatError>[2]): Promise<void> {
     await this.request(label, () => this.conn.eval(source), (r) => this.showResult(r, source, locate));
     void this.refreshGlobals();
+  }
+
+  /** .load --watch: send the bundle again whenever one of its files is saved. */
+  watchFile(path: string): void {
+    const watch = this.services.watch;
+    if (!watch) throw new Error('.load --watch is not available here');
+    this.watchers.get(path)?.close();
+    const w = watch(
+      path,
+      (b) => {
+        this.add('notice', `Changed on disk: reloading ${b.files.join(', ')}`);
+        void this.sendEval(`reloading ${path}`, b.source, b.locate);
+      },
+      (err) => this.add('error', err.message),
+    );
+    this.watchers.set(path, w);
+    this.add('notice', `Watching ${path} and the files it requires; saving any of them reloads it.`);
   }
 
   // --- completion -----------------------------------------------------------------

@@ -11,6 +11,8 @@ export interface ReplStartOptions {
   version: string;
   historyFile?: string;
   services?: SessionServices;
+  /** Files to .load once the shell is up (--load). */
+  load?: string[];
 }
 
 const BRACKETED_PASTE_ON = '\u001b[?2004h';
@@ -34,6 +36,7 @@ export async function startRepl(conn: Connection, opts: ReplStartOptions): Promi
   await session.start(banner);
   process.stdout.write(BRACKETED_PASTE_ON);
   const app = render(React.createElement(App, { session, color: opts.color }), { exitOnCtrlC: false, patchConsole: false });
+  for (const file of opts.load ?? []) await session.run(`.load ${file}`);
   await Promise.race([exited, app.waitUntilExit()]);
   session.exit();
   app.unmount();

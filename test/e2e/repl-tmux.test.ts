@@ -1,5 +1,7 @@
 // The built CLI in a real terminal (tmux): start, eval, multi-line, paste,
 // live messages while typing, .undo, history across runs, Ctrl-C and Ctrl-D.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { aosTs } from '../helpers/cli.js';
 import { removeTempDirs, tempDataDir } from '../helpers/local.js';
@@ -81,5 +83,25 @@ describe.skipIf(!hasTmux)('the shell in a terminal', () => {
     await t.waitFor(/press Ctrl-C again/);
     t.key('C-c');
     await t.waitFor(/EXITED 0/);
+  });
+
+  it('.load sends a file with its modules, maps errors to the file, and loads blueprints', async () => {
+    const dataDir = tempDataDir();
+    const project = join(tempDataDir(), 'my project');
+    mkdirSync(join(project, 'lib'), { recursive: true });
+    writeFileSync(join(project, 'lib', 'greet.lua'), 'local M = {}\nfunction M.hello(n) return "hello " .. n end\nfunction M.oops() return nil .. "x" end\nreturn M\n');
+    writeFileSync(join(project, 'app.lua'), 'local greet = require("lib.greet")\nGreeting = greet.hello("ao")\nreturn Greeting\n');
+    writeFileSync(join(project, 'bad.lua'), 'local greet = require("lib.greet")\nreturn greet.oops()\n');
+    const t = open(dataDir);
+    await t.waitFor(PROMPT);
+    await t.line(`.load "${join(project, 'app.lua')}"`);
+    await t.waitFor(/hello ao/);
+    await t.line(`.load "${join(project, 'bad.lua')}"`);
+    const screen = await t.waitFor(/greet\.lua:3: attempt to concatenate a nil value/);
+    expect(screen).toMatch(/3 \| function M\.oops\(\) return nil \.\. "x" end/);
+    await t.line('.load-blueprint token');
+    await t.waitFor((s) => (s.match(/default@aos/g) ?? []).length >= 4);
+    await t.line('Ticker');
+    await t.waitFor(/> Ticker\nPNTS\n/);
   });
 });
