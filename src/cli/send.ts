@@ -31,7 +31,13 @@ export function runSend(target: string, opts: SendCommandOptions): Promise<numbe
     try {
       const id = findProcess(network, target);
       const msg = network.userMessage(id, tags, opts.data);
-      const settled = await network.sendAndSettle(id, msg);
+      const settled = await network.sendAndSettle(id, msg, { handOff: true });
+      if (settled.seq === 0 && settled.handedOff.length > 0) {
+        // The process is open in another aos-ts: that program handles it and shows its output.
+        if (opts.json) printJson({ id: msg.Id, handedOff: settled.handedOff });
+        else noticeWriter(opts)(`${target} is open in another aos-ts: your message is in its mailbox and is handled there (its output shows in that shell).`);
+        return 0;
+      }
       if (opts.json) {
         printJson({
           id: msg.Id,

@@ -58,6 +58,8 @@ export type ProcessRecord = MessageRecord | UndoRecord;
 
 export interface OpenOptions {
   engine?: EngineOptions;
+  /** How long to wait for a lock held by a program that may be closing (default 1500 ms). */
+  lockWaitMs?: number;
   /** Rebuild from the log alone (to check that snapshots equal the fold of the log). */
   ignoreSnapshots?: boolean;
   /** Called with recovery notices (a torn record dropped, a bad snapshot skipped). */
@@ -144,7 +146,7 @@ export class LocalProcess {
 
   static async open(dir: string, opts: OpenOptions = {}): Promise<LocalProcess> {
     const meta = readMeta(dir);
-    const lock = await acquireLockPatiently(dir, `process ${meta.name} (${meta.id})`);
+    const lock = await acquireLockPatiently(dir, `process ${meta.name} (${meta.id})`, opts.lockWaitMs);
     try {
       const log = MessageLog.open(join(dir, 'log'));
       const snapshots = new SnapshotStore(join(dir, 'snapshots'));

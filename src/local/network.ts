@@ -86,6 +86,8 @@ interface QueueItem {
   target: string;
   msg: AoMessage;
   origin?: Origin;
+  /** The caller's own message may go to another program's mailbox too. */
+  handOff?: boolean;
   mailboxEnd?: number;
   cascade: Cascade;
 }
@@ -152,7 +154,12 @@ export class LocalNetwork {
   }
 
   /** Open a process (kept open until close()); catches up on its mail, undelivered outbox and cron. */
-  async get(id: string): Promise<LocalProcess> {
+  /**
+   * `lockWaitMs`: how long to wait if another program holds it, for one that
+   * may be closing (a person reopening a process). Deliveries do not wait:
+   * they hand the message to that program instead.
+   */
+  async get(id: string, lockWaitMs = 0): Promise<LocalProcess> {
     const cached = this.open.get(id);
     if (cached) return cached;
     if (this.closed) throw new Error('the local network is closed');
@@ -160,7 +167,7 @@ export class LocalNetwork {
     let opening = this.opening.get(id);
     if (!opening) {
       opening = (async () => {
-        const proc = await LocalProcess.open(this.dirOf(id), { engine: this.options.engine, onNotice: this.options.onNotice });
+        const proc = await LocalProcess.open(this.dirOf(id), { engine: this.options.engine, onNotice: this.options.onNotice, lockWaitMs });
         this.open.set(id, proc);
         await this.afterOpen(proc);
         return proc;
@@ -187,7 +194,7 @@ export class LocalNetwork {
   /** Open the process with this name or id, spawning it when no process has that name. */
   async openOrSpawn(nameOrId: string, spawn: SpawnOptions = {}): Promise<{ process: LocalProcess; created: boolean }> {
     const id = this.resolve(nameOrId);
-    if (id) return { process: await this.get(id), created: false };
+    if (id) return { process: await this.get(id, 1500), created: false };
     if (isId(nameOrId)) throw new Error(`no local process has the id ${nameOrId}`);
     const { process } = await this.spawn(nameOrId, spawn);
     return { process, created: true };
@@ -238,10 +245,12 @@ export class LocalNetwork {
   /**
    * Deliver `msg` to `target`, then everything the network sends because of
    * it, until quiet (or the cascade bound). Resolves when all of it is durable.
+   * With `handOff`, a target that another aos-ts program has open gets the
+   * message in its mailbox (then `seq` is 0 and `handedOff` names it).
    */
-  sendAndSettle(target: string, msg: AoMessage): Promise<Settled> {
+  sendAndSettle(target: string, msg: AoMessage, opts: { handOff?: boolean } = {}): Promise<Settled> {
     const cascade = new Cascade(true);
-    this.enqueue({ target, msg, cascade });
+    this.enqueue({ target, msg, cascade, handOff: opts.handOff });
     return cascade.done;
   }
 
@@ -318,7 +327,7 @@ export class LocalNetwork {
     try {
       proc = await this.get(item.target);
     } catch (err) {
-      if (!(err instanceof ProcessLockedError) || !item.origin) throw err;
+      if (!(err instanceof ProcessLockedError) || (!item.origin && !item.handOff)) throw err;
       // Another aos-ts has it open: leave the message in its mailbox. If that
       // program closed meanwhile, opening it now picks the mail up here.
       appendToMailbox(this.dirOf(item.target), { msg: item.msg, origin: item.origin });
