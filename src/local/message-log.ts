@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
+import { fsyncDir } from './fsync.js';
 
 export interface LogRecord {
   seq: number;
@@ -92,18 +93,6 @@ function validFrameAfter(buf: Buffer, from: number): boolean {
   return false;
 }
 
-function fsyncDir(dir: string): void {
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(dir, 'r');
-    fs.fsyncSync(fd);
-  } catch (err) {
-    // Windows cannot open or fsync directories; rename there is already durable enough.
-    if (process.platform !== 'win32') throw err;
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-  }
-}
 
 export class MessageLog {
   readonly dir: string;

@@ -7,6 +7,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fsyncDir } from './fsync.js';
 
 export interface Snapshot {
   seq: number;
@@ -146,15 +147,3 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-function fsyncDir(dir: string): void {
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(dir, 'r');
-    fs.fsyncSync(fd);
-  } catch (err) {
-    // Windows cannot fsync a directory; its rename is as durable as it gets.
-    if (process.platform !== 'win32') throw err;
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-  }
-}

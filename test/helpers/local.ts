@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalNetwork, type NetworkOptions } from '../../src/local/network.js';
-import type { LocalProcess } from '../../src/local/local-process.js';
+import { LocalProcess } from '../../src/local/local-process.js';
 import { tagValue, type AoResult } from '../../src/engine/types.js';
 
 const dirs: string[] = [];
@@ -56,3 +56,13 @@ Handlers.add("balance", "Balance", function(msg)
   msg.reply({ Action = "Balance", Balance = Balances[msg.Tags.Target or msg.From] or "0" })
 end)
 `;
+
+/** The digest of a process rebuilt from its log alone, ignoring snapshots. */
+export async function replayDigest(dir: string): Promise<string> {
+  const p = await LocalProcess.open(dir, { ignoreSnapshots: true });
+  try {
+    return p.stateDigest();
+  } finally {
+    p.close();
+  }
+}

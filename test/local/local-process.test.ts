@@ -1,19 +1,10 @@
 // A local process over its log and snapshots: restart, rollback, replay, dryrun, undo.
 import { afterEach, describe, expect, it } from 'vitest';
 import { LocalProcess } from '../../src/local/local-process.js';
-import { evalIn, network, outputData, removeTempDirs, tempDataDir } from '../helpers/local.js';
+import { evalIn, network, outputData, removeTempDirs, replayDigest, tempDataDir } from '../helpers/local.js';
 
 afterEach(() => removeTempDirs());
 
-/** The digest of the process rebuilt from its log alone, ignoring snapshots. */
-async function replayDigest(dir: string): Promise<string> {
-  const p = await LocalProcess.open(dir, { ignoreSnapshots: true });
-  try {
-    return p.stateDigest();
-  } finally {
-    p.close();
-  }
-}
 
 describe('a local process', () => {
   it('keeps its state across restarts', async () => {

@@ -7,7 +7,7 @@ import { afterAll, expect, it } from 'vitest';
 import { tagValue } from '../../src/engine/types.js';
 import { LocalProcess, type ProcessRecord } from '../../src/local/local-process.js';
 import { LocalNetwork } from '../../src/local/network.js';
-import { MINI_TOKEN, removeTempDirs, tempDataDir } from '../helpers/local.js';
+import { MINI_TOKEN, removeTempDirs, replayDigest, tempDataDir } from '../helpers/local.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/network-workload.mjs', import.meta.url));
 const children = new Set<ChildProcess>();
@@ -20,14 +20,6 @@ function messages(proc: LocalProcess): (ProcessRecord & { kind: 'message' })[] {
   return [...proc.records(1)].filter((r): r is ProcessRecord & { kind: 'message' } => r.kind === 'message');
 }
 
-async function replayDigest(dir: string): Promise<string> {
-  const p = await LocalProcess.open(dir, { ignoreSnapshots: true });
-  try {
-    return p.stateDigest();
-  } finally {
-    p.close();
-  }
-}
 
 it('loses nothing acknowledged and runs nothing twice through dozens of SIGKILLs', async () => {
   const dataDir = tempDataDir();
