@@ -7,6 +7,7 @@ import type { AoResult } from '../engine/types.js';
 import type { LocalConnection } from '../local/local-connection.js';
 import { resolveDataDir } from '../local/paths.js';
 import { engineOptions, type MainOptions } from './options.js';
+import { trace } from './trace.js';
 import { outputText, stripAnsi, useColor } from './output.js';
 
 export async function openLocal(name: string, opts: MainOptions, notice: (text: string) => void): Promise<LocalConnection> {
@@ -58,10 +59,12 @@ export async function runMain(name: string, opts: MainOptions): Promise<number> 
  * import) loads while the process opens.
  */
 async function interactive(name: string, opts: MainOptions, notice: (text: string) => void): Promise<number> {
-  const shell = import('../repl/start.js');
+  trace('interactive start');
+  const shell = import('../repl/start.js').then((m) => (trace('shell loaded'), m));
   shell.catch(() => undefined);
   const { WorkerConnection } = await import('../local/worker-connection.js');
   const conn = await WorkerConnection.open({ dataDir: resolveDataDir(opts.dataDir), name, options: { engine: engineOptions(opts) } }, notice);
+  trace('process open (worker)');
   try {
     if (conn.created) notice(`created local process "${conn.info().name}" (${conn.info().id})`);
     const { startRepl } = await shell;

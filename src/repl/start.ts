@@ -3,6 +3,7 @@ import React from 'react';
 import { render } from 'ink';
 import type { Connection } from '../connection.js';
 import { App } from './App.js';
+import { trace } from '../cli/trace.js';
 import { ReplSession, type SessionServices } from './session.js';
 
 export interface ReplStartOptions {
@@ -34,9 +35,11 @@ export async function startRepl(conn: Connection, opts: ReplStartOptions): Promi
     : `\u001b[32maos-ts ${opts.version}\u001b[0m · process \u001b[1m${info.name}\u001b[0m \u001b[90m${info.id}\u001b[0m\n` +
       `\u001b[90m${where}\nType Lua to run it in the process · .help for commands · Ctrl-D to exit\u001b[0m`;
   await session.start(banner);
+  trace('prompt fetched');
   process.stdout.write(BRACKETED_PASTE_ON);
   const app = render(React.createElement(App, { session, color: opts.color }), { exitOnCtrlC: false, patchConsole: false });
   for (const file of opts.load ?? []) await session.run(`.load ${file}`);
+  trace('first render');
   await Promise.race([exited, app.waitUntilExit()]);
   session.exit();
   app.unmount();
