@@ -60,7 +60,7 @@ export async function runMain(name: string, opts: MainOptions): Promise<number> 
  */
 async function interactive(name: string, opts: MainOptions, notice: (text: string) => void): Promise<number> {
   trace('interactive start');
-  const shell = import('../repl/start.js').then((m) => (trace('shell loaded'), m));
+  const shell = loadShell().then((m) => (trace('shell loaded'), m));
   shell.catch(() => undefined);
   const { WorkerConnection } = await import('../local/worker-connection.js');
   const conn = await WorkerConnection.open({ dataDir: resolveDataDir(opts.dataDir), name, options: { engine: engineOptions(opts) } }, notice);
@@ -131,4 +131,16 @@ export function printResult(result: AoResult, opts: MainOptions): void {
 export function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
+}
+
+type Shell = typeof import('../repl/start.js');
+
+/** The shell as one bundled file (built by scripts/bundle-shell.mjs), or its modules when running from source. */
+async function loadShell(): Promise<Shell> {
+  const bundled = '../repl/shell.bundle.mjs';
+  try {
+    return (await import(bundled)) as Shell;
+  } catch {
+    return import('../repl/start.js');
+  }
 }
