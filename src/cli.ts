@@ -125,4 +125,20 @@ blueprints
     process.exitCode = runBlueprintsGet(dir, opts);
   });
 
+// aos-ts serve: the local processes over HTTP (src/node).
+program
+  .command('serve')
+  .description('serve the local processes over HTTP for aoconnect (legacy and mainnet modes) and web front ends')
+  .option('--port <port>', 'port to listen on (default 8734; 0 picks a free one)')
+  .option('--host <host>', 'address to listen on (default 127.0.0.1, this machine only)')
+  .option('--max-body <bytes>', 'largest request body accepted (default 10 MiB)')
+  .option('--json', 'print the URL, module and scheduler as JSON')
+  .option('-q, --quiet', 'print only the URL')
+  .option('--no-color', 'no colours (NO_COLOR is honoured too)')
+  .option('--data-dir <dir>', dataDirHelp)
+  .action(async (_opts, cmd: Command) => {
+    const { runServe } = await import('./cli/serve.js');
+    process.exitCode = await runServe(withRootOptions(cmd));
+  });
+
 await program.parseAsync(process.argv);

@@ -41,6 +41,8 @@ export interface SpawnOptions {
   cron?: string;
   /** For children spawned by a process: the parent is their owner. */
   parent?: string;
+  /** The owner (and signer) when it is not the local identity, e.g. a wallet address from a signed spawn. */
+  owner?: string;
   id?: string;
   timestamp?: number;
 }
@@ -205,7 +207,7 @@ export class LocalNetwork {
     if (opts.cron) parseCronInterval(opts.cron);
     const id = opts.id ?? randomId();
     const createdAt = opts.timestamp ?? this.now();
-    const owner = opts.parent ?? this.identity.address;
+    const owner = opts.parent ?? opts.owner ?? this.identity.address;
     const meta: ProcessMeta = {
       id,
       name,

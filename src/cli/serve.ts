@@ -1,0 +1,61 @@
+// `aos-ts serve`: the local processes over HTTP, for the unmodified aoconnect
+// (legacy and mainnet modes), arweave-js and web front ends. Runs until
+// Ctrl-C (or SIGTERM), then closes every process cleanly.
+import { resolveDataDir } from '../local/paths.js';
+import { noticeWriter, printJson, runCommand, UsageError, type CommonOptions } from './common.js';
+
+export interface ServeOptions extends CommonOptions {
+  port?: string;
+  host?: string;
+  maxBody?: string;
+}
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined) return 8734;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port "${value}" is not a port; use a whole number from 1 to 65535 (0 picks a free one).`);
+  return n;
+}
+
+export function runServe(opts: ServeOptions): Promise<number> {
+  return runCommand(async () => {
+    const port = parsePort(opts.port);
+    const maxBody = opts.maxBody === undefined ? undefined : Number(opts.maxBody);
+    if (maxBody !== undefined && (!Number.isSafeInteger(maxBody) || maxBody < 1024)) {
+      throw new UsageError(`--max-body "${opts.maxBody}" must be a whole number of bytes, 1024 or more.`);
+    }
+    const dataDir = resolveDataDir(opts.dataDir);
+    const notice = noticeWriter(opts);
+    const { startNode } = await import('../node/server.js');
+    let node;
+    try {
+      node = await startNode({ dataDir, port, host: opts.host, maxBody, onNotice: (t) => process.stderr.write(`aos-ts: ${t}\n`), networkOptions: { onNotice: notice } });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EADDRINUSE') throw new Error(`port ${port} is already in use (another aos-ts serve?); pick another with --port.`);
+      if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new Error(`cannot listen on host ${opts.host}; use an address of this machine, e.g. --host 127.0.0.1.`);
+      if (code === 'EACCES') throw new Error(`not allowed to listen on port ${port}; use a port above 1023.`);
+      throw err;
+    }
+    const info = { url: node.url, module: node.context.module, scheduler: node.context.scheduler, dataDir };
+    if (opts.json) printJson(info);
+    else {
+      process.stdout.write(`aos-ts serve: ${node.url}  (data: ${dataDir})\n`);
+      if (!opts.quiet) {
+        process.stdout.write(
+          `  legacy:  connect({ MU_URL: '${node.url}', CU_URL: '${node.url}', GATEWAY_URL: '${node.url}' })\n` +
+            `  mainnet: connect({ MODE: 'mainnet', URL: '${node.url}', signer })\n` +
+            `  module ${info.module}  scheduler ${info.scheduler}\n` +
+            `  Ctrl-C stops it.\n`,
+        );
+      }
+    }
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await node.close();
+    return 0;
+  });
+}

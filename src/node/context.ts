@@ -1,0 +1,196 @@
+// What every route of the node shares: the local network, the history index,
+// the gateway's store of accepted items, and the operations that turn signed
+// data items into local spawns and messages.
+import type { AoMessage, AoResult, Tag } from '../engine/types.js';
+import { isId } from '../local/ids.js';
+import { ProcessLockedError } from '../local/lock.js';
+import type { LocalProcess, MessageRecord } from '../local/local-process.js';
+import { MessageIndex } from '../local/message-index.js';
+import type { LocalNetwork } from '../local/network.js';
+import { blockHeightAt, LOCAL_MODULE_ID } from '../local/process-meta.js';
+import { tagOf, type DataItem } from './ans104.js';
+import { HttpError } from './http.js';
+
+/** A transaction or data item as the gateway serves it. */
+export interface StoredTx {
+  id: string;
+  owner: { address: string; key: string };
+  target: string;
+  anchor: string;
+  signature: string;
+  tags: Tag[];
+  data: Buffer;
+  timestamp: number;
+  /** Arweave L1 transaction fields, when it came through POST /tx. */
+  l1?: Record<string, unknown>;
+}
+
+/** Tags that steer a HyperBEAM request rather than describe the message. */
+const CONTROL_TAGS = new Set([
+  'signing-format',
+  'accept-bundle',
+  'accept-codec',
+  'require-codec',
+  'device',
+  'scheduler-device',
+  'push-device',
+  'execution-device',
+]);
+
+export interface Sent {
+  id: string;
+  process: string;
+  /** 0 when the message was handed to another aos-ts program that has the process open. */
+  seq: number;
+  result?: AoResult;
+  handedOff: boolean;
+}
+
+export class NodeContext {
+  readonly index = new MessageIndex();
+  readonly txs = new Map<string, StoredTx>();
+  baseUrl = '';
+
+  constructor(readonly network: LocalNetwork) {}
+
+  /** The address this node schedules as (the local messenger, an Authority of every local process). */
+  get scheduler(): string {
+    return this.network.identity.messenger;
+  }
+
+  get module(): string {
+    return LOCAL_MODULE_ID;
+  }
+
+  /** A local process by id, or a 404/409 that says what to do. */
+  async process(id: string | undefined | null): Promise<LocalProcess> {
+    if (!id) throw new HttpError(400, 'no process id given; pass the process id (43 characters) the node gave at spawn');
+    if (!isId(id)) throw new HttpError(400, `"${id.slice(0, 60)}" is not a process id (43 characters of base64url)`);
+    if (!this.network.isLocal(id)) throw new HttpError(404, `no local process has the id ${id}; spawn it first (or check the node's --data-dir)`);
+    try {
+      return await this.network.get(id);
+    } catch (err) {
+      if (err instanceof ProcessLockedError) {
+        throw new HttpError(409, `process ${id} is open in another aos-ts program (pid ${err.holderPid ?? '?'}); close it there and try again`);
+      }
+      throw err;
+    }
+  }
+
+  /** Result of the message with this id (or slot when `slot` is set). */
+  async recordOf(pid: string, ref: { id?: string; slot?: number }): Promise<MessageRecord> {
+    const proc = await this.process(pid);
+    const seq = ref.slot !== undefined ? ref.slot + 1 : this.index.seqOf(proc, ref.id ?? '');
+    const rec = seq !== undefined && seq >= 1 && seq <= proc.lastSeq ? this.index.record(proc, seq) : undefined;
+    if (!rec) {
+      const what = ref.slot !== undefined ? `slot ${ref.slot}` : `message ${ref.id}`;
+      throw new HttpError(404, `process ${pid} has no ${what} in its history; check the id (messages are listed by /results/${pid})`);
+    }
+    return rec;
+  }
+
+  /** Keep an accepted item for the gateway (graphql, /tx, /raw). */
+  store(item: DataItem): StoredTx {
+    const tx: StoredTx = {
+      id: item.id,
+      owner: { address: item.ownerAddress, key: item.owner.toString('base64url') },
+      target: item.target,
+      anchor: item.anchor,
+      signature: item.signature.toString('base64url'),
+      tags: item.tags,
+      data: Buffer.from(item.data),
+      timestamp: Date.now(),
+    };
+    this.txs.set(tx.id, tx);
+    return tx;
+  }
+
+  /** A signed Type=Process item becomes a local process owned by its signer. */
+  async spawnFrom(item: DataItem): Promise<{ id: string; result?: AoResult; existed: boolean }> {
+    if (this.network.isLocal(item.id)) return { id: item.id, existed: true };
+    const tags = item.tags.filter((t) => !CONTROL_TAGS.has(t.name.toLowerCase()));
+    const name = tagOf(tags, 'Name') ?? item.id;
+    const cron = tagOf(tags, 'Cron-Interval');
+    const rest = tags.filter((t) => t.name !== 'Name');
+    try {
+      const { result } = await this.network.spawn(name, {
+        id: item.id,
+        owner: item.ownerAddress,
+        tags: rest,
+        data: item.data.length ? item.data.toString('utf8') : undefined,
+        cron,
+      });
+      this.store(item);
+      return { id: item.id, result, existed: false };
+    } catch (err) {
+      if (/cron|interval/i.test((err as Error).message)) throw new HttpError(400, (err as Error).message);
+      throw err;
+    }
+  }
+
+  /** A signed item with a target becomes a message from its signer, delivered and settled. */
+  async messageFrom(item: DataItem): Promise<Sent> {
+    const pid = item.target;
+    if (!pid) throw new HttpError(400, 'the data item has no target; set `process` (the target process id) when sending a message');
+    if (!this.network.isLocal(pid)) throw new HttpError(404, `no local process has the id ${pid}; spawn it first (or check the node's --data-dir)`);
+    // A repeated post of the same item is answered from the history, not run twice.
+    const known = await this.knownSeq(pid, item.id);
+    if (known !== undefined) return { id: item.id, process: pid, seq: known, result: this.index.record(await this.process(pid), known)?.result, handedOff: false };
+    const ts = Date.now();
+    const msg: AoMessage = {
+      Id: item.id,
+      From: item.ownerAddress,
+      Owner: item.ownerAddress,
+      Target: pid,
+      Tags: item.tags.filter((t) => !CONTROL_TAGS.has(t.name.toLowerCase())),
+      Data: item.data.toString('utf8'),
+      Timestamp: ts,
+      'Block-Height': blockHeightAt(ts),
+      Cron: false,
+    };
+    if (item.anchor) msg.Anchor = item.anchor;
+    this.store(item);
+    const settled = await this.network.sendAndSettle(pid, msg, { handOff: true });
+    if (settled.seq === 0) return { id: item.id, process: pid, seq: 0, handedOff: true };
+    return { id: item.id, process: pid, seq: settled.seq, result: settled.result, handedOff: false };
+  }
+
+  private async knownSeq(pid: string, id: string): Promise<number | undefined> {
+    try {
+      return this.index.seqOf(await this.process(pid), id);
+    } catch (err) {
+      if (err instanceof HttpError && err.status === 409) return undefined;
+      throw err;
+    }
+  }
+
+  /** A dry-run message: evaluated on the current state, nothing kept. */
+  async dryrun(pid: string, msg: { owner?: string; from?: string; tags: Tag[]; data?: string; id?: string; anchor?: string }): Promise<AoResult> {
+    const proc = await this.process(pid);
+    const m = this.network.userMessage(pid, [], msg.data);
+    m.Tags = msg.tags;
+    if (msg.owner) {
+      m.Owner = msg.owner;
+      m.From = msg.from ?? msg.owner;
+    } else if (msg.from) m.From = msg.from;
+    if (msg.id) m.Id = msg.id;
+    if (msg.anchor) m.Anchor = msg.anchor;
+    m.Module = LOCAL_MODULE_ID;
+    return proc.dryrun(m);
+  }
+}
+
+/** A result as a compute unit answers it. */
+export function cuResult(result: AoResult | undefined): Record<string, unknown> {
+  const r = result ?? {};
+  const out: Record<string, unknown> = {
+    ...r,
+    Output: r.Output ?? {},
+    Messages: r.Messages ?? [],
+    Spawns: r.Spawns ?? [],
+    Assignments: r.Assignments ?? [],
+    GasUsed: 0,
+  };
+  if (r.Error === undefined) delete out.Error;
+  return out;
+}
