@@ -39,6 +39,7 @@ type Emscripten = LuaModule['module'] & {
   _free(ptr: number): void;
   _lua_pushlstring(L: number, ptr: number, len: number): number;
   _lua_tolstring(L: number, idx: number, lenPtr: number): number;
+  _lua_rawlen(L: number, idx: number): number | bigint;
   _lua_pcallk(L: number, nargs: number, nresults: number, errfunc: number, ctx: number, k: number): number;
   _lua_settop(L: number, idx: number): void;
   _lua_gettop(L: number): number;
@@ -51,8 +52,16 @@ interface MemoryStats {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+/**
+ * The C environment the VM sees. Emscripten builds it on the wasm heap, and by
+ * default it holds the host script's path (`_`) and language: left alone, the
+ * Lua heap would sit at different addresses in different programs, and a
+ * process would not replay (or restore a snapshot) byte for byte elsewhere.
+ */
+const FIXED_ENVIRONMENT = { _: 'aos-ts', LANG: 'C.UTF-8', USER: 'aos', LOGNAME: 'aos', HOME: '/', PATH: '/', PWD: '/' };
+
 async function newLuaEngine(): Promise<{ factory: LuaFactory; engine: LuaEngine; wasm: LuaModule }> {
-  const factory = new LuaFactory();
+  const factory = new LuaFactory(undefined, FIXED_ENVIRONMENT);
   const wasm = await factory.getLuaModule();
   // Lua seeds its string hash from time(NULL) when the state is created. A
   // fixed clock for that instant gives every engine the same seed, so `pairs`
@@ -166,7 +175,7 @@ export class ProcessEngine {
   restore(image: MemoryImage): void {
     if (this.closed) throw new Error('engine is closed');
     if (image.meta.luaState !== this.L) {
-      throw new Error('this snapshot was made by a different engine layout (another wasmoon version?); replay the log instead');
+      throw new Error(`this snapshot was made by a different engine layout (lua_State at ${image.meta.luaState}, here ${this.L}; another wasmoon version?); replay the log instead`);
     }
     const em = this.em;
     if (em.HEAPU8.length < image.heapSize) {
@@ -218,7 +227,7 @@ export class ProcessEngine {
     const top = em._lua_gettop(L);
     try {
       this.engine.global.lua.lua_getglobal(L, fn);
-      for (const arg of args) this.pushBytes(arg);
+      this.pushAll(args);
       const status = em._lua_pcallk(L, args.length, 1, 0, 0, 0);
       const out = this.readString(-1);
       if (status !== 0) throw new Error(`${fn}: ${out}`);
@@ -232,14 +241,28 @@ export class ProcessEngine {
     }
   }
 
-  private pushBytes(text: string): void {
+  /** Push every argument from one block of engine memory (one malloc, one free). */
+  private pushAll(args: string[]): void {
     const em = this.em;
-    const bytes = encoder.encode(text);
-    const ptr = em._malloc(bytes.length + 1);
+    const parts = args.map((a) => encoder.encode(a));
+    let total = 1;
+    for (const p of parts) total += p.length;
+    const ptr = em._malloc(total);
     if (!ptr) throw new Error('out of engine memory while passing a message');
     try {
-      em.HEAPU8.set(bytes, ptr);
-      em._lua_pushlstring(this.L, ptr, bytes.length);
+      // Copy everything before the first push: a push may grow the wasm
+      // memory, which would leave an earlier HEAPU8 view detached.
+      const heap = em.HEAPU8;
+      let at = ptr;
+      for (const p of parts) {
+        heap.set(p, at);
+        at += p.length;
+      }
+      at = ptr;
+      for (const p of parts) {
+        em._lua_pushlstring(this.L, at, p.length);
+        at += p.length;
+      }
     } finally {
       em._free(ptr);
     }
@@ -247,16 +270,12 @@ export class ProcessEngine {
 
   private readString(idx: number): string {
     const em = this.em;
-    const lenPtr = em._malloc(4);
-    try {
-      const ptr = em._lua_tolstring(this.L, idx, lenPtr);
-      if (!ptr) return '';
-      const heap = em.HEAPU8;
-      const len = new DataView(heap.buffer, heap.byteOffset).getUint32(lenPtr, true);
-      return decoder.decode(heap.subarray(ptr, ptr + len));
-    } finally {
-      em._free(lenPtr);
-    }
+    // No length out-parameter: once lua_tolstring has made the value a
+    // string, lua_rawlen is its byte length.
+    const ptr = em._lua_tolstring(this.L, idx, 0);
+    if (!ptr) return '';
+    const len = Number(em._lua_rawlen(this.L, idx));
+    return decoder.decode(em.HEAPU8.subarray(ptr, ptr + len));
   }
 }
 

@@ -2,7 +2,7 @@
 -- the message/spawn/assignment builders. Its fields are process state: they
 -- persist with the VM across messages.
 
-local utils = require(".utils")
+local utils, blockedSet = require(".utils") -- blockedSet: defined at the end
 
 local ao = {
   _version = "0.0.6",
@@ -25,10 +25,10 @@ local ao = {
   Nonce = nil,
 }
 
--- v in list? ipairs + raw equality (as a set of it would say), or as utils.includes.
-local function inList(list, v, byLen)
-  if byLen then if type(list) ~= "table" then return utils.includes(v)(list) end for k = 1, #list do if list[k] == v then return true end end return false end
-  if type(v) == "table" or type(list) ~= "table" then for _, x in ipairs(list) do if rawequal(x, v) then return true end end return false end local j, x = 1, list[1] while x ~= nil do if x == v then return true end j = j + 1 x = list[j] end return false
+-- Whether list holds v, as utils.includes(v)(list) answers (minus its curried calls).
+local function inList(list, v)
+  if type(list) ~= "table" then return utils.includes(v)(list) end
+  for k = 1, #list do if list[k] == v then return true end end return false
 end
 
 -- Handlers is required lazily: it is only needed when a reply is awaited.
@@ -67,9 +67,9 @@ ao.normalizeName = utils.normalize
 -- normalize(msg): lift tags to the root, in array order (last duplicate wins),
 -- skipping the non-extractable names.
 function ao.normalize(msg)
-  local blocked = ao.nonExtractableTags -- a short list: scanned, not made a set
+  local blocked = blockedSet(ao.nonExtractableTags)
   for _, tag in ipairs(msg.Tags or {}) do
-    if type(tag) == "table" and tag.name ~= nil and not inList(blocked, tag.name) then
+    if type(tag) == "table" and tag.name ~= nil and not blocked[tag.name] then
       msg[tag.name] = tag.value
     end
   end
@@ -92,7 +92,7 @@ function ao.init(env)
   end
   for _, value in ipairs(tagValues(process.Tags, "Authority")) do
     for id in tostring(value):gmatch("[^,]+") do
-      if not inList(ao.authorities, id, true) then
+      if not inList(ao.authorities, id) then
         table.insert(ao.authorities, id)
       end
     end
@@ -226,5 +226,32 @@ end
 function ao.registerHint() end
 
 require(".assignment")(ao)
+
+-- The set of a list's values (ipairs order), as ao.normalize needs for the
+-- non-extractable names: kept from one message to the next, and made again
+-- only when the list is another table or no longer holds the same values.
+-- (When every kept value is a string, ~= compares as rawequal does.)
+local setList, setValues, setOfList, setAllStrings
+blockedSet = function(list)
+  if setList ~= nil and rawequal(list, setList) then
+    local n, same = #setValues, true
+    for j = 1, n do
+      local x, y = list[j], setValues[j]
+      if x ~= y or (not setAllStrings and not rawequal(x, y)) then
+        same = false
+        break
+      end
+    end
+    if same and list[n + 1] == nil then return setOfList end
+  end
+  local set, values, allStrings = {}, {}, true
+  for i, v in ipairs(list) do
+    set[v] = true
+    values[i] = v
+    if type(v) ~= "string" then allStrings = false end
+  end
+  setList, setValues, setOfList, setAllStrings = list, values, set, allStrings
+  return set
+end
 
 return ao

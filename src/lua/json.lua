@@ -44,7 +44,7 @@ end
 -- their encoded text is remembered, for a bounded number of them. `quoted`
 -- maps a string to its JSON text; `firstKey`/`nextKey` map an object key to
 -- '{"key":' / ',"key":'.
-local CACHE_LIMIT, SHORT = 2048, 40
+local CACHE_LIMIT, SHORT = 1024, 40
 local quoted, quotedCount = {}, 0
 local firstKey, nextKey, keyCount = {}, {}, 0
 
@@ -86,6 +86,10 @@ end
 
 local function keyPiece(isFirst, k)
   local e = escapeString(k)
+  if #k > SHORT then
+    -- Long keys (addresses as balance keys...) are rarely seen twice.
+    return (isFirst and "{\"" or ",\"") .. e .. "\":"
+  end
   if keyCount >= CACHE_LIMIT then firstKey, nextKey, keyCount = {}, {}, 0 end
   keyCount = keyCount + 1
   local f, x = "{\"" .. e .. "\":", ",\"" .. e .. "\":"
@@ -120,12 +124,15 @@ local function encodeTable(t, stack, buf, n)
   stack[t] = true
   if rawget_(t, 1) ~= nil or next_(t) == nil then
     -- Array: every key must be a positive integer and there must be no holes.
-    local count = 0
+    -- Keys that come as 1, 2, 3... (the array part, in order) are positive
+    -- integers already; from the first one that does not, each is checked.
+    local count, inOrder = 0, true
     for k in pairs_(t) do
-      if mathType(k) ~= "integer" or k < 1 then
+      count = count + 1
+      if inOrder and k ~= count then inOrder = false end
+      if not inOrder and (mathType(k) ~= "integer" or k < 1) then
         raise(57, "invalid table: mixed or invalid key types")
       end
-      count = count + 1
     end
     if count ~= #t then raise(61, "invalid table: sparse array") end
     if count == 0 then
@@ -356,7 +363,8 @@ local SPACE = { [SP] = true, [TAB] = true, [CR] = true, [LF] = true }
 
 local function decodeArray(str, i)
   local res, n = {}, 0
-  i = skipSpace(str, i + 1)
+  i = i + 1
+  if SPACE[byte(str, i)] then i = skipSpace(str, i) end
   if byte(str, i) == RBRACKET then return res, i + 1 end
   while true do
     local v
@@ -386,7 +394,8 @@ local match = string.match
 
 local function decodeObject(str, i)
   local res = {}
-  i = skipSpace(str, i + 1)
+  i = i + 1
+  if SPACE[byte(str, i)] then i = skipSpace(str, i) end
   if byte(str, i) == RBRACE then return res, i + 1 end
   while true do
     local k, v, e = match(str, PLAIN_PAIR, i)
@@ -461,5 +470,65 @@ function json.decode(str)
   if i <= #str then decodeError(str, i, "trailing garbage") end
   return v
 end
+
+-------------------------------------------------------------------------------
+-- Host support: rebuilding a value decoded before
+-------------------------------------------------------------------------------
+-- The host sends the same process environment with every message. Rather
+-- than decode that text again, the bridge keeps a "program" made from it
+-- once: objects as { o = true, n = 2m, k1, v1, ..., km, vm } and arrays as
+-- { n = m, v1, ..., vm }, in text order, nulls kept as holes. Rebuilding runs
+-- the very table operations decode runs, in the same order, so the tables
+-- come out the same, down to their pairs order.
+
+local function programValue(str, i)
+  local c = byte(str, i)
+  if c == LBRACE or c == LBRACKET then
+    local close = c == LBRACE and RBRACE or RBRACKET
+    local p, n = { o = c == LBRACE or nil }, 0
+    i = skipSpace(str, i + 1)
+    if byte(str, i) == close then
+      p.n = 0
+      return p, i + 1
+    end
+    while true do
+      if p.o then
+        local k
+        k, i = decodeString(str, i)
+        i = skipSpace(str, skipSpace(str, i) + 1)
+        n = n + 1
+        p[n] = k
+      end
+      local v
+      v, i = programValue(str, i)
+      n = n + 1
+      p[n] = v
+      i = skipSpace(str, i)
+      if byte(str, i) == close then
+        p.n = n
+        return p, i + 1
+      end
+      i = skipSpace(str, i + 1)
+    end
+  end
+  return decodeValue(str, i)
+end
+
+-- Only for text that json.decode has just accepted.
+function json._program(str)
+  return (programValue(str, skipSpace(str, 1)))
+end
+
+local function rebuild(p)
+  if type(p) ~= "table" then return p end
+  local t, n = {}, p.n
+  if p.o then
+    for j = 1, n, 2 do t[p[j]] = rebuild(p[j + 1]) end
+  else
+    for j = 1, n do t[j] = rebuild(p[j]) end
+  end
+  return t
+end
+json._rebuild = rebuild
 
 return json

@@ -16,7 +16,7 @@ local defaultHandler = require(".default")
 
 local process = { _version = "2.0.4" }
 
-local INBOX_LIMIT, evalPattern, evalHandle, defaultPattern, defaultHandle, JSON_RESULT = 10000
+local INBOX_LIMIT, evalPattern, evalHandle, defaultPattern, defaultHandle, JSON_RESULT, register = 10000
 
 Colors = { red = "\27[31m", green = "\27[32m", blue = "\27[34m", gray = "\27[90m", reset = "\27[0m" }
 Bell = "\7"
@@ -297,7 +297,7 @@ local function handleMessage(msg, arg2)
 
   -- The OS handlers are re-registered on every message (a process may have
   -- replaced them), from functions made once when the OS loaded.
-  Handlers.add("_eval", evalPattern, evalHandle)
+  register(Handlers.add, "add", "_eval", evalPattern, evalHandle)
 
   if msg.Id == ao.env.Process.Id then
     Handlers.once("_boot", function(m)
@@ -305,7 +305,7 @@ local function handleMessage(msg, arg2)
     end, bootHandler(ao))
   end
 
-  Handlers.append("_default", defaultPattern, defaultHandle)
+  register(Handlers.append, "append", "_default", defaultPattern, defaultHandle)
 
   attachReplyForward(msg)
 
@@ -373,5 +373,22 @@ defaultPattern = function() return true end
 defaultHandle = defaultHandler(insertInbox)
 JSON_RESULT = {}
 process._jsonResult = JSON_RESULT
+
+-- Handlers.add/append(name, pattern, handle) as handleMessage calls them,
+-- skipped when the OS's own add/append would only set the fields of the
+-- first handler of that name to the values they already hold.
+local originals = { add = Handlers.add, append = Handlers.append }
+register = function(fn, which, name, pattern, handle)
+  if fn == originals[which] then
+    for _, h in ipairs(Handlers.list) do
+      if type(h) ~= "table" then break end
+      if h.name == name then
+        if h.pattern == pattern and h.handle == handle and h.maxRuns == "inf" then return end
+        break
+      end
+    end
+  end
+  fn(name, pattern, handle)
+end
 
 return process

@@ -154,13 +154,13 @@ function utils.capitalize(s)
 end
 
 -- normalize(name): "_" -> "-", lowercase everything, then uppercase the first
--- letter and every letter right after "-" (x_custom-HEADER -> X-Custom-Header).
+-- letter and every letter right after "-" (x_custom-HEADER -> X-Custom-Header). Results for up to 512 short names are remembered.
 function utils.normalize(name)
   if type(name) ~= "string" then return name end
   local s = normalized[name] if s then return s end s = name:gsub("_", "-"):lower()
   s = s:gsub("^%l", string.upper)
   s = s:gsub("%-%l", string.upper)
-  if normalizedCount >= 512 then normalized, normalizedCount = {}, 0 end normalizedCount = normalizedCount + 1 normalized[name] = s return s
+  if #name > 64 then return s end if normalizedCount >= 512 then normalized, normalizedCount = {}, 0 end normalizedCount = normalizedCount + 1 normalized[name] = s return s
 end
 
 -- Characters that turn a string pattern into a Lua pattern (a lone "-" does not).
