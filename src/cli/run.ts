@@ -7,6 +7,18 @@ import type { AoResult } from '../engine/types.js';
 import type { LocalConnection } from '../local/local-connection.js';
 import { resolveDataDir } from '../local/paths.js';
 import { engineOptions, type MainOptions } from './options.js';
+import { existsSync } from 'node:fs';
+import { isId } from '../local/ids.js';
+import { isRemoteRequested, type RemoteFlags } from '../remote/settings.js';
+
+/**
+ * Remote when --mainnet/--legacy is given, or for a 43-character id that is
+ * not a local process. Everything else stays local (the default).
+ */
+export function wantsRemote(name: string, opts: MainOptions & RemoteFlags): boolean {
+  if (isRemoteRequested(opts)) return true;
+  return isId(name) && !existsSync(join(resolveDataDir(opts.dataDir), 'processes', name));
+}
 import { trace } from './trace.js';
 import { outputText, stripAnsi, useColor } from './output.js';
 
@@ -24,6 +36,10 @@ export async function openLocal(name: string, opts: MainOptions, notice: (text: 
 }
 
 export async function runMain(name: string, opts: MainOptions): Promise<number> {
+  if (wantsRemote(name, opts)) {
+    const { runRemoteMain } = await import('./remote.js');
+    return runRemoteMain(name, opts);
+  }
   const stderrColor = useColor(opts.color, process.stderr);
   const notice = (text: string) => {
     if (!opts.quiet) process.stderr.write(`${stderrColor ? `\u001b[90m${text}\u001b[0m` : text}\n`);
@@ -60,6 +76,10 @@ export async function runMain(name: string, opts: MainOptions): Promise<number> 
  */
 async function interactive(name: string, opts: MainOptions, notice: (text: string) => void): Promise<number> {
   trace('interactive start');
+  // Ink draws only a final frame when it thinks it runs in CI; a person at a
+  // terminal needs the live screen whatever CI variables the shell carries.
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
   const shell = loadShell().then((m) => (trace('shell loaded'), m));
   shell.catch(() => undefined);
   const { WorkerConnection } = await import('../local/worker-connection.js');
@@ -82,7 +102,7 @@ async function interactive(name: string, opts: MainOptions, notice: (text: strin
   }
 }
 
-async function readAll(stream: NodeJS.ReadStream): Promise<string> {
+export async function readAll(stream: NodeJS.ReadStream): Promise<string> {
   const chunks: Buffer[] = [];
   stream.on('data', (c: Buffer) => chunks.push(c));
   await once(stream, 'end');
@@ -90,7 +110,7 @@ async function readAll(stream: NodeJS.ReadStream): Promise<string> {
 }
 
 /** --load: bundle a file and its modules, send it as one Eval, report errors mapped to the files. */
-async function loadFile(conn: Connection, file: string, opts: MainOptions): Promise<number> {
+export async function loadFile(conn: Connection, file: string, opts: MainOptions): Promise<number> {
   const [{ bundleLua, expandPath }, { loaded }, { formatError }] = await Promise.all([
     import('../bundle/index.js'),
     import('./repl-services.js'),
@@ -136,7 +156,7 @@ export function packageVersion(): string {
 type Shell = typeof import('../repl/start.js');
 
 /** The shell as one bundled file (built by scripts/bundle-shell.mjs), or its modules when running from source. */
-async function loadShell(): Promise<Shell> {
+export async function loadShell(): Promise<Shell> {
   const bundled = '../repl/shell.bundle.mjs';
   try {
     return (await import(bundled)) as Shell;
