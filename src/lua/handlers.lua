@@ -59,7 +59,8 @@ local function update(idx, pattern, handle, maxRuns)
   h.pattern, h.handle, h.maxRuns = pattern, handle, maxRuns
 end
 
-function handlers.add(...)
+-- add and append: an existing name is updated in place, a new one goes last.
+local function upsertLast(...)
   local name, pattern, handle, maxRuns = parseArgs(...)
   local idx = indexOf(name)
   if idx then
@@ -67,17 +68,15 @@ function handlers.add(...)
   else
     table.insert(handlers.list, { name = name, pattern = pattern, handle = handle, maxRuns = maxRuns })
   end
+end
+
+function handlers.add(...)
+  upsertLast(...)
   return #handlers.list
 end
 
 function handlers.append(...)
-  local name, pattern, handle, maxRuns = parseArgs(...)
-  local idx = indexOf(name)
-  if idx then
-    update(idx, pattern, handle, maxRuns)
-  else
-    table.insert(handlers.list, { name = name, pattern = pattern, handle = handle, maxRuns = maxRuns })
-  end
+  upsertLast(...)
 end
 
 function handlers.prepend(...)
