@@ -7,18 +7,6 @@ import type { AoResult } from '../engine/types.js';
 import type { LocalConnection } from '../local/local-connection.js';
 import { resolveDataDir } from '../local/paths.js';
 import { engineOptions, type MainOptions } from './options.js';
-import { existsSync } from 'node:fs';
-import { isId } from '../local/ids.js';
-import { isRemoteRequested, type RemoteFlags } from '../remote/settings.js';
-
-/**
- * Remote when --mainnet/--legacy is given, or for a 43-character id that is
- * not a local process. Everything else stays local (the default).
- */
-export function wantsRemote(name: string, opts: MainOptions & RemoteFlags): boolean {
-  if (isRemoteRequested(opts)) return true;
-  return isId(name) && !existsSync(join(resolveDataDir(opts.dataDir), 'processes', name));
-}
 import { trace } from './trace.js';
 import { outputText, stripAnsi, useColor } from './output.js';
 
@@ -36,10 +24,6 @@ export async function openLocal(name: string, opts: MainOptions, notice: (text: 
 }
 
 export async function runMain(name: string, opts: MainOptions): Promise<number> {
-  if (wantsRemote(name, opts)) {
-    const { runRemoteMain } = await import('./remote.js');
-    return runRemoteMain(name, opts);
-  }
   const stderrColor = useColor(opts.color, process.stderr);
   const notice = (text: string) => {
     if (!opts.quiet) process.stderr.write(`${stderrColor ? `\u001b[90m${text}\u001b[0m` : text}\n`);
@@ -102,7 +86,7 @@ async function interactive(name: string, opts: MainOptions, notice: (text: strin
   }
 }
 
-export async function readAll(stream: NodeJS.ReadStream): Promise<string> {
+async function readAll(stream: NodeJS.ReadStream): Promise<string> {
   const chunks: Buffer[] = [];
   stream.on('data', (c: Buffer) => chunks.push(c));
   await once(stream, 'end');
@@ -110,7 +94,7 @@ export async function readAll(stream: NodeJS.ReadStream): Promise<string> {
 }
 
 /** --load: bundle a file and its modules, send it as one Eval, report errors mapped to the files. */
-export async function loadFile(conn: Connection, file: string, opts: MainOptions): Promise<number> {
+async function loadFile(conn: Connection, file: string, opts: MainOptions): Promise<number> {
   const [{ bundleLua, expandPath }, { loaded }, { formatError }] = await Promise.all([
     import('../bundle/index.js'),
     import('./repl-services.js'),
@@ -156,7 +140,7 @@ export function packageVersion(): string {
 type Shell = typeof import('../repl/start.js');
 
 /** The shell as one bundled file (built by scripts/bundle-shell.mjs), or its modules when running from source. */
-export async function loadShell(): Promise<Shell> {
+async function loadShell(): Promise<Shell> {
   const bundled = '../repl/shell.bundle.mjs';
   try {
     return (await import(bundled)) as Shell;
