@@ -15,12 +15,27 @@ function positiveInt(what: string) {
   };
 }
 
+/** Options that open a process on AO instead of a local one (src/remote; aoconnect loads only then). */
+function addRemoteOptions(cmd: Command): Command {
+  return cmd
+    .option('--mainnet [url]', 'a process on AO mainnet (HyperBEAM); the node URL (default https://push.forward.computer, or the last one used)')
+    .option('--legacy', 'a process on the legacy AO network (MU/CU/SU)')
+    .option('--mu-url <url>', 'legacy: the messenger unit')
+    .option('--cu-url <url>', 'legacy: the compute unit')
+    .option('--gateway-url <url>', 'the gateway whose GraphQL finds processes by name')
+    .option('--scheduler <id>', 'the scheduler for new processes')
+    .option('--authority <id>', 'the authority for new processes')
+    .option('--module <id>', 'the module for new processes')
+    .option('--wallet <file>', 'the Arweave key (JWK) that signs remote messages (default ~/.aos.json, created if missing)')
+    .option('-y, --yes', 'spawn the remote process without asking when none has the name');
+}
+
 const program = new Command();
 program
   .name('aos-ts')
   .description('Write, run, test and ship AO processes. Local processes run on this machine; no network or wallet needed.')
   .version(pkg.version, '-V, --version')
-  .argument('[process]', 'local process name or 43-character id', 'default')
+  .argument('[process]', 'process name or 43-character id (local unless --mainnet/--legacy, or an id that is not local)', 'default')
   .option('-r, --run <lua>', 'evaluate Lua in the process, print the output, and exit (1 on error)')
   .option('-l, --load <file>', 'load a Lua file (and the modules it requires) first; repeatable', (v: string, prev: string[] = []) => [...prev, v])
   .option('--json', 'with --run or piped input: print the whole result as JSON')
@@ -28,7 +43,8 @@ program
   .option('--no-color', 'no colours (NO_COLOR is honoured too)')
   .option('--data-dir <dir>', 'where local processes live (default: $AOS_TS_HOME or the user data folder)')
   .addOption(new Option('--budget <instructions>', 'Lua instructions one message may run').argParser(positiveInt('--budget')))
-  .addOption(new Option('--memory <mib>', 'memory limit of a process in MiB').argParser(positiveInt('--memory')))
+  .addOption(new Option('--memory <mib>', 'memory limit of a process in MiB').argParser(positiveInt('--memory')));
+addRemoteOptions(program)
   .showHelpAfterError('(run aos-ts --help for usage)')
   // Commander's own usage errors read like ours: `aos-ts: <what happened>`.
   .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'aos-ts: ')) })
@@ -69,17 +85,18 @@ program
     process.exitCode = await runSpawn(name, withRootOptions(cmd));
   });
 
-program
+const send = program
   .command('send')
-  .description('send a message from you to a local process, deliver what follows, print Output.data')
-  .argument('<process>', 'local process name or id')
+  .description('send a message from you to a process (local, or remote with --mainnet/--legacy), print Output.data')
+  .argument('<process>', 'process name or id')
   .option('--action <action>', 'the Action tag')
   .option('--tag <name=value>', 'another tag (repeatable)', collectValues)
   .option('--data <data>', 'the message Data')
   .option('--json', 'print {result, cascade, pending} as JSON')
   .option('-q, --quiet', 'do not list the cascade on stderr')
   .option('--no-color', 'no colours (NO_COLOR is honoured too)')
-  .option('--data-dir <dir>', dataDirHelp)
+  .option('--data-dir <dir>', dataDirHelp);
+addRemoteOptions(send)
   .action(async (target: string, _opts, cmd: Command) => {
     const { runSend } = await import('./cli/send.js');
     process.exitCode = await runSend(target, withRootOptions(cmd));
@@ -123,6 +140,16 @@ blueprints
   .action(async (dir: string, opts: { force?: boolean }) => {
     const { runBlueprintsGet } = await import('./cli/blueprints.js');
     process.exitCode = runBlueprintsGet(dir, opts);
+  });
+
+program
+  .command('wallet')
+  .description('show the address of the wallet remote processes use, and where its key is (never the key)')
+  .option('--wallet <file>', 'the Arweave key (JWK) file (default ~/.aos.json, created if missing)')
+  .option('--json', 'print {address, path} as JSON')
+  .action(async (_opts, cmd: Command) => {
+    const { runWallet } = await import('./cli/remote.js');
+    process.exitCode = await runWallet(withRootOptions(cmd));
   });
 
 // aos-ts serve: the local processes over HTTP (src/node).

@@ -1,14 +1,25 @@
 // The main action: open a local process, then --run, piped Lua, or the shell.
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Connection } from '../connection.js';
 import type { AoResult } from '../engine/types.js';
 import type { LocalConnection } from '../local/local-connection.js';
 import { resolveDataDir } from '../local/paths.js';
 import { engineOptions, type MainOptions } from './options.js';
+import { isId } from '../local/ids.js';
+import { isRemoteRequested, type RemoteFlags } from '../remote/settings.js';
 import { trace } from './trace.js';
 import { outputText, stripAnsi, useColor } from './output.js';
+
+/**
+ * Remote when --mainnet/--legacy is given, or for a 43-character id that is
+ * not a local process. Everything else stays local (the default).
+ */
+export function wantsRemote(name: string, opts: MainOptions & RemoteFlags): boolean {
+  if (isRemoteRequested(opts)) return true;
+  return isId(name) && !existsSync(join(resolveDataDir(opts.dataDir), 'processes', name));
+}
 
 export async function openLocal(name: string, opts: MainOptions, notice: (text: string) => void): Promise<LocalConnection> {
   const [{ LocalNetwork }, { LocalConnection }] = await Promise.all([import('../local/network.js'), import('../local/local-connection.js')]);
@@ -24,6 +35,10 @@ export async function openLocal(name: string, opts: MainOptions, notice: (text: 
 }
 
 export async function runMain(name: string, opts: MainOptions): Promise<number> {
+  if (wantsRemote(name, opts)) {
+    const { runRemoteMain } = await import('./remote.js');
+    return runRemoteMain(name, opts);
+  }
   const stderrColor = useColor(opts.color, process.stderr);
   const notice = (text: string) => {
     if (!opts.quiet) process.stderr.write(`${stderrColor ? `\u001b[90m${text}\u001b[0m` : text}\n`);
@@ -86,7 +101,7 @@ async function interactive(name: string, opts: MainOptions, notice: (text: strin
   }
 }
 
-async function readAll(stream: NodeJS.ReadStream): Promise<string> {
+export async function readAll(stream: NodeJS.ReadStream): Promise<string> {
   const chunks: Buffer[] = [];
   stream.on('data', (c: Buffer) => chunks.push(c));
   await once(stream, 'end');
@@ -94,7 +109,7 @@ async function readAll(stream: NodeJS.ReadStream): Promise<string> {
 }
 
 /** --load: bundle a file and its modules, send it as one Eval, report errors mapped to the files. */
-async function loadFile(conn: Connection, file: string, opts: MainOptions): Promise<number> {
+export async function loadFile(conn: Connection, file: string, opts: MainOptions): Promise<number> {
   const [{ bundleLua, expandPath }, { loaded }, { formatError }] = await Promise.all([
     import('../bundle/index.js'),
     import('./repl-services.js'),
@@ -140,7 +155,7 @@ export function packageVersion(): string {
 type Shell = typeof import('../repl/start.js');
 
 /** The shell as one bundled file (built by scripts/bundle-shell.mjs), or its modules when running from source. */
-async function loadShell(): Promise<Shell> {
+export async function loadShell(): Promise<Shell> {
   const bundled = '../repl/shell.bundle.mjs';
   try {
     return (await import(bundled)) as Shell;

@@ -7,8 +7,9 @@ import type { Delivery, Settled } from '../local/network.js';
 import { outputText } from './output.js';
 import { clip, findProcess, forStream, noticeWriter, openNetwork, parseTags, printJson, runCommand, shortId, UsageError, } from './common.js';
 import type { CommonOptions } from './common.js';
+import type { RemoteFlags } from '../remote/settings.js';
 
-export interface SendCommandOptions extends CommonOptions {
+export interface SendCommandOptions extends CommonOptions, RemoteFlags {
   action?: string;
   tag?: string[];
   data?: string;
@@ -26,6 +27,12 @@ export function runSend(target: string, opts: SendCommandOptions): Promise<numbe
       throw new UsageError('both --action and --tag Action=... were given; use one of them.');
     }
     tags.push(...extra);
+
+    const { wantsRemote } = await import('./run.js');
+    if (wantsRemote(target, opts)) {
+      const { runRemoteSend } = await import('./remote.js');
+      return runRemoteSend(target, tags, opts);
+    }
 
     const network = await openNetwork(opts);
     try {
