@@ -34,7 +34,12 @@ export async function* replBench() {
   try {
     await firstPrompt(dataDir); // creates "default"; later runs reopen it, as a user's do
     const times = [];
-    for (let i = 0; i < 5; i++) times.push(await firstPrompt(dataDir));
+    for (let i = 0; i < 5; i++) {
+      // The killed shell lingers for a moment holding its lock; a new one
+      // would wait for it, which is not what a person reopening sees.
+      await new Promise((r) => setTimeout(r, 1500));
+      times.push(await firstPrompt(dataDir));
+    }
     yield { name: 'repl.time_to_first_prompt_median', value: Math.round(median(times)), unit: 'ms' };
 
     const net = new LocalNetwork(dataDir);
