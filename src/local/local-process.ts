@@ -19,8 +19,16 @@ import { MessageLog } from './message-log.js';
 import { processEnv, processMessage, readMeta, writeMeta, type ProcessMeta } from './process-meta.js';
 import { SnapshotStore } from './snapshot-store.js';
 
-/** Successful messages kept for replay before a fresh in-memory checkpoint is taken. */
-const CHECKPOINT_EVERY = 64;
+/**
+ * When to take a fresh in-memory checkpoint (the state an Error rolls back
+ * to, replaying the successes since). Copying the VM costs time that grows
+ * with its heap, so the engine time spent since the last checkpoint must be
+ * CHECKPOINT_COST_RATIO times what that checkpoint cost: checkpoints then
+ * take at most ~1/ratio of the work, and a rollback replays about ratio times
+ * a checkpoint's cost. A cap on the count keeps the replay list short.
+ */
+const CHECKPOINT_COST_RATIO = 4;
+const CHECKPOINT_MAX_MESSAGES = 2000;
 /** Records between snapshots on disk: bounds the replay when a process is opened. */
 const SNAPSHOT_EVERY = 1000;
 
@@ -104,6 +112,8 @@ export class LocalProcess {
   private checkpointSeq = 0;
   /** Successful records handled since the checkpoint, in order. */
   private sinceCheckpoint: MessageRecord[] = [];
+  private engineMsSinceCheckpoint = 0;
+  private checkpointCostMs = 0;
   private lastSnapshotSeq = 0;
   private closed = false;
   /** Per sender, the newest origin delivered here: deliveries between two processes are FIFO, so this dedupes redelivery. */
@@ -228,9 +238,20 @@ export class LocalProcess {
   }
 
   private takeCheckpoint(): void {
+    const started = performance.now();
     this.checkpoint = this.engine.snapshot();
     this.checkpointSeq = this.log.lastSeq;
     this.sinceCheckpoint = [];
+    this.engineMsSinceCheckpoint = 0;
+    this.checkpointCostMs = performance.now() - started;
+  }
+
+  private checkpointDue(): boolean {
+    if (this.sinceCheckpoint.length === 0) return false;
+    return (
+      this.sinceCheckpoint.length >= CHECKPOINT_MAX_MESSAGES ||
+      this.engineMsSinceCheckpoint >= CHECKPOINT_COST_RATIO * this.checkpointCostMs
+    );
   }
 
   /** Put the engine back to the checkpoint and replay the successes since. */
@@ -260,8 +281,10 @@ export class LocalProcess {
    */
   async evaluate(msg: AoMessage, opts: EvaluateOptions = {}): Promise<{ seq: number; result: AoResult }> {
     this.assertOpen();
-    if (this.sinceCheckpoint.length >= CHECKPOINT_EVERY) this.takeCheckpoint();
+    if (this.checkpointDue()) this.takeCheckpoint();
+    const started = performance.now();
     const result = this.runOnEngine(msg);
+    this.engineMsSinceCheckpoint += performance.now() - started;
     if (result.Error !== undefined) await this.rollback();
     const payload: MessagePayload = { kind: 'message', msg, result };
     if (opts.origin) payload.origin = opts.origin;

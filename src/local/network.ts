@@ -279,6 +279,10 @@ export class LocalNetwork {
   private async drain(): Promise<void> {
     // Processes whose outboxes went out in the current wave, with their last seq then.
     let routed = new Map<LocalProcess, number>();
+    // Cursors known to be delivered, written every few waves and when quiet:
+    // a cursor that lags after a crash only means a longer (deduplicated) check.
+    const delivered = new Map<LocalProcess, number>();
+    let waves = 0;
     while (this.queue.length > 0) {
       const wave = this.queue.splice(0);
       const handled: { item: QueueItem; delivery?: Delivery; error?: unknown }[] = [];
@@ -307,10 +311,15 @@ export class LocalNetwork {
         this.finish(c);
       }
       // The previous wave's outboxes were handled and flushed in this one.
-      this.markDelivered(routed);
+      for (const [p, seq] of routed) delivered.set(p, seq);
       routed = new Map([...touched].map((p) => [p, p.lastSeq]));
+      if (++waves % 16 === 0) {
+        this.markDelivered(delivered);
+        delivered.clear();
+      }
     }
-    this.markDelivered(routed);
+    for (const [p, seq] of routed) delivered.set(p, seq);
+    this.markDelivered(delivered);
   }
 
   /** Handle one queued message; undefined when it went to another program's mailbox. */
