@@ -29,7 +29,9 @@ export function App({ session, color }: { session: ReplSession; color: boolean }
     const onInput = (data: string) => {
       // Keys are handled strictly in order, even when one has to wait (Enter).
       for (const key of decoder.current.decode(data)) {
-        chain.current = chain.current.then(() => session.handleKey(key)).catch(() => undefined);
+        // Ctrl-C while waiting must not queue behind the Enter it interrupts.
+        if (key.type === 'ctrl-c' && session.getView().busy) void session.handleKey(key);
+        else chain.current = chain.current.then(() => session.handleKey(key)).catch(() => undefined);
       }
     };
     events.on('input', onInput);

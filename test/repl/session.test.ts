@@ -163,3 +163,20 @@ describe('the shell', () => {
     expect(session.getView().editor.text).toBe('MyLongGlobalName');
   });
 });
+
+describe('waiting for a long Eval', () => {
+  it('a Ctrl-C during an Eval never loses its result', async () => {
+    const { session, type, texts } = await shell('slow');
+    for (const k of new KeyDecoder().decode('local s = 0 for i = 1, 3e6 do s = s + i end return s')) await session.handleKey(k);
+    const pending = session.handleKey({ type: 'enter' });
+    await new Promise((r) => setTimeout(r, 0));
+    // In the shell the engine may run in a worker; here it runs inline, so the
+    // key lands after it: what matters is that the result is never lost.
+    await session.handleKey({ type: 'ctrl-c' });
+    await pending;
+    expect(texts().join('\n')).toContain('4500001500000');
+    expect(session.getView().busy).toBeUndefined();
+    await type('1 + 1\r');
+    expect(texts().slice(-1)).toEqual(['2']);
+  });
+});
