@@ -168,4 +168,24 @@ program
     process.exitCode = await runServe(withRootOptions(cmd));
   });
 
+// aos-ts publish: a local process goes live on Arweave and AO (src/publish).
+addRemoteOptions(
+  program
+    .command('publish')
+    .description('publish a local process on AO: upload its source to Arweave, spawn it from there, compare answers')
+    .argument('<process>', 'local process name or id')
+    .option('--with-state', 'also replay the messages you sent it locally (its state is not carried over otherwise)')
+    .option('--probe <lua>', 'a Lua expression whose value must be the same locally and on AO (repeatable)', collectValues)
+    .option('--json', 'print the result as JSON')
+    .option('-q, --quiet', 'no notices on stderr')
+    .option('--no-color', 'no colours (NO_COLOR is honoured too)')
+    .option('--data-dir <dir>', dataDirHelp),
+).action(async (target: string, _opts, cmd: Command) => {
+  const { runPublish } = await import('./cli/publish.js');
+  process.exitCode = await runPublish(target, withRootOptions(cmd));
+});
+program
+  .option('--local', 'open the local process even when it is published (the default)')
+  .option('--remote', 'open the published copy of a local process on AO (see aos-ts publish)');
+
 await program.parseAsync(process.argv);

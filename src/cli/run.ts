@@ -35,6 +35,25 @@ export async function openLocal(name: string, opts: MainOptions, notice: (text: 
 }
 
 export async function runMain(name: string, opts: MainOptions): Promise<number> {
+  const side = opts as MainOptions & RemoteFlags & { local?: boolean; remote?: boolean };
+  if (side.local && side.remote) {
+    process.stderr.write('aos-ts: --local and --remote were both given; choose one.\n');
+    return 1;
+  }
+  if (side.remote || (!side.local && !isRemoteRequested(side) && !isId(name))) {
+    // A published local process: --remote opens it on AO; otherwise say that it is published.
+    const { findPublished, flagsFor, publishedNotice } = await import('../publish/published.js');
+    const published = findPublished(resolveDataDir(opts.dataDir), name);
+    if (side.remote) {
+      if (!published) {
+        process.stderr.write(`aos-ts: "${name}" has not been published, so there is no remote copy to open. Run \`aos-ts publish ${name}\` first.\n`);
+        return 1;
+      }
+      const { runRemoteMain } = await import('./remote.js');
+      return runRemoteMain(published.id, { ...opts, ...(isRemoteRequested(side) ? {} : flagsFor(published)) });
+    }
+    if (published && !opts.quiet) process.stderr.write(`${publishedNotice(name, published)}\n`);
+  }
   if (wantsRemote(name, opts)) {
     const { runRemoteMain } = await import('./remote.js');
     return runRemoteMain(name, opts);

@@ -21,8 +21,32 @@ export interface ProcessMeta {
   createdAt: number;
   /** Cron interval like "10-seconds", if the process has one. */
   cron?: string;
-  /** When set, the process is also live on AO under this id. */
-  remote?: { id: string; network: string };
+  /** When set, the process is also live on AO under this id (or was being published: see `pending`). */
+  remote?: PublishedRemote;
+}
+
+/** Where `aos-ts publish` put a local process on AO, and how far it got. */
+export interface PublishedRemote {
+  /** The process id on AO; absent while a first publish is half done. */
+  id?: string;
+  /** networkKey() of where it lives. */
+  network: string;
+  /** How to reach it again: the network flags in effect when it was published. */
+  mode?: 'mainnet' | 'legacy';
+  url?: string;
+  muUrl?: string;
+  cuUrl?: string;
+  gatewayUrl?: string;
+  /** The last log seq whose Evals (and, with --with-state, messages) are live. */
+  seq?: number;
+  /** With --with-state: the last log seq whose messages from you were replayed on AO. */
+  stateSeq?: number;
+  /** The upload of the source the live process has (the last one applied). */
+  sourceTx?: string;
+  manifestTx?: string;
+  publishedAt?: number;
+  /** An upload done but not yet applied (spawn or update Eval refused): a retry reuses it. */
+  pending?: { sourceTx: string; manifestTx?: string; sha256: string; seq: number };
 }
 
 export function writeJsonAtomic(file: string, value: unknown): void {

@@ -1,0 +1,81 @@
+// The built CLI: `aos-ts publish` (asking, --yes, the exit code of the
+// parity check) and `aos-ts <name>` / `--remote` afterwards, against an
+// `aos-ts serve` in this process. The CLI runs as a child without blocking
+// this process, so the node can answer it.
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startNode, type RunningNode } from '../../src/node/server.js';
+import { generateJwk } from '../../src/remote/wallet.js';
+import { CLI } from '../helpers/cli.js';
+import { removeTempDirs, tempDataDir } from '../helpers/local.js';
+
+let node: RunningNode;
+let walletFile: string;
+const dataDir = tempDataDir();
+const configDir = tempDataDir();
+
+function aosTs(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { env: { ...process.env, AOS_TS_HOME: dataDir, XDG_CONFIG_HOME: configDir, NO_COLOR: '1', FORCE_COLOR: '' }, timeout: 60_000 },
+      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+beforeAll(async () => {
+  node = await startNode({ dataDir: tempDataDir(), port: 0 });
+  walletFile = join(tempDataDir(), 'wallet.json');
+  writeFileSync(walletFile, JSON.stringify(await generateJwk()), { mode: 0o600 });
+}, 60_000);
+
+afterAll(async () => {
+  await node?.close();
+  removeTempDirs();
+});
+
+describe('aos-ts publish', () => {
+  it('without a terminal and without --yes: a clear error, exit 1, nothing sent', async () => {
+    expect((await aosTs(['spawn', 'shop'])).code).toBe(0);
+    expect((await aosTs(['shop', '--run', 'Greeting = "hi" return Greeting'])).stdout.trim()).toBe('hi');
+    const r = await aosTs(['publish', 'shop', '--mainnet', node.url, '--wallet', walletFile]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/aos-ts: publish .* no terminal .* pass --yes/);
+    expect(node.context.txs.size).toBe(0);
+  }, 60_000);
+
+  it('with --yes: shows the plan, publishes, checks parity; exit 1 when a probe differs', async () => {
+    await aosTs(['shop', '--run', 'Stock = 0\nHandlers.add("restock", "Restock", function() Stock = Stock + 5 end)']);
+    await aosTs(['send', 'shop', '--action', 'Restock']);
+    const r = await aosTs(['publish', 'shop', '--mainnet', node.url, '--wallet', walletFile, '--yes', '--probe', 'Greeting', '--probe', 'Stock']);
+    expect(r.stderr).toMatch(/Publish the local process "shop"/);
+    expect(r.stderr).toMatch(/state: NOT carried over/);
+    expect(r.stdout).toMatch(/published: "shop" is [A-Za-z0-9_-]{43}/);
+    expect(r.stdout).toMatch(/same {5}probe: Greeting/);
+    expect(r.stdout).toMatch(/DIFFERS {2}probe: Stock/);
+    expect(r.code).toBe(1);
+  }, 60_000);
+
+  it('afterwards the local process says it is published; --remote opens the published one', async () => {
+    const local = await aosTs(['shop', '--run', 'return Stock']);
+    expect(local.stdout.trim()).toBe('5');
+    expect(local.stderr).toMatch(/"shop" is published on AO mainnet .* as [A-Za-z0-9_-]{43}.*--remote/);
+    const remote = await aosTs(['shop', '--remote', '--wallet', walletFile, '--run', 'return Stock']);
+    expect(remote.stderr).toBe('');
+    expect(remote.stdout.trim()).toBe('0');
+    const notPublished = await aosTs(['spawn', 'other']).then(() => aosTs(['other', '--remote', '--run', 'return 1']));
+    expect(notPublished.code).toBe(1);
+    expect(notPublished.stderr).toMatch(/has not been published.*aos-ts publish other/);
+  }, 60_000);
+
+  it('publishing again with --with-state updates the same process; the answers then agree', async () => {
+    const r = await aosTs(['publish', 'shop', '--wallet', walletFile, '--yes', '--with-state', '--probe', 'Stock']);
+    expect(r.stderr).toMatch(/Update the published process "shop"/);
+    expect(r.stdout).toMatch(/same {5}probe: Stock/);
+    expect(r.code).toBe(0);
+  }, 60_000);
+});
