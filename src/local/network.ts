@@ -142,7 +142,13 @@ export class LocalNetwork {
   /** The id of the process with this id or name; an error when a name is ambiguous. */
   resolve(nameOrId: string): string | undefined {
     if (isId(nameOrId) && this.isLocal(nameOrId)) return nameOrId;
-    const matches = this.list().filter((m) => m.name === nameOrId);
+    let matches = this.list().filter((m) => m.name === nameOrId);
+    if (matches.length > 1) {
+      // A process published to a local node (aos-ts serve on this data folder)
+      // has a copy here under the same name: the name means the original.
+      const published = new Set(matches.map((m) => m.remote?.id).filter((id): id is string => Boolean(id)));
+      matches = matches.filter((m) => !published.has(m.id));
+    }
     if (matches.length > 1) {
       throw new Error(
         `${matches.length} local processes are named "${nameOrId}": ${matches.map((m) => m.id).join(', ')}. Open one by its id.`,

@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { tagValue } from '../../src/engine/types.js';
 import { LocalNetwork, type Delivery } from '../../src/local/network.js';
+import { writeMeta, type ProcessMeta } from '../../src/local/process-meta.js';
 import { action, evalIn, MINI_TOKEN, network, outputData, removeTempDirs, tempDataDir } from '../helpers/local.js';
 
 afterEach(() => removeTempDirs());
@@ -148,5 +149,15 @@ describe('the local network', () => {
     expect(seen.map((d) => d.processName)).toEqual(['held']);
     expect(await b.inspect('return Got')).toBe('from afar');
     await holder.close();
+  });
+
+  it('resolves a name to the original when its published copy lives in the same folder', async () => {
+    const net = network();
+    const { process: original } = await net.openOrSpawn('shop');
+    const { process: copy } = await net.spawn('shop');
+    expect(() => net.resolve('shop')).toThrow(/2 local processes are named "shop"/);
+    writeMeta(original.dir, { ...original.meta, remote: { id: copy.id, network: 'mainnet' } } as ProcessMeta);
+    expect(net.resolve('shop')).toBe(original.id);
+    await net.close();
   });
 });
