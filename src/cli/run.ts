@@ -98,10 +98,14 @@ async function interactive(name: string, opts: MainOptions, notice: (text: strin
   // terminal needs the live screen whatever CI variables the shell carries.
   delete process.env.CI;
   delete process.env.CONTINUOUS_INTEGRATION;
+  // Start the worker first: evaluating the shell bundle keeps this thread
+  // busy for a moment, and the process should be opening meanwhile.
+  const { WorkerConnection } = await import('../local/worker-connection.js');
+  const opening = WorkerConnection.open({ dataDir: resolveDataDir(opts.dataDir), name, options: { engine: engineOptions(opts) } }, notice);
+  opening.catch(() => undefined);
   const shell = loadShell().then((m) => (trace('shell loaded'), m));
   shell.catch(() => undefined);
-  const { WorkerConnection } = await import('../local/worker-connection.js');
-  const conn = await WorkerConnection.open({ dataDir: resolveDataDir(opts.dataDir), name, options: { engine: engineOptions(opts) } }, notice);
+  const conn = await opening;
   trace('process open (worker)');
   try {
     if (conn.created) notice(`created local process "${conn.info().name}" (${conn.info().id})`);

@@ -15,6 +15,8 @@ export class WorkerConnection implements Connection {
   /** The process folder (for the shell's history file). */
   dir!: string;
   created = false;
+  /** The prompt sent with "ready", used once, before anything has changed it. */
+  private firstPrompt?: string;
 
   private constructor(private readonly worker: Worker) {}
 
@@ -27,6 +29,7 @@ export class WorkerConnection implements Connection {
           conn.information = e.info;
           conn.dir = e.dir;
           conn.created = e.created;
+          conn.firstPrompt = e.prompt;
           resolve();
         } else if (e.type === 'failed') reject(new Error(e.error));
         else conn.onEvent(e, onNotice);
@@ -79,7 +82,9 @@ export class WorkerConnection implements Connection {
   }
 
   prompt(): Promise<string> {
-    return this.call({ op: 'prompt' });
+    const first = this.firstPrompt;
+    this.firstPrompt = undefined;
+    return first !== undefined ? Promise.resolve(first) : this.call({ op: 'prompt' });
   }
 
   inspect(lua: string): Promise<unknown> {

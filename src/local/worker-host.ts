@@ -20,7 +20,7 @@ export type Request =
   | { id: number; op: 'resolve'; nameOrId: string };
 
 export type Event =
-  | { type: 'ready'; info: ReturnType<LocalConnection['info']>; created: boolean; dir: string }
+  | { type: 'ready'; info: ReturnType<LocalConnection['info']>; created: boolean; dir: string; prompt: string }
   | { type: 'reply'; id: number; value?: unknown; error?: string }
   | { type: 'live'; message: LiveMessage }
   | { type: 'notice'; text: string }
@@ -36,7 +36,8 @@ async function main(): Promise<void> {
     const { process, created } = await network.openOrSpawn(init.name);
     conn = new LocalConnection(network, process);
     conn.onLive((message) => post({ type: 'live', message }));
-    post({ type: 'ready', info: conn.info(), created, dir: process.dir });
+    // The first prompt travels with "ready": one round trip less before the shell shows it.
+    post({ type: 'ready', info: conn.info(), created, dir: process.dir, prompt: await conn.prompt() });
   } catch (err) {
     post({ type: 'failed', error: (err as Error).message });
     return;
