@@ -2,7 +2,7 @@
 // opening the local network, naming processes, and printing. Kept free of
 // heavy imports at load time; the network is imported when it is opened.
 import type { Tag } from '../engine/types.js';
-import type { LocalNetwork } from '../local/network.js';
+import type { LocalNetwork, NetworkOptions } from '../local/network.js';
 import { resolveDataDir } from '../local/paths.js';
 import { stripAnsi, useColor } from './output.js';
 
@@ -38,18 +38,15 @@ export function parseTags(raw: string[] | undefined): Tag[] {
   });
 }
 
-const CRON_PATTERN = /^([1-9]\d*)-(second|minute|hour|day|week|month|year|block)s?$/i;
-
-/** Checks a --cron interval such as 10-seconds, 1-minute, 5-minutes, 1-hour. */
-export function parseCron(value: string): string {
-  const text = value.trim();
-  if (!CRON_PATTERN.test(text)) {
-    throw new UsageError(
-      `--cron "${value}" is not an interval. Use <count>-<unit>, e.g. 10-seconds, 1-minute, 5-minutes, 1-hour ` +
-        `(units: second, minute, hour, day, week, month, year, block).`,
-    );
+/** Checks a --cron interval such as 10-seconds, 1-minute, 5-minutes, 1-hour (the local network's own rule). */
+export async function parseCron(value: string): Promise<string> {
+  const { parseCronInterval } = await import('../local/cron.js');
+  try {
+    parseCronInterval(value);
+  } catch (err) {
+    throw new UsageError(`--cron ${(err as Error).message}`);
   }
-  return text;
+  return value.trim();
 }
 
 /** A whole number >= 1 from an option such as -n. */
@@ -69,9 +66,9 @@ export function noticeWriter(opts: CommonOptions): (text: string) => void {
   };
 }
 
-export async function openNetwork(opts: CommonOptions): Promise<LocalNetwork> {
+export async function openNetwork(opts: CommonOptions, extra: Pick<NetworkOptions, 'cron'> = {}): Promise<LocalNetwork> {
   const { LocalNetwork } = await import('../local/network.js');
-  return new LocalNetwork(resolveDataDir(opts.dataDir), { onNotice: noticeWriter(opts) });
+  return new LocalNetwork(resolveDataDir(opts.dataDir), { onNotice: noticeWriter(opts), ...extra });
 }
 
 /** The id of a local process by name or id, or a UsageError that says what to do. */

@@ -76,7 +76,8 @@ interface RawRow {
 export function runInbox(target: string, opts: InboxCommandOptions): Promise<number> {
   return runCommand(async () => {
     const limit = parsePositive('-n', opts.n, 20);
-    const network = await openNetwork(opts);
+    // A read: cron ticks that are due wait for the next real open.
+    const network = await openNetwork(opts, { cron: false });
     try {
       const id = findProcess(network, target);
       const proc = await network.get(id);

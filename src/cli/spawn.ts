@@ -30,7 +30,7 @@ export function runSpawn(name: string, opts: SpawnCommandOptions): Promise<numbe
       if (RESERVED.includes(t.name)) throw new UsageError(`--tag ${t.name} is set by aos-ts itself; leave it out (the name comes from the argument).`);
       if (t.name === 'Cron-Interval') throw new UsageError('use --cron <interval> rather than --tag Cron-Interval=...');
     }
-    const cron = opts.cron === undefined ? undefined : parseCron(opts.cron);
+    const cron = opts.cron === undefined ? undefined : await parseCron(opts.cron);
     const data = opts.data === undefined ? undefined : readDataFile(opts.data);
 
     const network = await openNetwork(opts);

@@ -22,7 +22,10 @@ export function parseCronInterval(text: string): number {
   const unit = m ? UNIT_MS[m[2]!.toLowerCase()] : undefined;
   const n = m ? Number(m[1]) : 0;
   if (!m || unit === undefined || n <= 0) {
-    throw new Error(`"${text}" is not a cron interval: use a number, a dash and a unit, e.g. 10-seconds, 1-minute, 2-hours, 1-day, 5-blocks`);
+    throw new Error(
+      `"${text}" is not an interval. Use <count>-<unit>, e.g. 10-seconds, 1-minute, 5-minutes, 1-hour ` +
+        `(units: ${Object.keys(UNIT_MS).join(', ')}).`,
+    );
   }
   return n * unit;
 }

@@ -33,6 +33,8 @@ export interface NetworkOptions {
   onDelivery?: (d: Delivery) => void;
   /** Current time; tests pin it. */
   now?: () => number;
+  /** false: deliver no cron ticks (for reads such as `aos-ts inbox`); due ones wait for the next open. */
+  cron?: boolean;
 }
 
 export interface SpawnOptions {
@@ -530,7 +532,7 @@ export class LocalNetwork {
   /** Missed ticks now (bounded), then a timer while this program has the process open. */
   private startCron(proc: LocalProcess): void {
     const interval = proc.meta.cron ? parseCronInterval(proc.meta.cron) : undefined;
-    if (!interval || this.timers.has(proc.id)) return;
+    if (!interval || this.timers.has(proc.id) || this.options.cron === false) return;
     const tick = () => {
       const { times, skipped } = dueTicks(proc.lastCronAt ?? proc.meta.createdAt, interval, this.now());
       if (skipped > 0) {

@@ -65,6 +65,7 @@ describe('aos-ts spawn', () => {
     ['0-seconds'],
     ['ten-minutes'],
     ['5'],
+    ['1-week'],
   ])('rejects --cron %s with a short error and exit 1', async (bad) => {
     const dir = tempDataDir();
     const r = await runCli(['spawn', 'c', '--cron', bad, '--data-dir', dir]);

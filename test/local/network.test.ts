@@ -160,4 +160,24 @@ describe('the local network', () => {
     expect(net.resolve('shop')).toBe(original.id);
     await net.close();
   });
+
+  it('delivers no cron ticks to a network opened for reading', async () => {
+    const dataDir = tempDataDir();
+    let now = 5_000_000;
+    let net = network(dataDir, { now: () => now });
+    const { process: p } = await net.spawn('quiet-ticker', { cron: '10-seconds' });
+    const seq = p.lastSeq;
+    await net.close();
+    now += 60_000;
+    net = network(dataDir, { now: () => now, cron: false });
+    const again = await net.get(p.id);
+    await net.idle();
+    expect(again.lastSeq).toBe(seq);
+    await net.close();
+    net = network(dataDir, { now: () => now });
+    const ticking = await net.get(p.id);
+    await net.idle();
+    expect(ticking.lastSeq).toBe(seq + 6);
+    await net.close();
+  });
 });
