@@ -4,7 +4,9 @@
 import type { Tag } from '../engine/types.js';
 import type { LocalNetwork, NetworkOptions } from '../local/network.js';
 import { resolveDataDir } from '../local/paths.js';
-import { stripAnsi, useColor } from './output.js';
+import { alignColumns, stripAnsi, useColor } from './output.js';
+
+export { shortId } from './output.js';
 
 export interface CommonOptions {
   dataDir?: string;
@@ -103,11 +105,6 @@ export function forStream(stream: NodeJS.WriteStream, text: string, opts: Common
   return useColor(opts.color, stream) ? text : stripAnsi(text);
 }
 
-/** `AbCdEf…wXyZ` for a 43-character id; other text as it is. */
-export function shortId(id: string): string {
-  return id.length > 14 ? `${id.slice(0, 6)}…${id.slice(-4)}` : id;
-}
-
 /** First line of `text`, at most `max` characters, control characters made visible. */
 export function clip(text: string, max: number): string {
   const flat = stripAnsi(text).replace(/\r?\n/g, '↵').replace(/[\u0000-\u001f\u007f]/g, ' ');
@@ -136,10 +133,5 @@ export function timeAgo(ms: number, now = Date.now()): string {
 
 /** Columns padded to their widest cell (by characters); the last column is not padded. */
 export function table(rows: string[][]): string {
-  const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, Array.from(cell).length)));
-  return rows
-    .map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat(widths[i]! - Array.from(cell).length))).join('  '))
-    .map((line) => line.trimEnd())
-    .join('\n');
+  return alignColumns(rows).join('\n');
 }

@@ -34,3 +34,21 @@ export function fail(message: string, code = 1): never {
   process.stderr.write(`aos-ts: ${message}\n`);
   process.exit(code);
 }
+
+/** Rows as lines of padded columns (widths count visible characters); the last column is not padded, so rows never wrap for nothing. */
+export function alignColumns(rows: string[][]): string[] {
+  const width = (cell: string) => Array.from(stripAnsi(cell)).length;
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, width(cell))));
+  return rows.map((row) =>
+    row
+      .map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat(widths[i]! - width(cell))))
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
+/** `AbCdEf…wXyZ` for a 43-character id; other text as it is. */
+export function shortId(id: string): string {
+  return id.length > 14 ? `${id.slice(0, 6)}…${id.slice(-4)}` : id;
+}

@@ -10,7 +10,8 @@ import { engineOptions, type MainOptions } from './options.js';
 import { isId } from '../local/ids.js';
 import { isRemoteRequested, type RemoteFlags } from '../remote/settings.js';
 import { trace } from './trace.js';
-import { outputText, stripAnsi, useColor } from './output.js';
+import { forStream, noticeWriter } from './common.js';
+import { outputText, useColor } from './output.js';
 
 /**
  * Remote when --mainnet/--legacy is given, or for a 43-character id that is
@@ -58,10 +59,7 @@ export async function runMain(name: string, opts: MainOptions): Promise<number> 
     const { runRemoteMain } = await import('./remote.js');
     return runRemoteMain(name, opts);
   }
-  const stderrColor = useColor(opts.color, process.stderr);
-  const notice = (text: string) => {
-    if (!opts.quiet) process.stderr.write(`${stderrColor ? `\u001b[90m${text}\u001b[0m` : text}\n`);
-  };
+  const notice = noticeWriter(opts);
   const fail = (err: unknown) => {
     process.stderr.write(`aos-ts: ${(err as Error).message}\n`);
     return 1;
@@ -142,7 +140,7 @@ export async function loadFile(conn: Connection, file: string, opts: MainOptions
   const result = await conn.eval(bundle.source);
   if (result.Error !== undefined) {
     const text = formatError(result.Error, bundle.source, bundle.locate);
-    process.stderr.write(`aos-ts: loading ${file} failed:\n${useColor(opts.color, process.stderr) ? text : stripAnsi(text)}\n`);
+    process.stderr.write(`aos-ts: loading ${file} failed:\n${forStream(process.stderr, text, opts)}\n`);
     return 1;
   }
   if (!opts.quiet) process.stderr.write(`loaded ${bundle.files.join(', ')}\n`);
@@ -162,12 +160,12 @@ export function printResult(result: AoResult, opts: MainOptions): void {
     return;
   }
   if (result.Error !== undefined) {
-    const text = useColor(opts.color, process.stderr) ? result.Error : stripAnsi(result.Error);
+    const text = forStream(process.stderr, result.Error, opts);
     process.stderr.write(`${text.replace(/^\n+/, '')}\n`);
     return;
   }
   const text = outputText(result);
-  if (text !== '') process.stdout.write(`${useColor(opts.color, process.stdout) ? text : stripAnsi(text)}\n`);
+  if (text !== '') process.stdout.write(`${forStream(process.stdout, text, opts)}\n`);
 }
 
 export function packageVersion(): string {

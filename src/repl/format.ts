@@ -1,5 +1,7 @@
 // How results look in the shell.
-import { stripAnsi } from '../cli/output.js';
+import { alignColumns, stripAnsi } from '../cli/output.js';
+
+export { shortId } from '../cli/output.js';
 
 const AOS_CHUNK = /\[string "aos"\]:(\d+):/;
 
@@ -34,16 +36,8 @@ function gutter(n: number, line: string): string {
   return `\u001b[34m${String(n).padStart(4)} |\u001b[0m ${line}`;
 }
 
-/** Shorten a 43-character id for tables: first and last few characters. */
-export function shortId(id: string): string {
-  return id.length > 12 ? `${id.slice(0, 5)}…${id.slice(-4)}` : id;
-}
-
-/** A plain text table with padded columns. */
+/** A table with a gray header row. */
 export function table(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => stripAnsi(r[i] ?? '').length)));
-  // The last column is not padded, so rows never wrap for nothing.
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === cells.length - 1 ? c : c + ' '.repeat(Math.max(0, widths[i]! - stripAnsi(c).length)))).join('  ');
-  return [`\u001b[90m${line(headers)}\u001b[0m`, ...rows.map(line)].join('\n');
+  const [head = '', ...body] = alignColumns([headers, ...rows]);
+  return [`\u001b[90m${head}\u001b[0m`, ...body].join('\n');
 }

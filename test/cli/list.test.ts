@@ -2,18 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, removeTempDirs, runCli, spawnProcess, startCli, tempDataDir } from './helpers.js';
+import type { ListEntry } from '../../src/cli/list.js';
 
 beforeAll(() => ensureBuilt());
 afterAll(() => removeTempDirs());
 
-interface Entry {
-  name: string;
-  id: string;
-  messages: number;
-  lastActivity: number | null;
-  cron: string | null;
-  openElsewhere: string | null;
-}
 
 describe('aos-ts list', () => {
   it('says how to create a process when there are none, without creating anything', async () => {
@@ -39,7 +32,7 @@ describe('aos-ts list', () => {
     expect(lines[1]).toMatch(new RegExp(`^alpha\\s+${a}\\s+3\\s+just now\\s+-$`));
     expect(lines[2]).toMatch(new RegExp(`^beta\\s+${b}\\s+1\\s+just now\\s+5-minutes$`));
 
-    const json = JSON.parse((await runCli(['list', '--json', '--data-dir', dir])).stdout) as Entry[];
+    const json = JSON.parse((await runCli(['list', '--json', '--data-dir', dir])).stdout) as ListEntry[];
     expect(json.map((e) => [e.name, e.messages, e.cron, e.openElsewhere])).toEqual([
       ['alpha', 3, null, null],
       ['beta', 1, '5-minutes', null],
@@ -72,7 +65,7 @@ describe('aos-ts list', () => {
       expect(Date.now() - started).toBeLessThan(10_000);
       expect(r.stdout).toMatch(new RegExp(`busy\\s+${id}\\s+1\\s+.*open elsewhere \\(pid ${holder.pid}\\)`));
       expect(r.stdout).toMatch(/idle\s+\S+\s+1\s+just now\s+-\n/);
-      const json = JSON.parse((await runCli(['list', '--json', '--data-dir', dir])).stdout) as Entry[];
+      const json = JSON.parse((await runCli(['list', '--json', '--data-dir', dir])).stdout) as ListEntry[];
       expect(json.find((e) => e.name === 'busy')!.openElsewhere).toBe(`pid ${holder.pid}`);
       // list never locked it: the holder can still use it.
       holder.stdin!.end('return "still mine"');
