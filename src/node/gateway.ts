@@ -4,6 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { Tag } from '../engine/types.js';
+import { DEFAULT_INSTRUCTION_BUDGET, DEFAULT_MEMORY_LIMIT } from '../engine/process-engine.js';
 import { derivedId, isId } from '../local/ids.js';
 import { blockHeightAt, type ProcessMeta } from '../local/process-meta.js';
 import type { NodeContext, StoredTx } from './context.js';
@@ -106,45 +107,40 @@ function parseVariables(raw: string | null): Record<string, unknown> {
 
 /** The records every node seeds: the module, and where this node's scheduler is. */
 function seeded(ctx: NodeContext): StoredTx[] {
-  const owner = { address: ctx.scheduler, key: '' };
+  const record = (id: string, type: string, tags: Tag[], data: Buffer): StoredTx => ({
+    id,
+    owner: { address: ctx.scheduler, key: '' },
+    target: '',
+    anchor: '',
+    signature: '',
+    tags: [{ name: 'Data-Protocol', value: 'ao' }, { name: 'Variant', value: 'ao.TN.1' }, { name: 'Type', value: type }, ...tags],
+    data,
+    timestamp: 0,
+  });
   return [
-    {
-      id: ctx.module,
-      owner,
-      target: '',
-      anchor: '',
-      signature: '',
-      tags: [
-        { name: 'Data-Protocol', value: 'ao' },
-        { name: 'Variant', value: 'ao.TN.1' },
-        { name: 'Type', value: 'Module' },
+    record(
+      ctx.module,
+      'Module',
+      [
         { name: 'Module-Format', value: 'aos-ts-lua54' },
         { name: 'Input-Encoding', value: 'JSON-1' },
         { name: 'Output-Encoding', value: 'JSON-1' },
-        { name: 'Memory-Limit', value: '512-mb' },
-        { name: 'Compute-Limit', value: '500000000' },
+        { name: 'Memory-Limit', value: `${DEFAULT_MEMORY_LIMIT / (1024 * 1024)}-mb` },
+        { name: 'Compute-Limit', value: String(DEFAULT_INSTRUCTION_BUDGET) },
         { name: 'Content-Type', value: 'text/plain' },
         { name: 'Name', value: 'aos-ts' },
       ],
-      data: Buffer.from('The aos process OS on Lua 5.4, as run by aos-ts.\n'),
-      timestamp: 0,
-    },
-    {
-      id: derivedId('scheduler-location', ctx.scheduler, ctx.baseUrl),
-      owner,
-      target: '',
-      anchor: '',
-      signature: '',
-      tags: [
-        { name: 'Data-Protocol', value: 'ao' },
-        { name: 'Variant', value: 'ao.TN.1' },
-        { name: 'Type', value: 'Scheduler-Location' },
+      Buffer.from('The aos process OS on Lua 5.4, as run by aos-ts.\n'),
+    ),
+    record(
+      derivedId('scheduler-location', ctx.scheduler, ctx.baseUrl),
+      'Scheduler-Location',
+      [
         { name: 'Url', value: ctx.baseUrl },
         { name: 'Time-To-Live', value: SCHEDULER_TTL },
       ],
-      data: Buffer.alloc(0),
-      timestamp: 0,
-    },
+      Buffer.alloc(0),
+    ),
   ];
 }
 
