@@ -69,7 +69,8 @@ export class ReplSession {
   private liveBuffer: LiveMessage[] = [];
   private unsubscribeLive?: () => void;
   private waiting?: { cancelled: boolean };
-  private globals: string[] = [];
+  /** Global names for Tab, read from the process when first needed after a change. */
+  private globals?: string[];
   private readonly watchers = new Map<string, { close(): void }>();
 
   constructor(
@@ -108,7 +109,6 @@ export class ReplSession {
     if (banner) this.add('banner', banner);
     this.unsubscribeLive = this.conn.onLive((m) => this.onLive(m));
     this.set({ prompt: await this.conn.prompt() });
-    void this.refreshGlobals();
   }
 
   exit(): void {
@@ -130,6 +130,7 @@ export class ReplSession {
   }
 
   private showLive(m: LiveMessage): void {
+    this.globals = undefined;
     if (m.error !== undefined) this.add('error', formatError(m.error));
     if (m.text !== '') this.add('live', m.text);
     if (m.prompt) this.set({ prompt: m.prompt });
@@ -283,7 +284,7 @@ export class ReplSession {
 
   async evaluate(source: string, locate?: Parameters<typeof formatError>[2]): Promise<void> {
     await this.request('evaluating', () => this.conn.eval(source), (r) => this.showResult(r, source, locate));
-    void this.refreshGlobals();
+    this.globals = undefined;
   }
 
   showResult(r: AoResult, source?: string, locate?: Parameters<typeof formatError>[2]): void {
@@ -371,7 +372,7 @@ export class ReplSession {
 
   async sendEval(label: string, source: string, locate?: Parameters<typeof formatError>[2]): Promise<void> {
     await this.request(label, () => this.conn.eval(source), (r) => this.showResult(r, source, locate));
-    void this.refreshGlobals();
+    this.globals = undefined;
   }
 
   /** .load --watch: send the bundle again whenever one of its files is saved. */
@@ -393,16 +394,18 @@ export class ReplSession {
 
   // --- completion -----------------------------------------------------------------
 
+  // Reading the names costs the process a snapshot and restore, so it
+  // happens on Tab, not after every Eval.
   private async refreshGlobals(): Promise<void> {
     try {
       const names = await this.conn.inspect('local t = {} for k in pairs(_G) do if type(k) == "string" then t[#t + 1] = k end end table.sort(t) return t');
-      if (Array.isArray(names)) this.globals = names.filter((n): n is string => typeof n === 'string');
+      this.globals = Array.isArray(names) ? names.filter((n): n is string => typeof n === 'string') : [];
     } catch {
       // Completion is a convenience; a process that cannot answer just gets none.
     }
   }
 
-  private complete(): void {
+  private async complete(): Promise<void> {
     const { text, cursor } = this.state.editor;
     const before = text.slice(0, cursor);
     if (/^\s*\.\S*$/.test(before) && this.state.mode === 'normal') {
@@ -412,7 +415,8 @@ export class ReplSession {
     const m = /[A-Za-z_][A-Za-z0-9_]*$/.exec(before);
     if (!m || /[.:]$/.test(before.slice(0, before.length - m[0].length))) return;
     const prefix = m[0];
-    const candidates = this.globals.filter((g) => g.startsWith(prefix));
+    if (!this.globals) await this.refreshGlobals();
+    const candidates = (this.globals ?? []).filter((g) => g.startsWith(prefix));
     this.applyCompletion(prefix, commonPrefix(candidates), candidates);
   }
 
