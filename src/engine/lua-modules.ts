@@ -23,15 +23,28 @@ export function osLuaDir(): string {
 
 export function loadOsModules(dir = osLuaDir()): LuaModuleSource[] {
   if (cached && dir === osLuaDir()) return cached;
-  const files = readdirSync(dir)
-    .filter((f) => f.endsWith('.lua'))
-    .sort();
   const modules: LuaModuleSource[] = [];
-  for (const file of files) {
-    const bare = basename(file, '.lua');
-    const source = readFileSync(join(dir, file), 'utf8');
-    modules.push({ name: `.${bare}`, source, alias: BARE_ALIASES.has(bare) ? bare : undefined });
-  }
+  collect(dir, '', modules);
   if (dir === osLuaDir()) cached = modules;
   return modules;
+}
+
+// Files in sub-folders get dotted names, as aos's module build makes them:
+// crypto/digest/md5.lua is ".crypto.digest.md5". A folder's init.lua is also
+// the folder itself (".crypto" as well as ".crypto.init"), a separate
+// instance, as aos's loader (which tries name, then name .. ".init") gives.
+function collect(dir: string, prefix: string, out: LuaModuleSource[]): void {
+  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    if (entry.isDirectory()) {
+      collect(join(dir, entry.name), `${prefix}.${entry.name}`, out);
+      continue;
+    }
+    if (!entry.name.endsWith('.lua')) continue;
+    const bare = basename(entry.name, '.lua');
+    const source = readFileSync(join(dir, entry.name), 'utf8');
+    const name = `${prefix}.${bare}`;
+    out.push({ name, source, alias: prefix === '' && BARE_ALIASES.has(bare) ? bare : undefined });
+    if (prefix !== '' && bare === 'init') out.push({ name: prefix, source });
+  }
 }

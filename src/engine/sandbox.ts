@@ -101,10 +101,16 @@ coroutine.wrap = function(f)
 end
 
 -- 3. Bridge ------------------------------------------------------------------
+-- A module is compiled the first time it is required, not at boot: most
+-- processes never load most of the library (.crypto alone is dozens of files).
 function __aos_register(name, source)
-  local f, err = load_(source, name, "t")
-  if not f then rawerror(err, 0) end
-  preload[name] = f
+  local function compileAndRun(...)
+    local f, err = load_(source, name, "t")
+    if not f then rawerror(err, 0) end
+    if preload[name] == compileAndRun then preload[name] = f end
+    return f(...)
+  end
+  preload[name] = compileAndRun
 end
 
 function __aos_alias(alias, name)
