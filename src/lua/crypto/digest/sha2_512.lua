@@ -1,6 +1,7 @@
 -- .crypto.digest.sha2_512: SHA-512 (FIPS 180-4) of a string.
 -- As in aos, asBytes() gives the eight 64-bit state words (signed
--- integers), not bytes; asString/asHex give the 64-byte digest.
+-- integers), not bytes; asString/asHex give the 64-byte digest. Padding:
+-- see below.
 local Hex = require(".crypto.util.hex")
 local unpack, pack, rep = string.unpack, string.pack, string.rep
 
@@ -51,7 +52,10 @@ end
 
 return function(msg)
   local len = #msg
-  msg = msg .. "\128" .. rep("\0", (111 - len) % 128) .. pack(">I8I8", 0, len * 8)
+  -- As aos pads: an 8-byte length after 128 - (len + 9) % 128 zero bytes.
+  -- That is FIPS 180-4's padding except when len % 128 is 112..118, where
+  -- the length field is cut short and the digest is not the standard one.
+  msg = msg .. "\128" .. rep("\0", 128 - (len + 9) % 128) .. pack(">I8", len * 8)
   local H = { 0x6a09e667f3bcc908, 0xbb67ae8584caa73b, 0x3c6ef372fe94f82b, 0xa54ff53a5f1d36f1, 0x510e527fade682d1, 0x9b05688c2b3e6c1f, 0x1f83d9abfb41bd6b, 0x5be0cd19137e2179 }
   for pos = 1, #msg, 128 do compress(H, msg, pos) end
   local result = {}
