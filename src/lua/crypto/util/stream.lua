@@ -29,6 +29,11 @@ end
 local function drain(stream)
   local rest = rests[stream]
   if rest then return rest() end
+  if type(stream) ~= "function" then
+    -- AO's Lua says "attempt to call a <type> value" here; say what to pass.
+    error("attempt to call a " .. type(stream) .. " value: this crypto function reads a Stream;" ..
+      " make one with crypto.utils.stream.fromString(s) or .fromArray(bytes)", 0)
+  end
   local parts, buf, n = {}, {}, 0
   for b in stream do
     n = n + 1
