@@ -369,6 +369,30 @@ describe("aos's quirks, kept (values from running aos's own modules)", () => {
   });
 });
 
+describe('utils.bit', () => {
+  it('is bit32 (32-bit results, negative and out-of-range shifts as bit32 defines them)', () => {
+    const gen = generator(SEED + 1);
+    const words = Array.from({ length: 20 }, () => gen(4).readUInt32LE(0));
+    const out = lua(`local b = crypto.utils.bit local r = {}
+      for _, x in ipairs({${words.join(',')}}) do
+        local y = (x * 7 + 3) % 4294967296
+        r[#r + 1] = table.concat({ b.band(x, y), b.bor(x, y), b.bxor(x, y, 0xFFFF), b.bnot(x), b.lshift(x, 5), b.rshift(x, 7),
+          b.arshift(x, 9), b.lrotate(x, 13), b.rrotate(x, 3), b.extract(x, 4, 8), b.replace(x, 0x5A, 8, 8), b.lshift(x, 32), b.rshift(x, -4),
+          tostring(b.btest(x, y)) }, ":")
+      end
+      return table.concat(r, " ") .. " " .. b.band() .. " " .. b.bnot(-1) .. " " .. b.band(-1, 0xF0F0)`);
+    const u = (v: number) => v >>> 0;
+    const expected = words.map((x) => {
+      const y = (x * 7 + 3) % 4294967296;
+      return [
+        u(x & y), u(x | y), u(x ^ y ^ 0xffff), u(~x), u(x << 5), x >>> 7, u(x >> 9), u((x << 13) | (x >>> 19)), u((x >>> 3) | (x << 29)),
+        (x >>> 4) & 0xff, u((x & ~0xff00) | (0x5a << 8)), 0, u(x << 4), String((x & y) !== 0),
+      ].join(':');
+    });
+    expect(out).toBe(`${expected.join(' ')} 4294967295 0 61680`);
+  });
+});
+
 describe('bad input', () => {
   it.each([
     ['hmac with an unknown algorithm', `crypto.mac.createHmac(crypto.utils.stream.fromString("x"), {1}, "md5")`, /Unsupported algorithm: md5$/],
