@@ -10,7 +10,10 @@
 // `Memory` is an aos-ts memory image: opaque, but it round-trips through
 // handle() and can be stored and handed back later, or to another handle.
 // Like the raw ao-loader (and unlike a compute unit), a result with an Error
-// still carries the memory as the message left it.
+// still carries the memory as the message left it. Where ao-loader throws
+// (the module answered ok:false: aos failed outside its own pcall, e.g. bad
+// JSON Data with Content-Type application/json), this handle resolves with
+// `{ Error }`, which is what a compute unit makes of that throw.
 import { DEFAULT_INSTRUCTION_BUDGET, DEFAULT_MEMORY_LIMIT, EngineCrashedError, ProcessEngine } from './engine/process-engine.js';
 import { decodeMemoryImage, encodeMemoryImage, type MemoryImage } from './engine/memory-image.js';
 import type { AoEnv, AoMessage, AssignmentRequest, OutboxMessage, OutputObject, SpawnRequest } from './engine/types.js';
