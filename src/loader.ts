@@ -48,6 +48,14 @@ export interface AoLoaderOptions {
   UNSAFE_MEMORY?: boolean;
   /** aos-ts only: Lua instructions one message may use (overrides computeLimit). */
   instructionBudget?: number;
+  /**
+   * aos-ts only. aos up to January 2025 took the process Owner from the first
+   * message of any kind; current aos only from the process message (Id equal
+   * to the process id), so an Eval sent as the first message of a fresh
+   * process is not run. Suites written for the older process.wasm (aos-test-kit
+   * projects, which start with handle(null, evalMsg)) pass `legacyOwner: true`.
+   */
+  legacyOwner?: boolean;
   [key: string]: unknown;
 }
 
@@ -67,6 +75,20 @@ export interface AoLoaderResult {
 
 export type AoLoaderMemory = Uint8Array | ArrayBuffer | null | undefined;
 export type AoHandle = (memory: AoLoaderMemory, msg: AoMessage, env: AoEnv) => Promise<AoLoaderResult>;
+/** ao-loader's name for the handle's type. */
+export type handleFunction = AoHandle;
+
+function luaString(s: string): string {
+  return '"' + Buffer.from(s, 'utf8').toString('latin1').replace(/[\\"\x00-\x1f\x7f-\xff]/g, (c) => '\\' + String(c.charCodeAt(0)).padStart(3, '0')) + '"';
+}
+
+/** The Owner aos before 2025 gave a process on its first message: the env's From-Process tag, else the sender. */
+function legacyOwnerOf(msg: AoMessage, env: AoEnv): string | undefined {
+  const tags = Array.isArray(env.Process?.Tags) ? env.Process.Tags : [];
+  const fromProcess = tags.find((t) => t && t.name === 'From-Process')?.value;
+  const owner = fromProcess ?? msg.From;
+  return typeof owner === 'string' ? owner : undefined;
+}
 
 function positiveInteger(value: unknown, what: string): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
@@ -116,6 +138,7 @@ function readImage(memory: Uint8Array | ArrayBuffer): MemoryImage {
  */
 export default async function AoLoader(_binary?: unknown, options: AoLoaderOptions = {}): Promise<AoHandle> {
   const engineOptions = engineOptionsFor(options ?? {});
+  const legacyOwner = options?.legacyOwner === true;
   let engine = await ProcessEngine.create(engineOptions);
   const fresh = engine.snapshot();
   // The Memory object the VM currently holds: handing it back skips a restore.
@@ -132,6 +155,8 @@ export default async function AoLoader(_binary?: unknown, options: AoLoaderOptio
     }
     if (memory === null || memory === undefined) {
       engine.restore(fresh);
+      const owner = legacyOwner && msg.Id !== env.Process?.Id ? legacyOwnerOf(msg, env) : undefined;
+      if (owner !== undefined) engine.evalLua(`Owner = ${luaString(owner)}`);
     } else if (memory !== current) {
       engine.restore(readImage(memory));
     }

@@ -138,3 +138,30 @@ describe('the aos-ts/loader package entry', () => {
     expect(typeof AoLoader).toBe('function');
   });
 });
+
+describe('aos-ts/loader legacyOwner', () => {
+  const first = (data: string): AoMessage => ({ ...evalMsg(data), Id: '1', From: 'FOOBAR', Owner: 'FOOBAR' });
+
+  it('runs a first-message Eval only when asked to take the Owner from it, as aos before 2025 did', async () => {
+    const current = await AoLoader(null, options);
+    const skipped = await current(null, first('Greeting = "hi"'), env);
+    expect(String(data(skipped))).toContain('New Message From');
+    const legacy = await AoLoader(null, { ...options, legacyOwner: true });
+    const ran = await legacy(null, first('Greeting = "hi"; return Owner'), env);
+    expect(data(ran)).toBe('FOOBAR');
+    const next = await legacy(ran.Memory, evalMsg('Greeting'), env);
+    expect(data(next)).toBe('hi');
+  });
+
+  it('leaves the process message rule alone, and takes a spawned child\'s Owner from From-Process', async () => {
+    const legacy = await AoLoader(null, { ...options, legacyOwner: true });
+    const childEnv: AoEnv = { Process: { Id: 'AOS', Owner: 'SIGNER', Tags: [{ name: 'From-Process', value: 'PARENT"\\x' }] } };
+    const r = await legacy(null, { ...evalMsg('return Owner'), Id: '7', From: 'PARENT"\\x', Owner: 'SIGNER' }, childEnv);
+    expect(r.Error).toBeUndefined();
+    const owner = await legacy(r.Memory, { ...evalMsg('return Owner'), From: 'PARENT"\\x', Owner: 'PARENT"\\x' }, childEnv);
+    expect(data(owner)).toBe('PARENT"\\x');
+    const boot = await legacy(null, message({ Id: 'AOS', Tags: [{ name: 'Name', value: 'Thomas' }] }), env);
+    const after = await legacy(boot.Memory, evalMsg('return Owner'), env);
+    expect(data(after)).toBe('FOOBAR');
+  });
+});
