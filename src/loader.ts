@@ -52,8 +52,12 @@ export interface AoLoaderOptions {
    * aos-ts only. aos up to January 2025 took the process Owner from the first
    * message of any kind; current aos only from the process message (Id equal
    * to the process id), so an Eval sent as the first message of a fresh
-   * process is not run. Suites written for the older process.wasm (aos-test-kit
-   * projects, which start with handle(null, evalMsg)) pass `legacyOwner: true`.
+   * process is not run. On AO the first message is always the process
+   * message, so the difference only shows in unit tests that start a process
+   * with handle(null, evalMsg), as aos-test-kit projects do (their
+   * process.wasm has the older rule). Default true: a fresh process given any
+   * other first message takes its Owner from it (the env's From-Process tag,
+   * else the sender). false: current aos's rule.
    */
   legacyOwner?: boolean;
   [key: string]: unknown;
@@ -138,7 +142,7 @@ function readImage(memory: Uint8Array | ArrayBuffer): MemoryImage {
  */
 export default async function AoLoader(_binary?: unknown, options: AoLoaderOptions = {}): Promise<AoHandle> {
   const engineOptions = engineOptionsFor(options ?? {});
-  const legacyOwner = options?.legacyOwner === true;
+  const legacyOwner = options?.legacyOwner !== false;
   let engine = await ProcessEngine.create(engineOptions);
   const fresh = engine.snapshot();
   // The Memory object the VM currently holds: handing it back skips a restore.

@@ -142,11 +142,11 @@ describe('the aos-ts/loader package entry', () => {
 describe('aos-ts/loader legacyOwner', () => {
   const first = (data: string): AoMessage => ({ ...evalMsg(data), Id: '1', From: 'FOOBAR', Owner: 'FOOBAR' });
 
-  it('runs a first-message Eval only when asked to take the Owner from it, as aos before 2025 did', async () => {
-    const current = await AoLoader(null, options);
+  it('runs a first-message Eval by default (Owner from it, as aos before 2025 did), not with legacyOwner: false', async () => {
+    const current = await AoLoader(null, { ...options, legacyOwner: false });
     const skipped = await current(null, first('Greeting = "hi"'), env);
     expect(String(data(skipped))).toContain('New Message From');
-    const legacy = await AoLoader(null, { ...options, legacyOwner: true });
+    const legacy = await AoLoader(null, options);
     const ran = await legacy(null, first('Greeting = "hi"; return Owner'), env);
     expect(data(ran)).toBe('FOOBAR');
     const next = await legacy(ran.Memory, evalMsg('Greeting'), env);
