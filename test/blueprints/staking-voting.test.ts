@@ -44,6 +44,10 @@ describe('the staking and voting blueprints', () => {
     expect(String((await send(carol, { Action: 'Vote', Target: 'prop-1', Side: 'yay', Deadline: '5' })).result.Error)).toMatch(/No staked tokens to vote/);
     expect(String((await send(bob, { Action: 'Vote', Target: 'prop-2', Side: 'maybe', Deadline: '5' })).result.Error)).toMatch(/Side must be "yay" or "nay"/);
     expect(await state('return Votes["prop-1"].yay .. " " .. Votes["prop-1"].nay .. " " .. (Votes["prop-1"].deadline - ' + stakeHeight + ')')).toBe('400000000000000000000000000001 1000 5');
+    // Voting again adds the stake again, as in aos.
+    await send(bob, { Action: 'Vote', Target: 'prop-3', Side: 'yay', Deadline: '50' });
+    await send(bob, { Action: 'Vote', Target: 'prop-3', Side: 'yay', Deadline: '50' });
+    expect(await state('return Votes["prop-3"].yay')).toBe('2000');
     // A vote on which nay wins closes silently.
     await send(bob, { Action: 'Vote', Target: 'prop-2', Side: 'nay', Deadline: '3' });
 

@@ -124,6 +124,22 @@ describe('the htoken blueprint', () => {
     expect(JSON.parse(String(await tok.inspect('return json.encode(Balances)')))[address('y')]).toBe('0');
     await net.close();
   });
+
+  it('answers info, mint and totalSupply as upstream htoken does', async () => {
+    const net = network();
+    const { process: tok } = await net.openOrSpawn('htok');
+    await loadBlueprint(net, tok, 'htoken');
+    const asker = address('asker');
+    const info = (await net.sendAndSettle(tok.id, messageFrom(net, tok.id, asker, { Action: 'Info' }))).result.Messages![0]!;
+    expect([info.Target, tagValue(info.Tags, 'Name'), tagValue(info.Tags, 'Ticker'), tagValue(info.Tags, 'Denomination')]).toEqual([asker, 'htok', 'HYPER', '12']);
+    const refused = (await net.sendAndSettle(tok.id, messageFrom(net, tok.id, asker, { Action: 'mint', Quantity: '5' }))).result.Messages![0]!;
+    expect([tagValue(refused.Tags, 'action'), tagValue(refused.Tags, 'error')]).toEqual(['Mint-Error', 'Only the Process Id can mint new HYPER tokens!']);
+    const minted = await evalIn(net, tok, sendFromCode(tok.id, { Action: 'mint', Quantity: '100000000000000000000000000' }));
+    expect(minted.Error).toBeUndefined();
+    const supply = (await net.sendAndSettle(tok.id, messageFrom(net, tok.id, asker, { Action: 'totalSupply' }))).result.Messages![0]!;
+    expect([tagValue(supply.Tags, 'Action'), supply.Data]).toEqual(['Total-Supply', (10n ** 26n + 10n ** 16n).toString()]);
+    await net.close();
+  });
 });
 
 describe('the patch-legacy-reply blueprint', () => {
