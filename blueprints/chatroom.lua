@@ -1,8 +1,10 @@
 -- Chatroom: a minimal chat server; processes Register, then every Broadcast goes to all Members.
 --
--- Members is a list of addresses. Register/Unregister add and remove the
--- sender; Broadcast sends the message's Data to every member as a
--- Broadcast-Notice (with Broadcaster = who sent it).
+-- As aos's chatroom blueprint: Members is a list of addresses.
+-- Register/Unregister add and remove the sender (replies "Registered." /
+-- "Already registered.", "Unregistered" / "Not registered"); Broadcast sends
+-- the message's Data to every member once as a Broadcast-Notice and replies
+-- "Broadcasted.".
 
 Members = Members or {}
 
@@ -15,26 +17,30 @@ end
 
 Handlers.add("register", "Register", function(msg)
   if indexOf(Members, msg.From) then
-    msg.reply({ Data = "Already registered." })
+    Handlers.utils.reply("Already registered.")(msg)
     return
   end
   table.insert(Members, msg.From)
-  msg.reply({ Data = "Registered." })
+  Handlers.utils.reply("Registered.")(msg)
 end)
 
 Handlers.add("unregister", "Unregister", function(msg)
   local i = indexOf(Members, msg.From)
   if not i then
-    msg.reply({ Data = "Not registered" })
+    Handlers.utils.reply("Not registered")(msg)
     return
   end
   table.remove(Members, i)
-  msg.reply({ Data = "Unregistered" })
+  Handlers.utils.reply("Unregistered")(msg)
 end)
 
 Handlers.add("broadcast", "Broadcast", function(msg)
+  local sent = {}
   for _, member in ipairs(Members) do
-    Send({ Target = member, Action = "Broadcast-Notice", Broadcaster = msg.From, Data = msg.Data })
+    if not sent[member] then
+      sent[member] = true
+      ao.send({ Target = member, Action = "Broadcast-Notice", Data = msg.Data })
+    end
   end
-  msg.reply({ Data = "Broadcasted." })
+  Handlers.utils.reply("Broadcasted.")(msg)
 end)

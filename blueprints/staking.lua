@@ -1,11 +1,14 @@
 -- Staking: stake token balances (Stake), unstake them (Unstake) and get them back after UnstakeDelay blocks.
 --
 -- Load it into a token process (after blueprints/token.lua): it moves amounts
--- between the token's Balances and Stakers. Every amount is a string of
--- digits, as the token keeps them, so voting.lua can weigh votes by stake
--- without the number/string mix-up of aos's staking and voting.
---   Stakers[address]   = { amount = "digits" }
+-- between the token's Balances and Stakers, and answers as aos's staking
+-- blueprint does (same replies, same state shapes; see docs-blueprints.md for
+-- the bugs it does not copy). Every amount is a string of digits, as the
+-- token keeps them.
+--   Stakers[address]   = { amount = "digits", unstake_at = block height }
 --   Unstaking[address] = { amount = "digits", release_at = block height }
+-- A stake can be unstaked UnstakeDelay blocks after the last Stake: unstaked
+-- amounts go back to Balances on the first message at or after release_at.
 
 -- Unsigned decimal arithmetic on digit strings (the same helpers as token.lua; a blueprint is one chunk).
 local UInt = {}
@@ -52,10 +55,11 @@ function UInt.sub(a, b)
 end
 
 local function quantityOf(msg)
-  local raw = msg.Quantity
-  assert(raw ~= nil, "Quantity is required!")
-  local q = UInt.parse(raw)
-  assert(q, 'Quantity must be a whole number written in digits, like "100" (got "' .. tostring(raw) .. '")')
+  assert(type(msg.Tags.Quantity) == "string", "Quantity is required!")
+  -- aos took a negative Quantity, and staking one raised the balance: refused here.
+  assert(not msg.Tags.Quantity:match("^%-%d+$"), "Quantity must be greater than 0")
+  local q = msg.Tags.Quantity:match("^%+?%d+$") and UInt.parse((msg.Tags.Quantity:gsub("^%+", "")))
+  assert(q, "value cannot be represented by a bint")
   assert(q ~= "0", "Quantity must be greater than 0")
   return q
 end
@@ -64,10 +68,7 @@ local function height(msg)
   return math.tointeger(tonumber(msg["Block-Height"])) or 0
 end
 
-local function requireToken()
-  assert(type(Balances) == "table", "Staking needs the token's Balances: load blueprints/token.lua into this process first.")
-end
-
+Variant = "0.0.4"
 Stakers = Stakers or {}
 Unstaking = Unstaking or {}
 UnstakeDelay = UnstakeDelay or 670
@@ -77,41 +78,39 @@ Handlers.add("staking.balances", Handlers.utils.hasMatchingTag("Action", "Staker
 end)
 
 Handlers.add("staking.stake", Handlers.utils.hasMatchingTag("Action", "Stake"), function(msg)
-  requireToken()
   local qty = quantityOf(msg)
-  local have = UInt.parse(Balances[msg.From]) or "0"
-  assert(UInt.cmp(have, qty) >= 0, "Insufficient balance to stake")
+  local have = type(Balances) == "table" and UInt.parse(Balances[msg.From])
+  assert(have and UInt.cmp(have, qty) >= 0, "Insufficient balance to stake")
   Balances[msg.From] = UInt.sub(have, qty)
   local staker = Stakers[msg.From] or { amount = "0" }
   staker.amount = UInt.add(UInt.parse(staker.amount) or "0", qty)
+  staker.unstake_at = height(msg) + UnstakeDelay
   Stakers[msg.From] = staker
-  print("Successfully Staked " .. qty)
-  msg.reply({ Data = "Successfully Staked " .. qty })
+  print("Successfully Staked " .. msg.Tags.Quantity)
+  msg.reply({ Data = "Successfully Staked " .. msg.Tags.Quantity })
 end)
 
 Handlers.add("staking.unstake", Handlers.utils.hasMatchingTag("Action", "Unstake"), function(msg)
   local qty = quantityOf(msg)
   local staker = Stakers[msg.From]
-  local staked = staker and UInt.parse(staker.amount) or "0"
-  assert(UInt.cmp(staked, qty) >= 0, "Insufficient staked amount")
+  local staked = staker and UInt.parse(staker.amount)
+  assert(staked and UInt.cmp(staked, qty) >= 0, "Insufficient staked amount")
   staker.amount = UInt.sub(staked, qty)
-  if staker.amount == "0" then Stakers[msg.From] = nil end
-  -- A second unstake adds to the first (aos overwrote it, losing the first amount);
-  -- the whole sum is released at the later time.
-  local pending = Unstaking[msg.From] or { amount = "0", release_at = 0 }
-  pending.amount = UInt.add(UInt.parse(pending.amount) or "0", qty)
-  pending.release_at = height(msg) + UnstakeDelay
-  Unstaking[msg.From] = pending
-  msg.reply({ Data = "Successfully unstaked " .. qty .. "; it returns to your balance at block " .. pending.release_at })
+  -- A second unstake before the first is paid out adds to it (aos replaced it,
+  -- and the first amount was lost).
+  local pending = Unstaking[msg.From]
+  local amount = pending and UInt.add(UInt.parse(pending.amount) or "0", qty) or qty
+  Unstaking[msg.From] = { amount = amount, release_at = staker.unstake_at }
+  msg.reply({ Data = "Successfully unstaked " .. msg.Tags.Quantity })
 end)
 
 -- Runs before every other handler and lets them run too ("continue"): pays
 -- out matured unstakes on whatever message comes first after they mature.
 Handlers.prepend("staking.finalize", function() return "continue" end, function(msg)
-  if type(Balances) ~= "table" then return end
   local now = height(msg)
   for address, pending in pairs(Unstaking) do
-    if pending.release_at == nil or pending.release_at <= now then
+    if pending.release_at == nil or now >= pending.release_at then
+      if type(Balances) ~= "table" then Balances = {} end
       Balances[address] = UInt.add(UInt.parse(Balances[address]) or "0", UInt.parse(pending.amount) or "0")
       Unstaking[address] = nil
     end

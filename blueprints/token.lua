@@ -1,16 +1,20 @@
 -- Token: the ao standard token (Info, Balance, Balances, Transfer, Mint, Total-Supply, Burn) with exact big-integer balances.
 --
--- Balances and quantities are strings of decimal digits in the token's
--- smallest unit. They are added and compared digit by digit, so no amount
--- ever loses precision (a Lua number would round past 2^63, a float past 2^53).
+-- Action by action it answers as aos's token blueprint does (the same tags,
+-- reply texts and Balances entries); see docs-blueprints.md for the few
+-- deliberate differences. Balances and quantities are strings of decimal
+-- digits in the token's smallest unit, added and compared digit by digit, so
+-- no amount ever loses precision. Quantities are read as aos's bint reads
+-- them ("42", "+42", "0xff", "0b101"; "1.5" or " 42" are refused).
 -- Load it again at any time: existing state is kept (`X = X or ...`).
 
 -- Unsigned decimal arithmetic on digit strings (kept local: a blueprint is one chunk).
 local UInt = {}
 
--- The canonical digit string of v, or nil when v is not a whole number >= 0.
+-- The canonical digit string of a whole number >= 0 (string or integer), else nil.
 function UInt.parse(v)
   if math.type(v) == "integer" and v >= 0 then return tostring(v) end
+  if math.type(v) == "float" and v >= 0 and v == math.floor(v) and v < 2 ^ 63 then return tostring(math.tointeger(v)) end
   if type(v) ~= "string" then return nil end
   local digits = v:match("^%s*(%d+)%s*$")
   if not digits then return nil end
@@ -52,13 +56,43 @@ function UInt.sub(a, b)
   return r == "" and "0" or r
 end
 
--- The Quantity of msg as a canonical digit string > 0, or an error that says what was wrong.
-local function quantityOf(msg)
-  local raw = msg.Quantity
-  assert(raw ~= nil, "Quantity is required!")
-  local q = UInt.parse(raw)
-  assert(q, 'Quantity must be a whole number of the smallest unit written in digits, like "100" (got "' .. tostring(raw) .. '")')
-  assert(q ~= "0", "Quantity must be greater than 0")
+-- a * m + d for small m and d.
+function UInt.muladd(a, m, d)
+  local out, carry = {}, d
+  for i = #a, 1, -1 do
+    local s = (a:byte(i) - 48) * m + carry
+    out[#out + 1] = string.char(48 + s % 10)
+    carry = s // 10
+  end
+  while carry > 0 do
+    out[#out + 1] = string.char(48 + carry % 10)
+    carry = carry // 10
+  end
+  local r = string.reverse(table.concat(out)):gsub("^0+", "")
+  return r == "" and "0" or r
+end
+
+local BAD_NUMBER = "value cannot be represented by a bint"
+
+-- A quantity as bint reads a string: optional sign, then decimal, 0x hex or 0b binary digits.
+-- Returns sign ("-" or "") and the canonical magnitude; raises bint's error otherwise.
+local function readAmount(text)
+  local sign, body = text:match("^([+-]?)(.*)$")
+  local base, digits = 10, body
+  local prefix = body:sub(1, 2):lower()
+  if prefix == "0x" then base, digits = 16, body:sub(3) elseif prefix == "0b" then base, digits = 2, body:sub(3) end
+  local pattern = base == 16 and "^%x+$" or base == 2 and "^[01]+$" or "^%d+$"
+  if not digits:match(pattern) then error(BAD_NUMBER, 3) end
+  local n = "0"
+  for i = 1, #digits do n = UInt.muladd(n, base, tonumber(digits:sub(i, i), 16)) end
+  return (n == "0" and "" or sign == "-" and "-" or ""), n
+end
+
+-- The Quantity of msg as a canonical digit string > 0, with aos's assertion texts.
+local function quantityOf(msg, zeroText)
+  assert(type(msg.Quantity) == "string", "Quantity is required!")
+  local sign, q = readAmount(msg.Quantity)
+  assert(sign == "" and q ~= "0", zeroText)
   return q
 end
 
@@ -72,22 +106,28 @@ local gray, blue, green, reset = C.gray or "", C.blue or "", C.green or "", C.re
 -- State. `Name` is usually already the process name (aos sets it at boot), as in aos.
 Variant = "0.0.3"
 Denomination = Denomination or 12
-Balances = Balances or { [ao.id] = "10000000000000000" }
-TotalSupply = TotalSupply or "10000000000000000"
+local initialSupply = "1" .. string.rep("0", 4 + (math.tointeger(Denomination) or 12))
+Balances = Balances or { [ao.id] = initialSupply }
+TotalSupply = TotalSupply or initialSupply
 Name = Name or "Points Coin"
 Ticker = Ticker or "PNTS"
 Logo = Logo or "SBCCXwwecBlDqRLUjb8dYABExTJXLieawf7m2aBJ-KY"
 
+-- Info answers with lower-case tag names and the supply, as aos's current token does.
 Handlers.add("info", Handlers.utils.hasMatchingTag("Action", "Info"), function(msg)
-  msg.reply({ Name = Name, Ticker = Ticker, Logo = Logo, Denomination = tostring(Denomination) })
+  msg.reply({ name = Name, ticker = Ticker, logo = Logo, denomination = tostring(Denomination), supply = TotalSupply })
 end)
 
 Handlers.add("balance", Handlers.utils.hasMatchingTag("Action", "Balance"), function(msg)
-  local account = msg.Tags.Recipient
-  if not account and msg.Tags.Target and Balances[msg.Tags.Target] then account = msg.Tags.Target end
-  account = account or msg.From
-  local bal = balanceOf(account)
-  msg.reply({ Balance = bal, Ticker = Ticker, Account = account, Data = bal })
+  local bal = "0"
+  if msg.Tags.Recipient then
+    bal = Balances[msg.Tags.Recipient] or "0"
+  elseif msg.Tags.Target and Balances[msg.Tags.Target] then
+    bal = Balances[msg.Tags.Target]
+  elseif Balances[msg.From] then
+    bal = Balances[msg.From]
+  end
+  msg.reply({ Balance = bal, Ticker = Ticker, Account = msg.Tags.Recipient or msg.From, Data = bal })
 end)
 
 Handlers.add("balances", Handlers.utils.hasMatchingTag("Action", "Balances"), function(msg)
@@ -95,9 +135,12 @@ Handlers.add("balances", Handlers.utils.hasMatchingTag("Action", "Balances"), fu
 end)
 
 Handlers.add("transfer", Handlers.utils.hasMatchingTag("Action", "Transfer"), function(msg)
-  assert(type(msg.Recipient) == "string" and msg.Recipient ~= "", "Recipient is required!")
-  local qty = quantityOf(msg)
+  assert(type(msg.Recipient) == "string", "Recipient is required!")
+  local qty = quantityOf(msg, "Quantity must be greater than 0")
   local from = msg.From
+  -- Both parties get an entry, "0" if they had none, whether or not the transfer goes through.
+  if not Balances[from] then Balances[from] = "0" end
+  if not Balances[msg.Recipient] then Balances[msg.Recipient] = "0" end
   local have = balanceOf(from)
   if UInt.cmp(qty, have) > 0 then
     msg.reply({ Action = "Transfer-Error", ["Message-Id"] = msg.Id, Error = "Insufficient Balance!" })
@@ -110,19 +153,19 @@ Handlers.add("transfer", Handlers.utils.hasMatchingTag("Action", "Transfer"), fu
   local debit = {
     Action = "Debit-Notice",
     Recipient = msg.Recipient,
-    Quantity = qty,
-    Data = gray .. "You transferred " .. blue .. qty .. gray .. " to " .. green .. msg.Recipient .. reset,
+    Quantity = msg.Quantity,
+    Data = gray .. "You transferred " .. blue .. msg.Quantity .. gray .. " to " .. green .. msg.Recipient .. reset,
   }
   local credit = {
     Target = msg.Recipient,
     Action = "Credit-Notice",
     Sender = from,
-    Quantity = qty,
-    Data = gray .. "You received " .. blue .. qty .. gray .. " from " .. green .. from .. reset,
+    Quantity = msg.Quantity,
+    Data = gray .. "You received " .. blue .. msg.Quantity .. gray .. " from " .. green .. from .. reset,
   }
   -- Forwarded tags (X-*) let the parties correlate the notices with their request.
   for k, v in pairs(msg) do
-    if type(k) == "string" and k:sub(1, 2) == "X-" and type(v) == "string" then
+    if type(k) == "string" and k:sub(1, 2) == "X-" then
       debit[k] = v
       credit[k] = v
     end
@@ -132,14 +175,15 @@ Handlers.add("transfer", Handlers.utils.hasMatchingTag("Action", "Transfer"), fu
 end)
 
 Handlers.add("mint", Handlers.utils.hasMatchingTag("Action", "Mint"), function(msg)
-  local qty = quantityOf(msg)
+  local qty = quantityOf(msg, "Quantity must be greater than zero!")
+  if not Balances[ao.id] then Balances[ao.id] = "0" end
   if msg.From ~= ao.id then
     msg.reply({ Action = "Mint-Error", ["Message-Id"] = msg.Id, Error = "Only the Process Id can mint new " .. Ticker .. " tokens!" })
     return
   end
   Balances[ao.id] = UInt.add(balanceOf(ao.id), qty)
   TotalSupply = UInt.add(UInt.parse(TotalSupply) or "0", qty)
-  msg.reply({ Data = gray .. "Successfully minted " .. blue .. qty .. reset })
+  msg.reply({ Data = gray .. "Successfully minted " .. blue .. msg.Quantity .. reset })
 end)
 
 Handlers.add("totalSupply", Handlers.utils.hasMatchingTag("Action", "Total-Supply"), function(msg)
@@ -147,14 +191,12 @@ Handlers.add("totalSupply", Handlers.utils.hasMatchingTag("Action", "Total-Suppl
   msg.reply({ Action = "Total-Supply", Data = TotalSupply, Ticker = Ticker })
 end)
 
+-- Burn as aos's token had it until it was stubbed out ("not implemented").
 Handlers.add("burn", Handlers.utils.hasMatchingTag("Action", "Burn"), function(msg)
-  local qty = quantityOf(msg)
-  local have = balanceOf(msg.From)
-  if UInt.cmp(qty, have) > 0 then
-    msg.reply({ Action = "Burn-Error", ["Message-Id"] = msg.Id, Error = "Quantity must be less than or equal to the current balance!" })
-    return
-  end
-  Balances[msg.From] = UInt.sub(have, qty)
+  assert(type(msg.Quantity) == "string", "Quantity is required!")
+  local sign, qty = readAmount(msg.Quantity)
+  assert(sign == "" and UInt.cmp(qty, balanceOf(msg.From)) <= 0, "Quantity must be less than or equal to the current balance!")
+  Balances[msg.From] = UInt.sub(balanceOf(msg.From), qty)
   TotalSupply = UInt.sub(UInt.parse(TotalSupply) or "0", qty)
-  msg.reply({ Data = gray .. "Successfully burned " .. blue .. qty .. reset })
+  msg.reply({ Data = gray .. "Successfully burned " .. blue .. msg.Quantity .. reset })
 end)

@@ -1,13 +1,13 @@
--- Voting: stake-weighted yay/nay votes with a deadline, decided on the first message after it (needs staking.lua).
+-- Voting: stake-weighted yay/nay votes with a deadline in blocks; after it, "Handle Vote" is printed if yay won (needs staking.lua).
 --
--- Vote with tags Target (what is voted on), Side ("yay" or "nay") and, for
--- the first vote on a Target, Deadline (blocks from now, default 10). A vote
--- weighs the voter's stake in Stakers, a string of digits as staking.lua
--- keeps it, so the tallies are exact big integers too. Each address votes
--- once per Target. After the deadline the vote is decided: the result is
--- kept in VoteResults[Target] and printed.
---   Votes[target]       = { yay = "digits", nay = "digits", deadline = height, voters = { [address] = side } }
---   VoteResults[target] = { yay, nay, passed = bool, decided_at = height }
+-- As aos's voting blueprint: Action Vote with tags Target (what is voted on),
+-- Side ("yay" or "nay") and Deadline (blocks from now; the first vote on a
+-- Target sets it) adds the voter's stake to that side. No reply is sent.
+-- On every message after the deadline the vote is closed: "Handle Vote" is
+-- printed if yay > nay, and the record is removed. Unlike aos's (which
+-- compares the staked amount, a string, with 0 and so always fails), the
+-- weights are the stakes as staking.lua keeps them: exact digit strings.
+--   Votes[target] = { yay = "digits", nay = "digits", deadline = height }
 
 -- Unsigned decimal arithmetic on digit strings (the same helpers as token.lua; a blueprint is one chunk).
 local UInt = {}
@@ -43,42 +43,29 @@ local function height(msg)
   return math.tointeger(tonumber(msg["Block-Height"])) or 0
 end
 
+Balances = Balances or {}
 Votes = Votes or {}
-VoteResults = VoteResults or {}
-DefaultVoteDeadline = DefaultVoteDeadline or 10
 
 Handlers.add("vote", Handlers.utils.hasMatchingTag("Action", "Vote"), function(msg)
-  assert(type(Stakers) == "table", "Voting weighs votes by stake: load blueprints/staking.lua into this process first.")
+  local staker = type(Stakers) == "table" and Stakers[msg.From] or nil
+  local quantity = staker and UInt.parse(staker.amount) or "0"
   local target, side = msg.Tags.Target, msg.Tags.Side
-  assert(type(target) == "string" and target ~= "", "Target is required: what are you voting on?")
+  local blocks = math.tointeger(tonumber(msg.Tags.Deadline))
+  assert(blocks, "Deadline is required: the number of blocks the vote stays open")
+  assert(quantity ~= "0", "No staked tokens to vote")
   assert(side == "yay" or side == "nay", 'Side must be "yay" or "nay"')
-  local stake = Stakers[msg.From] and UInt.parse(Stakers[msg.From].amount) or "0"
-  assert(stake ~= "0", "Only stakers can vote: stake some tokens first (Action = Stake).")
-  assert(VoteResults[target] == nil, "The vote on " .. target .. " is already decided.")
-
-  local vote = Votes[target]
-  if not vote then
-    local blocks = math.tointeger(tonumber(msg.Tags.Deadline or DefaultVoteDeadline))
-    assert(blocks and blocks > 0, "Deadline must be a whole number of blocks greater than 0")
-    vote = { yay = "0", nay = "0", deadline = height(msg) + blocks, voters = {} }
-    Votes[target] = vote
-  end
-  assert(vote.voters[msg.From] == nil, "You have already voted on " .. target .. ".")
-  vote.voters[msg.From] = side
-  vote[side] = UInt.add(vote[side], stake)
-  msg.reply({ Data = "Voted " .. side .. " on " .. target .. " with " .. stake .. " staked; the vote closes at block " .. vote.deadline })
+  assert(type(target) == "string", "Target is required: what is voted on")
+  Votes[target] = Votes[target] or { yay = "0", nay = "0", deadline = height(msg) + blocks }
+  Votes[target][side] = UInt.add(Votes[target][side], quantity)
 end)
 
--- Runs before every other handler and lets them run too ("continue"):
--- decides the votes whose deadline has passed.
-Handlers.prepend("vote.finalize", function() return "continue" end, function(msg)
+-- Every message lets this run too ("continue"): closes the votes past their deadline.
+Handlers.add("finalize", function() return "continue" end, function(msg)
   local now = height(msg)
   for target, vote in pairs(Votes) do
     if now >= vote.deadline then
-      local passed = UInt.cmp(vote.yay, vote.nay) > 0
-      VoteResults[target] = { yay = vote.yay, nay = vote.nay, passed = passed, decided_at = now }
+      if UInt.cmp(vote.yay, vote.nay) > 0 then print("Handle Vote") end
       Votes[target] = nil
-      print("Vote on " .. target .. (passed and " passed" or " failed") .. " (yay " .. vote.yay .. ", nay " .. vote.nay .. ")")
     end
   end
 end)

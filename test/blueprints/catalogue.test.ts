@@ -18,7 +18,7 @@ afterEach(() => {
 describe('blueprints', () => {
   it('lists the bundled ones with the first comment line as summary', () => {
     const list = listBlueprints({});
-    expect(list.map((b) => b.name)).toEqual(['chatroom', 'scheduler', 'staking', 'token', 'voting']);
+    expect(list.map((b) => b.name)).toEqual(['arena', 'chat', 'chatroom', 'htoken', 'patch-legacy-reply', 'scheduler', 'staking', 'token', 'voting']);
     expect(list.every((b) => b.origin === 'bundled' && b.file.startsWith(bundledBlueprintsDir()))).toBe(true);
     expect(list.find((b) => b.name === 'token')!.summary).toMatch(/^Token: the ao standard token/);
   });
@@ -36,7 +36,7 @@ describe('blueprints', () => {
   });
 
   it('names the known blueprints when asked for an unknown one', () => {
-    expect(() => blueprintSource('tokn', {})).toThrow(/no blueprint "tokn"; known blueprints: chatroom, scheduler, staking, token, voting/);
+    expect(() => blueprintSource('tokn', {})).toThrow(/no blueprint "tokn"; known blueprints: arena, chat, chatroom, htoken, patch-legacy-reply, scheduler, staking, token, voting/);
   });
 
   it('says which user folder cannot be read', () => {
@@ -46,7 +46,7 @@ describe('blueprints', () => {
   it('copies into a new folder, refuses to overwrite without force', () => {
     const dest = join(temp(), 'deep', 'bp');
     const copied = copyBlueprints(dest, { env: {} });
-    expect(copied.map((f) => f.slice(dest.length + 1)).sort()).toEqual(['chatroom.lua', 'scheduler.lua', 'staking.lua', 'token.lua', 'voting.lua']);
+    expect(copied.map((f) => f.slice(dest.length + 1)).sort()).toEqual(['arena.lua', 'chat.lua', 'chatroom.lua', 'htoken.lua', 'patch-legacy-reply.lua', 'scheduler.lua', 'staking.lua', 'token.lua', 'voting.lua']);
     writeFileSync(join(dest, 'token.lua'), 'edited');
     expect(() => copyBlueprints(dest, { env: {} })).toThrow(/token\.lua.*already exist.*--force/s);
     expect(readFileSync(join(dest, 'token.lua'), 'utf8')).toBe('edited');

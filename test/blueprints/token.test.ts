@@ -25,7 +25,9 @@ describe('the token blueprint', () => {
     const { net, token, alice } = await setup();
     const s = await net.sendAndSettle(alice.id, net.userMessage(alice.id, [{ name: 'Action', value: 'Eval' }], sendFromCode(token.id, { Action: 'Info' })));
     const info = s.cascade.find((d) => d.processName === 'alice')!;
-    expect([tag(info, 'Name'), tag(info, 'Ticker'), tag(info, 'Denomination')]).toEqual(['tok', 'PNTS', '12']);
+    // aos's current token answers Info with lower-case tag names and the supply.
+    expect([tag(info, 'name'), tag(info, 'ticker'), tag(info, 'denomination'), tag(info, 'supply')]).toEqual(['tok', 'PNTS', '12', '10000000000000000']);
+    expect(tag(info, 'logo')).toBe('SBCCXwwecBlDqRLUjb8dYABExTJXLieawf7m2aBJ-KY');
     const b = await net.sendAndSettle(token.id, messageFrom(net, token.id, address('holder'), { Action: 'Balance', Recipient: token.id }));
     const reply = b.result.Messages![0]!;
     expect(reply.Tags.find((t) => t.name === 'Balance')?.value).toBe('10000000000000000');
@@ -54,7 +56,7 @@ describe('the token blueprint', () => {
     await net.close();
   });
 
-  it('replies Transfer-Error on an overdraft and changes nothing', async () => {
+  it('replies Transfer-Error on an overdraft, moving nothing but giving the recipient a "0" entry as aos does', async () => {
     const { net, token, alice, bob } = await setup();
     await evalIn(net, token, sendFromCode(token.id, { Action: 'Transfer', Recipient: alice.id, Quantity: '10', Cast: '1' }));
     const before = await balances(token);
@@ -62,7 +64,13 @@ describe('the token blueprint', () => {
     expect(steps(s.cascade)).toEqual(['tok:Transfer', 'alice:Transfer-Error']);
     expect(tag(s.cascade[1], 'Error')).toBe('Insufficient Balance!');
     expect(tag(s.cascade[1], 'Message-Id')).toBe(s.cascade[0]!.msg.Id);
-    expect(await balances(token)).toEqual(before);
+    expect(before[bob.id]).toBeUndefined();
+    expect(await balances(token)).toEqual({ ...before, [bob.id]: '0' });
+    // A sender with no entry at all gets one too.
+    const stranger = address('stranger');
+    await net.sendAndSettle(token.id, messageFrom(net, token.id, stranger, { Action: 'Transfer', Recipient: address('other'), Quantity: '1' }));
+    const after = await balances(token);
+    expect([after[stranger], after[address('other')]]).toEqual(['0', '0']);
     await net.close();
   });
 
@@ -99,11 +107,13 @@ describe('the token blueprint', () => {
     const { net, token } = await setup();
     const holder = address('q');
     for (const [q, why] of [
-      ['-5', /whole number/],
-      ['1.5', /whole number/],
-      ['1e3', /whole number/],
-      ['abc', /whole number/],
+      ['-5', /Quantity must be greater than 0/],
+      ['1.5', /value cannot be represented by a bint/],
+      ['1e3', /value cannot be represented by a bint/],
+      [' 42', /value cannot be represented by a bint/],
+      ['abc', /value cannot be represented by a bint/],
       ['0', /Quantity must be greater than 0/],
+      ['0x0', /Quantity must be greater than 0/],
     ] as const) {
       const s = await net.sendAndSettle(token.id, messageFrom(net, token.id, holder, { Action: 'Transfer', Recipient: address('r'), Quantity: q }));
       expect(String(s.result.Error)).toMatch(why);
@@ -149,6 +159,47 @@ describe('the token blueprint', () => {
     expect(Object.fromEntries(holders.map((h) => [h, b[h]]))).toEqual(Object.fromEntries([...model].map(([h, v]) => [h, v.toString()])));
     expect(Object.values(b).reduce((x, y) => x + BigInt(y), 0n)).toBe(supply);
     expect(await token.inspect('return TotalSupply')).toBe(supply.toString());
+    await net.close();
+  }, 240_000); // 10,000 messages through the local network: slow when the machine is shared
+});
+
+describe('the token blueprint, details aos clients rely on', () => {
+  it('reads hex and binary quantities as bint does, and echoes the Quantity as sent in the notices', async () => {
+    const { net, token, alice } = await setup();
+    const s = await net.sendAndSettle(token.id, messageFrom(net, token.id, token.id, { Action: 'Transfer', Recipient: alice.id, Quantity: '0xff' }));
+    expect(s.result.Error).toBeUndefined();
+    const debit = s.result.Messages!.find((m) => m.Tags.some((t) => t.value === 'Debit-Notice'))!;
+    expect(debit.Tags.find((t) => t.name === 'Quantity')?.value).toBe('0xff');
+    await net.sendAndSettle(token.id, messageFrom(net, token.id, token.id, { Action: 'Transfer', Recipient: alice.id, Quantity: '+0b101', Cast: '1' }));
+    expect((await balances(token))[alice.id]).toBe('260');
+    await net.close();
+  });
+
+  it('answers Balance for Recipient, then Target, then the sender, with Account = Recipient or sender', async () => {
+    const { net, token, alice } = await setup();
+    const asker = address('asker');
+    const ask = async (t: Record<string, string>) => (await net.sendAndSettle(token.id, messageFrom(net, token.id, asker, { Action: 'Balance', ...t }))).result.Messages![0]!;
+    const get = (m: { Tags: { name: string; value: string }[] }, n: string) => m.Tags.find((t) => t.name === n)?.value;
+    const byTarget = await ask({ Target: token.id });
+    expect([get(byTarget, 'Balance'), get(byTarget, 'Account')]).toEqual(['10000000000000000', asker]);
+    const unknown = await ask({ Recipient: alice.id });
+    expect([get(unknown, 'Balance'), get(unknown, 'Account'), unknown.Data]).toEqual(['0', alice.id, '0']);
+    const own = await ask({});
+    expect([get(own, 'Balance'), get(own, 'Account'), get(own, 'Ticker')]).toEqual(['0', asker, 'PNTS']);
+    await net.close();
+  });
+
+  it('asserts Mint quantities with aos texts, and a refused Mint still creates the process entry', async () => {
+    const { net, token } = await setup();
+    await evalIn(net, token, 'Balances = {}');
+    const minter = address('minter');
+    const zero = await net.sendAndSettle(token.id, messageFrom(net, token.id, minter, { Action: 'Mint', Quantity: '0' }));
+    expect(String(zero.result.Error)).toMatch(/Quantity must be greater than zero!/);
+    const refused = await net.sendAndSettle(token.id, messageFrom(net, token.id, minter, { Action: 'Mint', Quantity: '5' }));
+    expect(refused.result.Messages![0]!.Tags.find((t) => t.name === 'Action')?.value).toBe('Mint-Error');
+    expect(await balances(token)).toEqual({ [token.id]: '0' });
+    const missing = await net.sendAndSettle(token.id, messageFrom(net, token.id, minter, { Action: 'Transfer', Recipient: address('r') }));
+    expect(String(missing.result.Error)).toMatch(/Quantity is required!/);
     await net.close();
   });
 });
