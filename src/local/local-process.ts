@@ -18,6 +18,7 @@ import { acquireLock, ProcessLockedError, type Lock } from './lock.js';
 import { MessageLog } from './message-log.js';
 import { processEnv, processMessage, readMeta, writeMeta, type ProcessMeta } from './process-meta.js';
 import { SnapshotStore } from './snapshot-store.js';
+import { ProcessHistory } from './history.js';
 
 /**
  * When to take a fresh in-memory checkpoint (the state an Error rolls back
@@ -327,7 +328,7 @@ export class LocalProcess {
    */
   async undoLast(filter: (rec: MessageRecord) => boolean = () => true): Promise<MessageRecord | undefined> {
     this.assertOpen();
-    const undone = this.undoneSeqs(0);
+    const undone = this.history.undone;
     let target: MessageRecord | undefined;
     for (const rec of this.log.read(1) as Iterable<ProcessRecord>) {
       if (isReplayable(rec) && rec.seq > 1 && !undone.has(rec.seq) && filter(rec)) target = rec;
@@ -371,6 +372,14 @@ export class LocalProcess {
 
   records(fromSeq = 1): Iterable<ProcessRecord> {
     return this.log.read(fromSeq) as Iterable<ProcessRecord>;
+  }
+
+  private historyView?: ProcessHistory;
+
+  /** The typed history: results paging, message by id or slot, undone seqs, patch@1.0 state. */
+  get history(): ProcessHistory {
+    this.historyView ??= new ProcessHistory(this);
+    return this.historyView;
   }
 
   /** A digest of the whole VM state: equal digests, equal processes. */

@@ -19,7 +19,9 @@ import { loadIdentity, type LocalIdentity } from './identity.js';
 import { ProcessLockedError, withShortLock } from './lock.js';
 import { LocalProcess, type Origin } from './local-process.js';
 import { appendToMailbox, mailboxSize, readMailbox } from './mailbox.js';
-import { blockHeightAt, LOCAL_MODULE_ID, processMessage, readMeta, type ProcessMeta } from './process-meta.js';
+import { LOCAL_MODULE_ID, processMessage, readMeta, type ProcessMeta } from './process-meta.js';
+import { dryrunMessage, forwardedMessage, userMessage, type DryrunRequest } from './messages.js';
+import { baseTags, isReservedProcessTag } from './tags.js';
 
 export const DEFAULT_CASCADE_LIMIT = 10_000;
 const OUTBOX_STATE = 'outbox.json';
@@ -59,6 +61,12 @@ export interface Delivery {
 }
 
 export interface Settled {
+  /**
+   * 'handled': the caller's message is in the target's log at `seq`, `result` is its result.
+   * 'handed-off': another aos-ts program has the target open; the message is in its mailbox
+   * (named in `handedOff`), `seq` is 0 and `result` empty until that program handles it.
+   */
+  status: 'handled' | 'handed-off';
   /** The result of the message the caller sent. */
   result: AoResult;
   seq: number;
@@ -66,17 +74,26 @@ export interface Settled {
   cascade: Delivery[];
   /** Messages addressed to processes that are not local. */
   pending: { from: string; message: OutboxMessage }[];
+  /** Assignments (Lua `Assign`) to processes that are not local, or of messages not found on this machine. */
+  pendingAssignments: PendingAssignment[];
   /** Messages handed to processes that another aos-ts program has open. */
   handedOff: { target: string; msg: AoMessage }[];
   /** Set when the cascade was cut off by the bound. */
   truncated?: string;
 }
 
+/** An assignment the local network could not carry out: the process is not local, or the message is unknown here. */
+export interface PendingAssignment {
+  from: string;
+  process: string;
+  message: string;
+}
+
 /** A cascade in flight: everything caused by one message. */
 class Cascade {
   outstanding = 0;
   first?: Delivery;
-  readonly settled: Omit<Settled, 'result' | 'seq'> = { cascade: [], pending: [], handedOff: [] };
+  readonly settled: Omit<Settled, 'result' | 'seq' | 'status'> = { cascade: [], pending: [], pendingAssignments: [], handedOff: [] };
   resolve!: (s: Settled) => void;
   reject!: (e: unknown) => void;
   readonly done = new Promise<Settled>((res, rej) => {
@@ -104,6 +121,8 @@ export class LocalNetwork {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private mailboxTimer?: NodeJS.Timeout;
   private closed = false;
+  private readonly opening = new Map<string, Promise<LocalProcess>>();
+  private readonly deliveryListeners = new Set<(d: Delivery) => void>();
 
   constructor(
     readonly dataDir: string,
@@ -111,6 +130,7 @@ export class LocalNetwork {
   ) {
     mkdirSync(this.processesDir, { recursive: true });
     this.identity = loadIdentity(dataDir);
+    if (options.onDelivery) this.deliveryListeners.add(options.onDelivery);
   }
 
   private now(): number {
@@ -187,17 +207,18 @@ export class LocalNetwork {
     return opening;
   }
 
-  private readonly opening = new Map<string, Promise<LocalProcess>>();
-  private readonly deliveryListeners = new Set<(d: Delivery) => void>();
 
-  /** Listen to every delivery that was not the first message of a caller's own send. */
-  subscribe(listener: (d: Delivery) => void): () => void {
+  /**
+   * The one delivery event: every message handled that the caller did not
+   * send itself (other processes, cron, other programs, redelivery).
+   * `options.onDelivery` is the same, registered at construction.
+   */
+  onDelivery(listener: (d: Delivery) => void): () => void {
     this.deliveryListeners.add(listener);
     return () => this.deliveryListeners.delete(listener);
   }
 
   private emitDelivery(d: Delivery): void {
-    this.options.onDelivery?.(d);
     for (const l of this.deliveryListeners) l(d);
   }
 
@@ -236,20 +257,13 @@ export class LocalNetwork {
   // --- sending --------------------------------------------------------------
 
   /** A message from you (the local identity) to a local process. */
-  userMessage(target: string, tags: Tag[], data?: string): AoMessage {
-    const ts = this.now();
-    const msg: AoMessage = {
-      Id: randomId(),
-      From: this.identity.address,
-      Owner: this.identity.address,
-      Target: target,
-      Tags: [...baseTags('Message'), ...tags],
-      Timestamp: ts,
-      'Block-Height': blockHeightAt(ts),
-      Cron: false,
-    };
-    if (data !== undefined) msg.Data = data;
-    return msg;
+  userMessage(target: string, tags: Tag[], data?: string, extra: { anchor?: string } = {}): AoMessage {
+    return userMessage({ owner: this.identity.address, target, tags, data, anchor: extra.anchor, timestamp: this.now() });
+  }
+
+  /** A dry-run message to a process, as the compute unit builds it from a request. */
+  dryrunMessage(proc: LocalProcess, req: DryrunRequest): AoMessage {
+    return dryrunMessage(req, { process: proc.id, owner: this.identity.address, timestamp: proc.history.lastTimestamp ?? this.now() });
   }
 
   /**
@@ -374,7 +388,7 @@ export class LocalNetwork {
     c.outstanding -= 1;
     if (c.outstanding > 0) return;
     // A cascade of the caller whose first message failed was rejected already.
-    c.resolve({ result: c.first?.result ?? {}, seq: c.first?.seq ?? 0, ...c.settled });
+    c.resolve({ status: c.first ? 'handled' : 'handed-off', result: c.first?.result ?? {}, seq: c.first?.seq ?? 0, ...c.settled });
   }
 
   /** Queue a handled message's outbox; spawns happen now (their boot is a delivery too). */
@@ -402,19 +416,7 @@ export class LocalNetwork {
 
   /** An outbox entry as the target receives it. */
   private forwarded(from: string, m: OutboxMessage, id: string, ts: number): AoMessage {
-    const msg: AoMessage = {
-      Id: id,
-      From: from,
-      Owner: this.identity.messenger,
-      Target: m.Target,
-      Tags: [...m.Tags.map((t) => ({ name: t.name, value: String(t.value) })), { name: 'From-Process', value: from }],
-      Timestamp: ts,
-      'Block-Height': blockHeightAt(ts),
-      Cron: false,
-    };
-    if (typeof m.Anchor === 'string') msg.Anchor = m.Anchor;
-    if (m.Data !== undefined) msg.Data = typeof m.Data === 'string' ? m.Data : JSON.stringify(m.Data);
-    return msg;
+    return forwardedMessage({ from, messenger: this.identity.messenger, message: m, id, timestamp: ts });
   }
 
   /** Spawn a child as AO's messenger would, and make the parent's Spawned notice. */
@@ -573,25 +575,16 @@ export class LocalNetwork {
   }
 }
 
-function baseTags(type: 'Message' | 'Process'): Tag[] {
-  return [
-    { name: 'Data-Protocol', value: 'ao' },
-    { name: 'Variant', value: 'ao.TN.1' },
-    { name: 'Type', value: type },
-  ];
-}
-
 /** The tags a local process is spawned with, as aos would spawn it on AO. */
 function processTags(name: string, messenger: string, opts: SpawnOptions): Tag[] {
   const given = opts.tags ?? [];
-  const reserved = new Set(['Data-Protocol', 'Variant', 'Type', 'Name', 'Module', 'Authority', 'Scheduler', 'App-Name']);
   const tags: Tag[] = [
     ...baseTags('Process'),
     { name: 'Name', value: name },
     { name: 'Module', value: LOCAL_MODULE_ID },
     { name: 'Authority', value: messenger },
     { name: 'App-Name', value: 'aos-ts' },
-    ...given.filter((t) => !reserved.has(t.name)),
+    ...given.filter((t) => !isReservedProcessTag(t.name)),
   ];
   if (opts.cron && !given.some((t) => t.name === 'Cron-Interval')) {
     tags.push({ name: 'Cron-Interval', value: opts.cron }, { name: 'Cron-Tag-Action', value: 'Cron' });
