@@ -5,6 +5,7 @@
 // from the local identity (the owner of the processes spawned here).
 import type { AoResult, Tag } from './engine/types.js';
 import { LocalNetwork, type Settled } from './local/network.js';
+import { derivedId } from './local/ids.js';
 import { resolveDataDir } from './local/paths.js';
 import { shapeResult, type MessageResult } from './local/result.js';
 import { baseTags, tagValue } from './local/tags.js';
@@ -64,6 +65,18 @@ export interface ResultsArgs {
   limit?: number;
 }
 
+export interface AssignArgs {
+  /** The process that receives the message. */
+  process: string;
+  /** The id of a message some local process received. */
+  message: string;
+  /** Not supported locally (the whole message is assigned). */
+  exclude?: string[];
+  /** Ignored: there is no base layer locally. */
+  baseLayer?: boolean;
+  signer?: unknown;
+}
+
 export interface DryrunArgs {
   process: string;
   tags?: TagInput[];
@@ -92,6 +105,12 @@ export interface LocalAo {
   result(args: ResultArgs): Promise<MessageResult>;
   results(args: ResultsArgs): Promise<ResultsPage>;
   dryrun(args: DryrunArgs): Promise<MessageResult>;
+  /**
+   * Assign a message to a process, as aoconnect's assign(): the process
+   * receives the original message (its id, signer, tags, Target), and aos's
+   * assignable checks decide. Returns the assignment's id.
+   */
+  assign(args: AssignArgs): Promise<string>;
   /** What the last message() delivered across the local network. */
   lastSettled(): Settled | undefined;
   /** The network underneath, for what aoconnect has no call for. */
@@ -194,6 +213,21 @@ export function connect(options: ConnectOptions = {}): LocalAo {
           'Block-Height': scalarArg('Block-Height', args['Block-Height']),
         });
         return shape(await proc.dryrun(msg));
+      });
+    },
+
+    assign(args: AssignArgs) {
+      return serial(async () => {
+        const proc = await open(args?.process);
+        if (typeof args.message !== 'string' || args.message === '') throw new TypeError('`message` must be the id of a message');
+        if (args.exclude !== undefined && (!Array.isArray(args.exclude) || args.exclude.length > 0)) {
+          throw new TypeError('`exclude` is not supported locally: the whole message is assigned');
+        }
+        const original = await network.findMessage(args.message, { searchAll: true });
+        if (!original) throw new Error(`no local process has received a message ${args.message}; assign a message a local process has handled`);
+        const done = await network.assign(proc.id, original);
+        if (done.settled) last = done.settled;
+        return derivedId('assignment', proc.id, args.message);
       });
     },
 

@@ -20,7 +20,7 @@ import { ProcessLockedError, withShortLock } from './lock.js';
 import { LocalProcess, type Origin } from './local-process.js';
 import { appendToMailbox, mailboxSize, readMailbox } from './mailbox.js';
 import { LOCAL_MODULE_ID, processMessage, readMeta, type ProcessMeta } from './process-meta.js';
-import { dryrunMessage, forwardedMessage, userMessage, type DryrunRequest } from './messages.js';
+import { assignedMessage, dryrunMessage, forwardedMessage, userMessage, type DryrunRequest } from './messages.js';
 import { baseTags, isReservedProcessTag } from './tags.js';
 
 export const DEFAULT_CASCADE_LIMIT = 10_000;
@@ -109,6 +109,8 @@ interface QueueItem {
   origin?: Origin;
   /** The caller's own message may go to another program's mailbox too. */
   handOff?: boolean;
+  /** An assignment (Lua `Assign`): dropped when the target already has that message. */
+  assigned?: boolean;
   mailboxEnd?: number;
   cascade: Cascade;
 }
@@ -278,6 +280,38 @@ export class LocalNetwork {
     return cascade.done;
   }
 
+  /**
+   * Assign a message to a local process, as AO's scheduler carries out an
+   * assignment: the process receives the original message (see
+   * assignedMessage). A process that already has the message gets nothing
+   * (`assigned: false`), as the scheduler refuses duplicates.
+   */
+  async assign(target: string, original: AoMessage): Promise<{ assigned: boolean; settled?: Settled }> {
+    const proc = await this.get(target);
+    if (typeof original.Id === 'string' && proc.history.seqOf(original.Id) !== undefined) return { assigned: false };
+    const settled = await this.sendAndSettle(target, assignedMessage(original, this.now()));
+    return { assigned: true, settled };
+  }
+
+  /**
+   * A message by id as some local process received it: the processes open
+   * here first; with `searchAll`, every local process (opening them).
+   */
+  async findMessage(id: string, opts: { searchAll?: boolean } = {}): Promise<AoMessage | undefined> {
+    for (const proc of this.open.values()) {
+      const rec = proc.history.resultOf({ id });
+      if (rec) return rec.msg;
+    }
+    if (!opts.searchAll) return undefined;
+    for (const meta of this.list()) {
+      if (this.open.has(meta.id)) continue;
+      const proc = await this.get(meta.id).catch(() => undefined);
+      const rec = proc?.history.resultOf({ id });
+      if (rec) return rec.msg;
+    }
+    return undefined;
+  }
+
   /** Resolves when nothing is queued or being delivered. */
   async idle(): Promise<void> {
     while (this.draining) await this.draining;
@@ -369,6 +403,8 @@ export class LocalNetwork {
       return undefined;
     }
     if (item.origin && proc.hasReceived(item.origin)) return undefined;
+    // The scheduler refuses to assign a message twice to the same process.
+    if (item.assigned && typeof item.msg.Id === 'string' && proc.history.seqOf(item.msg.Id) !== undefined) return undefined;
     const { seq, result } = await proc.evaluate(item.msg, { origin: item.origin, mailboxEnd: item.mailboxEnd });
     touched.add(proc);
     return { process: proc.id, processName: proc.name, seq, msg: item.msg, result };
@@ -412,6 +448,40 @@ export class LocalNetwork {
       this.enqueue({ target: d.process, msg: child.notice, origin: { process: d.process, seq: d.seq, index }, cascade: c });
       await this.routeOutbox(child.delivery, c);
     }
+    this.routeAssignments(d.process, d.seq, d.result, messages.length + (d.result.Spawns ?? []).length, ts, c);
+  }
+
+  /**
+   * Carry out a result's Assignments as AO's scheduler does: each named
+   * process receives the original message (its id, signer, tags and original
+   * Target; From by the From-Process rule) at the assignment's time, and aos's
+   * assignable checks decide in the process. A process that is not local, or
+   * a message this machine has never seen, leaves the assignment pending.
+   */
+  private routeAssignments(from: string, seq: number, result: AoResult, firstIndex: number, ts: number, c: Cascade): void {
+    let index = firstIndex;
+    for (const a of result.Assignments ?? []) {
+      const processes = Array.isArray(a.Processes) ? a.Processes.map(String) : [];
+      const original = typeof a.Message === 'string' ? this.findOpenMessage(from, a.Message) : undefined;
+      for (const target of processes) {
+        const origin = { process: from, seq, index: index++ };
+        if (!original || !this.isLocal(target)) {
+          c.settled.pendingAssignments.push({ from, process: target, message: String(a.Message) });
+          continue;
+        }
+        this.enqueue({ target, msg: assignedMessage(original, ts), origin, cascade: c, assigned: true });
+      }
+    }
+  }
+
+  /** A message by id, from the assigning process's history or any process open here. */
+  private findOpenMessage(assigner: string, id: string): AoMessage | undefined {
+    const open = [this.open.get(assigner), ...this.open.values()];
+    for (const proc of open) {
+      const rec = proc?.history.resultOf({ id });
+      if (rec) return rec.msg;
+    }
+    return undefined;
   }
 
   /** An outbox entry as the target receives it. */
@@ -512,6 +582,8 @@ export class LocalNetwork {
         const child = await this.spawnChild(delivery, s, index, this.now());
         this.enqueue({ target: proc.id, msg: child.notice, origin: { process: proc.id, seq: rec.seq, index }, cascade });
       }
+      const ts = typeof rec.msg.Timestamp === 'number' ? rec.msg.Timestamp : this.now();
+      this.routeAssignments(proc.id, rec.seq, rec.result, messages.length + (rec.result.Spawns ?? []).length, ts, cascade);
     }
     const lastSeq = proc.lastSeq;
     // Not awaited: get() may be running inside a wave, which must end first.

@@ -6,7 +6,7 @@ import type { Tag } from '../engine/types.js';
 import { derivedId, isId } from '../local/ids.js';
 import type { Bound } from '../local/history.js';
 import type { MessageRecord } from '../local/local-process.js';
-import { assignedMessage, signedMessage } from '../local/messages.js';
+import { signedMessage } from '../local/messages.js';
 import { blockHeightAt } from '../local/process-meta.js';
 import { tagValue } from '../local/tags.js';
 import { DataItemError, readSignedItem } from './ans104.js';
@@ -153,18 +153,16 @@ async function assign(ctx: NodeContext, req: Req, res: ServerResponse): Promise<
   const proc = await ctx.process(pid);
   const tx = ctx.txs.get(txid);
   if (!tx) throw new HttpError(404, `this node has no message ${txid} to assign; post it to the node first`);
-  if (proc.history.seqOf(txid) === undefined) {
-    const original = signedMessage({
-      id: txid,
-      owner: tx.owner.address,
-      target: tx.target || proc.id,
-      tags: tx.tags,
-      data: tx.data.toString('utf8'),
-      anchor: tx.anchor || undefined,
-      timestamp: tx.timestamp,
-    });
-    await ctx.network.sendAndSettle(proc.id, assignedMessage(original, Date.now()));
-  }
+  const original = signedMessage({
+    id: txid,
+    owner: tx.owner.address,
+    target: tx.target || proc.id,
+    tags: tx.tags,
+    data: tx.data.toString('utf8'),
+    anchor: tx.anchor || undefined,
+    timestamp: tx.timestamp,
+  });
+  await ctx.network.assign(proc.id, original);
   sendJson(res, 200, { message: 'Assigned', id: derivedId('assignment', proc.id, txid) });
   return true;
 }
