@@ -122,7 +122,6 @@ const DEFAULT_RESULTS_LIMIT = 25;
 
 export function connect(options: ConnectOptions = {}): LocalAo {
   const network = new LocalNetwork(resolveDataDir(options.dataDir), { onNotice: options.onNotice });
-  const sent = new Map<string, { process: string; result: AoResult }>();
   let last: Settled | undefined;
   let closed = false;
   // One operation at a time: a cascade settles before the next call starts.
@@ -163,15 +162,12 @@ export function connect(options: ConnectOptions = {}): LocalAo {
         const msg = network.userMessage(proc.id, toTags(args.tags), toData(args.data), { anchor: args.anchor });
         last = await network.sendAndSettle(proc.id, msg);
         const id = msg.Id!;
-        sent.set(id, { process: proc.id, result: last.result });
         return id;
       });
     },
 
     result(args: ResultArgs) {
       return serial(async () => {
-        const known = sent.get(args?.message);
-        if (known && known.process === args.process) return shape(known.result);
         const proc = await open(args?.process);
         const rec = proc.history.resultOf({ id: args?.message });
         if (!rec) throw new Error(`process ${proc.id} has no message ${args.message} in its history`);
@@ -237,7 +233,6 @@ export function connect(options: ConnectOptions = {}): LocalAo {
       const done = chain.then(async () => {
         if (closed) return;
         closed = true;
-        sent.clear();
         await network.close();
       });
       chain = done.catch(() => undefined);
