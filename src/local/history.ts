@@ -8,7 +8,7 @@
 // Read incrementally: each call first reads only the records appended since
 // the last one, so messages handled meanwhile (by a cascade, an undo) are seen.
 import type { AoResult, OutboxMessage } from '../engine/types.js';
-import type { MessageRecord, ProcessRecord } from './local-process.js';
+import type { MessageRecord, ProcessRecord } from './records.js';
 import { PATCH_ENVELOPE_KEYS } from './tags.js';
 
 /** What a history reads: a process's log (LocalProcess satisfies it). */

@@ -19,6 +19,7 @@ import { MessageLog } from './message-log.js';
 import { processEnv, processMessage, readMeta, writeMeta, type ProcessMeta } from './process-meta.js';
 import { SnapshotStore } from './snapshot-store.js';
 import { ProcessHistory } from './history.js';
+import type { EvaluateOptions, MessagePayload, MessageRecord, Origin, ProcessRecord, UndoPayload } from './records.js';
 
 /**
  * When to take a fresh in-memory checkpoint (the state an Error rolls back
@@ -33,37 +34,7 @@ const CHECKPOINT_MAX_MESSAGES = 2000;
 /** Records between snapshots on disk: bounds the replay when a process is opened. */
 const SNAPSHOT_EVERY = 1000;
 
-/** Where a delivered message came from, for exactly-once delivery between processes. */
-export interface Origin {
-  process: string;
-  seq: number;
-  index: number;
-}
-
-export interface MessagePayload {
-  kind: 'message';
-  msg: AoMessage;
-  result: AoResult;
-  origin?: Origin;
-  /** For messages read from the mailbox: the byte offset just past them. */
-  mailboxEnd?: number;
-}
-
-export interface EvaluateOptions {
-  origin?: Origin;
-  mailboxEnd?: number;
-}
-
-export interface UndoPayload {
-  kind: 'undo';
-  /** The seq of the record whose effects are undone. */
-  undoes: number;
-}
-
-export type MessageRecord = MessagePayload & { seq: number };
-export type UndoRecord = UndoPayload & { seq: number };
-
-export type ProcessRecord = MessageRecord | UndoRecord;
+export type { EvaluateOptions, MessagePayload, MessageRecord, Origin, ProcessRecord, UndoPayload, UndoRecord } from './records.js';
 
 export interface OpenOptions {
   engine?: EngineOptions;
