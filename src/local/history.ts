@@ -95,8 +95,15 @@ export class ProcessHistory {
 
   /** The timestamp of the newest message handled (a dry-run's default time, as the compute unit's). */
   get lastTimestamp(): number | undefined {
-    this.sync();
-    return this.lastTime;
+    if (this.through >= this.source.lastSeq) return this.lastTime;
+    // Without reading the whole history: the newest message record, from the end.
+    for (let seq = this.source.lastSeq; seq >= 1; seq--) {
+      const rec = this.record(seq);
+      if (!rec) continue;
+      const ts = Number(rec.msg.Timestamp);
+      if (Number.isFinite(ts)) return ts;
+    }
+    return undefined;
   }
 
   /** The seq of the message with this id (undone or not: it is still in the history). */
