@@ -126,6 +126,21 @@ describe('Assign', () => {
     expect(proc.lastSeq).toBe(before);
     await expect(ao.assign({ process: b, message: 'z'.repeat(43) })).rejects.toThrow(/no local process has received a message/);
   });
+
+  it('connect().assign() finds a message in a process that is not open yet', async () => {
+    const ao = setup();
+    const a = await ao.spawn({ tags: [{ name: 'Name', value: 'closed-sender' }] });
+    const b = await ao.spawn({ tags: [{ name: 'Name', value: 'closed-receiver' }] });
+    await evalOk(ao, b, `ao.addAssignable(function(m) return true end)\n${receiver}`);
+    const mid = await ao.message({ process: a, tags: [{ name: 'Action', value: 'Hello' }], data: 'later' });
+    const dataDir = ao.network.dataDir;
+    await ao.close();
+    const again = connect({ dataDir });
+    open.push(again);
+    await again.assign({ process: b, message: mid });
+    expect(await evalOk(again, b, 'return Got .. "|" .. GotTarget')).toBe(`later|${a}`);
+    expect(new LocalConnection(again.network, await again.network.get(b)).capabilities).toMatchObject({ undo: true, names: true });
+  });
 });
 
 describe('From and dry-run fields, as the compute unit sets them', () => {
