@@ -3,7 +3,7 @@
 import { LOCAL_CAPABILITIES, type Connection, type LiveMessage, type OutgoingMessage, type ProcessInfo } from '../connection.js';
 import type { AoResult } from '../engine/types.js';
 import type { LocalProcess } from './local-process.js';
-import type { LocalNetwork } from './network.js';
+import type { LocalNetwork, Settled } from './network.js';
 import { baseTags, tagValue } from './tags.js';
 
 export class LocalConnection implements Connection {
@@ -29,8 +29,13 @@ export class LocalConnection implements Connection {
   }
 
   async send(message: OutgoingMessage): Promise<AoResult> {
+    return (await this.sendSettled(message)).result;
+  }
+
+  /** Send, and get everything the message caused: the cascade, pending messages and assignments, hand-offs. */
+  sendSettled(message: OutgoingMessage): Promise<Settled> {
     const msg = this.network.userMessage(this.process.id, message.Tags, message.Data);
-    return (await this.network.sendAndSettle(this.process.id, msg)).result;
+    return this.network.sendAndSettle(this.process.id, msg);
   }
 
   dryrun(message: OutgoingMessage): Promise<AoResult> {

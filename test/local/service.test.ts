@@ -139,7 +139,14 @@ describe('Assign', () => {
     open.push(again);
     await again.assign({ process: b, message: mid });
     expect(await evalOk(again, b, 'return Got .. "|" .. GotTarget')).toBe(`later|${a}`);
-    expect(new LocalConnection(again.network, await again.network.get(b)).capabilities).toMatchObject({ undo: true, names: true });
+    const conn = new LocalConnection(again.network, await again.network.get(a));
+    expect(conn.capabilities).toMatchObject({ undo: true, names: true });
+    await conn.eval(`Handlers.add("fwd", "Fwd", function(m) Assign({ Processes = { "${b}" }, Message = "${mid}" }) end)`);
+    const settled = await conn.sendSettled({ Tags: [{ name: 'Action', value: 'Fwd' }] });
+    expect(settled.status).toBe('handled');
+    // b has the message already: the scheduler does not assign it twice.
+    expect(settled.cascade).toEqual([]);
+    expect(settled.pendingAssignments).toEqual([]);
   });
 });
 
