@@ -82,7 +82,9 @@ program
   .option('--data-dir <dir>', dataDirHelp)
   .action(async (name: string, _opts, cmd: Command) => {
     const { runSpawn } = await import('./cli/spawn.js');
-    process.exitCode = await runSpawn(name, withRootOptions(cmd));
+    // A process may not take a name `aos-ts <name>` would route to a command: derived from what is registered.
+    const commandNames = [...program.commands.flatMap((c) => [c.name(), ...c.aliases()]), 'help'];
+    process.exitCode = await runSpawn(name, { ...withRootOptions(cmd), commandNames });
   });
 
 const send = program

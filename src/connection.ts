@@ -10,9 +10,22 @@ export interface ProcessInfo {
   network: 'local' | 'mainnet' | 'legacy';
   /** Local processes: the folder that holds its state. */
   location?: string;
-  /** Messages in its history. */
-  messages?: number;
 }
+
+/** Where local and remote processes differ, the connection says so (the shell tests these, not the network kind). */
+export interface ConnectionCapabilities {
+  /** `undo()` can take back the last message you sent (local processes keep their whole history). */
+  undo: boolean;
+  /** Other processes can be named by their local name, not only by id. */
+  names: boolean;
+  /** Live messages name who sent them (remote feeds only show what the process printed). */
+  liveSender: boolean;
+  /** `inspect()` reads state without sending a message (remote reads are dry-runs). */
+  freeReads: boolean;
+}
+
+export const LOCAL_CAPABILITIES: ConnectionCapabilities = Object.freeze({ undo: true, names: true, liveSender: true, freeReads: true });
+export const REMOTE_CAPABILITIES: ConnectionCapabilities = Object.freeze({ undo: false, names: false, liveSender: false, freeReads: false });
 
 export interface OutgoingMessage {
   Tags: Tag[];
@@ -32,6 +45,8 @@ export interface LiveMessage {
 
 export interface Connection {
   info(): ProcessInfo;
+  /** What this connection can do beyond the common calls. */
+  readonly capabilities: ConnectionCapabilities;
   /** Run Lua in the process (an Eval message from the owner). */
   eval(code: string): Promise<AoResult>;
   /** Send a message to the process, as its owner. */
@@ -47,7 +62,7 @@ export interface Connection {
    * that the caller did not send itself. Returns an unsubscribe function.
    */
   onLive(listener: (m: LiveMessage) => void): () => void;
-  /** Local only: take back the last message you sent; says what was undone. */
+  /** When `capabilities.undo`: take back the last message you sent; says what was undone. */
   undo?(): Promise<string | undefined>;
   close(): Promise<void>;
 }

@@ -3,10 +3,12 @@
 // dryrun) runs against local processes unchanged. There is no wallet
 // locally: `signer` arguments are accepted and ignored, and every message is
 // from the local identity (the owner of the processes spawned here).
-import type { AoMessage, AoResult, Tag } from './engine/types.js';
+import type { AoResult, Tag } from './engine/types.js';
 import { LocalNetwork, type Settled } from './local/network.js';
-import type { MessageRecord, ProcessRecord } from './local/local-process.js';
+import { derivedId } from './local/ids.js';
 import { resolveDataDir } from './local/paths.js';
+import { shapeResult, type MessageResult } from './local/result.js';
+import { baseTags, tagValue } from './local/tags.js';
 
 export { LocalNetwork } from './local/network.js';
 export type { Delivery, NetworkOptions, Settled, SpawnOptions } from './local/network.js';
@@ -14,7 +16,9 @@ export type { LocalProcess, MessageRecord, ProcessRecord } from './local/local-p
 export type { ProcessMeta } from './local/process-meta.js';
 export type { LocalIdentity } from './local/identity.js';
 export type { AoMessage, AoResult, OutboxMessage, SpawnRequest, AssignmentRequest, OutputObject, Tag } from './engine/types.js';
-export type { Connection, ProcessInfo, OutgoingMessage } from './connection.js';
+export type { Connection, ConnectionCapabilities, ProcessInfo, OutgoingMessage } from './connection.js';
+export type { MessageResult } from './local/result.js';
+export { ProcessHistory, type Bound, type MessageRef, type ResultsQuery } from './local/history.js';
 
 export interface ConnectOptions {
   /** Where local processes live (default: $AOS_TS_HOME, else the user data folder, as the CLI). */
@@ -61,25 +65,33 @@ export interface ResultsArgs {
   limit?: number;
 }
 
+export interface AssignArgs {
+  /** The process that receives the message. */
+  process: string;
+  /** The id of a message some local process received. */
+  message: string;
+  /** Not supported locally (the whole message is assigned). */
+  exclude?: string[];
+  /** Ignored: there is no base layer locally. */
+  baseLayer?: boolean;
+  signer?: unknown;
+}
+
 export interface DryrunArgs {
   process: string;
   tags?: TagInput[];
   data?: DataInput;
   anchor?: string;
+  /** The signer the process sees (default: the local identity). From is a `From-Process` tag's value, else Owner. */
   Owner?: string;
+  /** Ignored, as the compute unit ignores it: use Owner, or a `From-Process` tag. */
   From?: string;
   Id?: string;
+  /** The message's time in ms (default: the newest message's, as the compute unit). */
+  Timestamp?: number | string;
+  'Block-Height'?: number | string;
   signer?: unknown;
   [key: string]: unknown;
-}
-
-/** A result in the shape a compute unit answers with. */
-export interface MessageResult {
-  Output: AoResult['Output'] | Record<string, never>;
-  Messages: NonNullable<AoResult['Messages']>;
-  Spawns: NonNullable<AoResult['Spawns']>;
-  Assignments: NonNullable<AoResult['Assignments']>;
-  Error?: string;
 }
 
 export interface ResultsPage {
@@ -93,6 +105,12 @@ export interface LocalAo {
   result(args: ResultArgs): Promise<MessageResult>;
   results(args: ResultsArgs): Promise<ResultsPage>;
   dryrun(args: DryrunArgs): Promise<MessageResult>;
+  /**
+   * Assign a message to a process, as aoconnect's assign(): the process
+   * receives the original message (its id, signer, tags, Target), and aos's
+   * assignable checks decide. Returns the assignment's id.
+   */
+  assign(args: AssignArgs): Promise<string>;
   /** What the last message() delivered across the local network. */
   lastSettled(): Settled | undefined;
   /** The network underneath, for what aoconnect has no call for. */
@@ -101,12 +119,9 @@ export interface LocalAo {
 }
 
 const DEFAULT_RESULTS_LIMIT = 25;
-/** Records read per step when searching a history from its end. */
-const SCAN_WINDOW = 256;
 
 export function connect(options: ConnectOptions = {}): LocalAo {
   const network = new LocalNetwork(resolveDataDir(options.dataDir), { onNotice: options.onNotice });
-  const sent = new Map<string, { process: string; result: AoResult }>();
   let last: Settled | undefined;
   let closed = false;
   // One operation at a time: a cascade settles before the next call starts.
@@ -133,8 +148,8 @@ export function connect(options: ConnectOptions = {}): LocalAo {
     spawn(args: SpawnArgs = {}) {
       return serial(async () => {
         const tags = toTags(args.tags);
-        const name = tagOf(tags, 'Name') ?? `process-${Date.now().toString(36)}`;
-        const cron = tagOf(tags, 'Cron-Interval');
+        const name = tagValue(tags, 'Name') ?? `process-${Date.now().toString(36)}`;
+        const cron = tagValue(tags, 'Cron-Interval');
         const rest = tags.filter((t) => t.name !== 'Name' && t.name !== 'Cron-Interval');
         const { process } = await network.spawn(name, { tags: rest, data: toData(args.data), cron });
         return process.id;
@@ -144,21 +159,17 @@ export function connect(options: ConnectOptions = {}): LocalAo {
     message(args: MessageArgs) {
       return serial(async () => {
         const proc = await open(args?.process);
-        const msg: AoMessage = network.userMessage(proc.id, toTags(args.tags), toData(args.data));
-        if (args.anchor !== undefined) msg.Anchor = args.anchor;
+        const msg = network.userMessage(proc.id, toTags(args.tags), toData(args.data), { anchor: args.anchor });
         last = await network.sendAndSettle(proc.id, msg);
         const id = msg.Id!;
-        sent.set(id, { process: proc.id, result: last.result });
         return id;
       });
     },
 
     result(args: ResultArgs) {
       return serial(async () => {
-        const known = sent.get(args?.message);
-        if (known && known.process === args.process) return shape(known.result);
         const proc = await open(args?.process);
-        const rec = findRecord(proc.records.bind(proc), proc.lastSeq, (r) => r.msg.Id === args.message);
+        const rec = proc.history.resultOf({ id: args?.message });
         if (!rec) throw new Error(`process ${proc.id} has no message ${args.message} in its history`);
         return shape(rec.result);
       });
@@ -168,25 +179,17 @@ export function connect(options: ConnectOptions = {}): LocalAo {
       return serial(async () => {
         const proc = await open(args?.process);
         const from = cursorArg('from', args.from) ?? 0;
-        const to = cursorArg('to', args.to) ?? Number.POSITIVE_INFINITY;
+        const to = cursorArg('to', args.to);
         const sort = (args.sort ?? 'ASC').toUpperCase();
         if (sort !== 'ASC' && sort !== 'DESC') throw new TypeError('`sort` must be ASC or DESC');
         const limit = args.limit ?? DEFAULT_RESULTS_LIMIT;
         if (!Number.isSafeInteger(limit) || limit < 1) throw new TypeError('`limit` must be a whole number of 1 or more');
         // As the compute unit: evaluations that ended in an Error are left out,
         // and so are messages a local undo cancelled.
-        const undone = new Set<number>();
-        const hits: MessageRecord[] = [];
-        for (const rec of proc.records(from + 1)) {
-          if (rec.kind === 'undo') undone.add(rec.undoes);
-          else if (rec.seq <= to && rec.result.Error === undefined) hits.push(rec);
-        }
-        const kept = hits.filter((r) => !undone.has(r.seq));
-        if (sort === 'DESC') kept.reverse();
-        const page = kept.slice(0, limit);
+        const page = proc.history.results({ from: { seq: from }, to: to === undefined ? undefined : { seq: to }, sort, limit });
         return {
-          edges: page.map((r) => ({ cursor: String(r.seq), node: shape(r.result) })),
-          pageInfo: { hasNextPage: kept.length > limit },
+          edges: page.records.map((r) => ({ cursor: String(r.seq), node: shape(r.result) })),
+          pageInfo: { hasNextPage: page.hasNextPage },
         };
       });
     },
@@ -194,16 +197,33 @@ export function connect(options: ConnectOptions = {}): LocalAo {
     dryrun(args: DryrunArgs) {
       return serial(async () => {
         const proc = await open(args?.process);
-        const msg: AoMessage = network.userMessage(proc.id, toTags(args.tags), toData(args.data));
-        if (typeof args.Owner === 'string') {
-          msg.Owner = args.Owner;
-          msg.From = typeof args.From === 'string' ? args.From : args.Owner;
-        } else if (typeof args.From === 'string') {
-          msg.From = args.From;
-        }
-        if (typeof args.Id === 'string') msg.Id = args.Id;
-        if (args.anchor !== undefined) msg.Anchor = args.anchor;
+        // As the compute unit: From comes from a From-Process tag, else Owner
+        // (a `From` in the request is ignored); Timestamp and Block-Height may be given.
+        const msg = network.dryrunMessage(proc, {
+          Tags: [...baseTags('Message'), ...toTags(args.tags)],
+          Data: toData(args.data),
+          Owner: typeof args.Owner === 'string' ? args.Owner : undefined,
+          Id: typeof args.Id === 'string' ? args.Id : undefined,
+          Anchor: args.anchor,
+          Timestamp: scalarArg('Timestamp', args.Timestamp),
+          'Block-Height': scalarArg('Block-Height', args['Block-Height']),
+        });
         return shape(await proc.dryrun(msg));
+      });
+    },
+
+    assign(args: AssignArgs) {
+      return serial(async () => {
+        const proc = await open(args?.process);
+        if (typeof args.message !== 'string' || args.message === '') throw new TypeError('`message` must be the id of a message');
+        if (args.exclude !== undefined && (!Array.isArray(args.exclude) || args.exclude.length > 0)) {
+          throw new TypeError('`exclude` is not supported locally: the whole message is assigned');
+        }
+        const original = await network.findMessage(args.message, { searchAll: true });
+        if (!original) throw new Error(`no local process has received a message ${args.message}; assign a message a local process has handled`);
+        const done = await network.assign(proc.id, original);
+        if (done.settled) last = done.settled;
+        return derivedId('assignment', proc.id, args.message);
       });
     },
 
@@ -213,7 +233,6 @@ export function connect(options: ConnectOptions = {}): LocalAo {
       const done = chain.then(async () => {
         if (closed) return;
         closed = true;
-        sent.clear();
         await network.close();
       });
       chain = done.catch(() => undefined);
@@ -238,8 +257,13 @@ function toData(data: DataInput | undefined): string | undefined {
   return String(data);
 }
 
-function tagOf(tags: Tag[], name: string): string | undefined {
-  return tags.find((t) => t.name === name)?.value;
+function scalarArg(which: string, value: unknown): number | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const n = Number(value);
+  if ((typeof value !== 'number' && typeof value !== 'string') || !Number.isFinite(n)) {
+    throw new TypeError(`\`${which}\` must be a number, not ${JSON.stringify(value)}`);
+  }
+  return n;
 }
 
 function cursorArg(which: string, value: string | number | undefined): number | undefined {
@@ -252,35 +276,5 @@ function cursorArg(which: string, value: string | number | undefined): number | 
 }
 
 function shape(result: AoResult): MessageResult {
-  const out: MessageResult = {
-    ...result,
-    Output: result.Output ?? {},
-    Messages: result.Messages ?? [],
-    Spawns: result.Spawns ?? [],
-    Assignments: result.Assignments ?? [],
-  };
-  if (result.Error === undefined) delete out.Error;
-  return out;
-}
-
-/** The newest message record matching `match`, reading the history backwards in windows. */
-function findRecord(
-  records: (fromSeq: number) => Iterable<ProcessRecord>,
-  lastSeq: number,
-  match: (rec: MessageRecord) => boolean,
-): MessageRecord | undefined {
-  let end = lastSeq;
-  let size = SCAN_WINDOW;
-  while (end >= 1) {
-    const start = Math.max(1, end - size + 1);
-    let found: MessageRecord | undefined;
-    for (const rec of records(start)) {
-      if (rec.seq > end) break;
-      if (rec.kind === 'message' && match(rec)) found = rec;
-    }
-    if (found) return found;
-    end = start - 1;
-    size *= 2;
-  }
-  return undefined;
+  return shapeResult(result);
 }

@@ -2,12 +2,12 @@
 // opening them. No lock is taken, so a process open in another aos-ts is
 // listed too (marked "open elsewhere"), and listing never gets in the way of
 // a program that opens a process at the same moment.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
 import { isId } from '../local/ids.js';
 import { PROCESS_LOCK } from '../local/lock.js';
+import { MessageLog } from '../local/message-log.js';
 import type { ProcessMeta } from '../local/process-meta.js';
 import { resolveDataDir } from '../local/paths.js';
 import { noticeWriter, printJson, runCommand, table, timeAgo, type CommonOptions } from './common.js';
@@ -84,58 +84,12 @@ export function listProcesses(dataDir: string, notice: (text: string) => void = 
   return found.sort((a, b) => (a.meta.createdAt ?? 0) - (b.meta.createdAt ?? 0)).map((f) => f.entry);
 }
 
-const SEGMENT = /^(\d{12})\.seg$/;
-
-/**
- * The newest complete record of a log folder: its seq and time. Reads only
- * the last segment (the one before when the last is still empty); a record
- * being written right now is simply not counted yet.
- */
+/** The newest record of a log folder: its seq and time (its message's timestamp, else the file's). */
 function lastRecord(logDir: string): { seq: number; time: number | null } {
-  let segments: { first: number; file: string }[];
-  try {
-    segments = readdirSync(logDir)
-      .map((n) => ({ m: SEGMENT.exec(n), n }))
-      .filter((x) => x.m)
-      .map((x) => ({ first: Number(x.m![1]), file: join(logDir, x.n) }))
-      .sort((a, b) => b.first - a.first);
-  } catch {
-    return { seq: 0, time: null };
-  }
-  for (const seg of segments) {
-    let buf: Buffer;
-    try {
-      buf = readFileSync(seg.file);
-    } catch {
-      continue;
-    }
-    let body: Buffer | undefined;
-    let count = 0;
-    for (let pos = 0; pos + 8 <= buf.length; ) {
-      const len = buf.readUInt32LE(pos);
-      const end = pos + 8 + len;
-      if (len === 0 || end > buf.length) break;
-      const payload = buf.subarray(pos + 8, end);
-      if (crc32(payload) !== buf.readUInt32LE(pos + 4)) break;
-      body = payload;
-      count++;
-      pos = end;
-    }
-    if (!body) continue;
-    let seq = seg.first + count - 1;
-    let time: number | null = null;
-    try {
-      const rec = JSON.parse(body.toString('utf8')) as { seq?: number; msg?: { Timestamp?: number | string } };
-      if (typeof rec.seq === 'number') seq = rec.seq;
-      const ts = Number(rec.msg?.Timestamp);
-      if (Number.isFinite(ts) && ts > 0) time = ts;
-    } catch {
-      // A record we cannot parse still counts; its time comes from the file.
-    }
-    time ??= statSync(seg.file).mtimeMs;
-    return { seq, time };
-  }
-  return { seq: 0, time: null };
+  const last = MessageLog.peekLast(logDir);
+  if (last.seq === 0) return { seq: 0, time: null };
+  const ts = Number((last.record?.msg as { Timestamp?: unknown } | undefined)?.Timestamp);
+  return { seq: last.seq, time: Number.isFinite(ts) && ts > 0 ? ts : (last.modifiedMs ?? null) };
 }
 
 /** Who holds the process lock, when it is held by a live program other than this one. */

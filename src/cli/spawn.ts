@@ -1,6 +1,7 @@
 // `aos-ts spawn <name>`: create a local process and print its id.
 import { readFileSync } from 'node:fs';
 import { isId } from '../local/ids.js';
+import { isReservedProcessTag } from '../local/tags.js';
 import { outputText } from './output.js';
 import { forStream, noticeWriter, openNetwork, parseCron, parseTags, printJson, runCommand, UsageError, type CommonOptions } from './common.js';
 
@@ -8,13 +9,10 @@ export interface SpawnCommandOptions extends CommonOptions {
   tag?: string[];
   cron?: string;
   data?: string;
+  /** The names of aos-ts's commands (src/cli.ts passes what it registered): a process may not take one. */
+  commandNames: string[];
 }
 
-// Tags aos-ts sets itself on a process; a --tag for them would be dropped.
-const RESERVED = ['Data-Protocol', 'Variant', 'Type', 'Name', 'Module', 'Authority', 'Scheduler', 'App-Name'];
-
-// Names `aos-ts <name>` would take for a subcommand.
-const COMMAND_NAMES = ['spawn', 'send', 'list', 'inbox', 'help'];
 
 export function runSpawn(name: string, opts: SpawnCommandOptions): Promise<number> {
   return runCommand(async () => {
@@ -22,12 +20,12 @@ export function runSpawn(name: string, opts: SpawnCommandOptions): Promise<numbe
     if (isId(name)) {
       throw new UsageError(`"${name}" looks like a process id (43 characters of base64url); pick a name that does not, e.g. aos-ts spawn counter.`);
     }
-    if (COMMAND_NAMES.includes(name)) {
+    if (opts.commandNames.includes(name)) {
       throw new UsageError(`"${name}" is an aos-ts command, so \`aos-ts ${name}\` could not open the process; choose another name.`);
     }
     const tags = parseTags(opts.tag);
     for (const t of tags) {
-      if (RESERVED.includes(t.name)) throw new UsageError(`--tag ${t.name} is set by aos-ts itself; leave it out (the name comes from the argument).`);
+      if (isReservedProcessTag(t.name)) throw new UsageError(`--tag ${t.name} is set by aos-ts itself; leave it out (the name comes from the argument).`);
       if (t.name === 'Cron-Interval') throw new UsageError('use --cron <interval> rather than --tag Cron-Interval=...');
     }
     const cron = opts.cron === undefined ? undefined : await parseCron(opts.cron);

@@ -62,3 +62,61 @@ export function dueTicks(last: number, intervalMs: number, now: number): { times
   for (let k = skipped + 1; k <= total; k++) times.push(last + k * intervalMs);
   return { times, skipped };
 }
+
+/** What a ticker needs of a process: its meta and the time of its last tick. */
+interface Ticking {
+  readonly id: string;
+  readonly name: string;
+  readonly meta: ProcessMeta;
+  lastCronAt?: number;
+}
+
+/**
+ * Cron for the processes this program has open: `catchUp` delivers the ticks
+ * missed while a process was closed (at most MAX_MISSED_TICKS, the newest);
+ * `start` keeps ticking while it stays open. Nothing ticks unless asked.
+ */
+export class CronTicker {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    private readonly deps: {
+      now(): number;
+      notice(text: string): void;
+      /** Queue one tick for delivery. */
+      deliver(target: string, msg: AoMessage): void;
+    },
+  ) {}
+
+  private interval(proc: Ticking): number | undefined {
+    return proc.meta.cron ? parseCronInterval(proc.meta.cron) : undefined;
+  }
+
+  /** Deliver every tick due up to now. */
+  catchUp(proc: Ticking): void {
+    const interval = this.interval(proc);
+    if (!interval) return;
+    const { times, skipped } = dueTicks(proc.lastCronAt ?? proc.meta.createdAt, interval, this.deps.now());
+    if (skipped > 0) {
+      this.deps.notice(`${proc.name}: ${skipped} cron ticks missed while it was closed were skipped; delivering the last ${times.length}`);
+    }
+    for (const t of times) {
+      proc.lastCronAt = t;
+      this.deps.deliver(proc.id, cronMessage(proc.meta, t));
+    }
+  }
+
+  /** Keep delivering ticks as they fall due, until stop(). */
+  start(proc: Ticking): void {
+    const interval = this.interval(proc);
+    if (!interval || this.timers.has(proc.id)) return;
+    const timer = setInterval(() => this.catchUp(proc), Math.min(interval, 1000));
+    timer.unref();
+    this.timers.set(proc.id, timer);
+  }
+
+  stop(): void {
+    for (const t of this.timers.values()) clearInterval(t);
+    this.timers.clear();
+  }
+}

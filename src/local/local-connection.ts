@@ -1,12 +1,13 @@
-// Connection to a process that runs on this machine.
-import type { Connection, LiveMessage, OutgoingMessage, ProcessInfo } from '../connection.js';
-import { tagValue, type AoResult } from '../engine/types.js';
+// Connection to a process that runs on this machine: a thin adapter over the
+// local network (scheduler) and the process's history.
+import { LOCAL_CAPABILITIES, type Connection, type LiveMessage, type OutgoingMessage, type ProcessInfo } from '../connection.js';
+import type { AoResult } from '../engine/types.js';
 import type { LocalProcess } from './local-process.js';
 import type { LocalNetwork, Settled } from './network.js';
+import { baseTags, tagValue } from './tags.js';
 
 export class LocalConnection implements Connection {
-  /** What the last send/eval's cascade did, for callers that want it (--json, send). */
-  lastSettled?: Settled;
+  readonly capabilities = LOCAL_CAPABILITIES;
 
   constructor(
     readonly network: LocalNetwork,
@@ -20,7 +21,6 @@ export class LocalConnection implements Connection {
       owner: this.process.meta.owner,
       network: 'local',
       location: this.process.dir,
-      messages: this.process.lastSeq,
     };
   }
 
@@ -29,13 +29,18 @@ export class LocalConnection implements Connection {
   }
 
   async send(message: OutgoingMessage): Promise<AoResult> {
+    return (await this.sendSettled(message)).result;
+  }
+
+  /** Send, and get everything the message caused: the cascade, pending messages and assignments, hand-offs. */
+  sendSettled(message: OutgoingMessage): Promise<Settled> {
     const msg = this.network.userMessage(this.process.id, message.Tags, message.Data);
-    this.lastSettled = await this.network.sendAndSettle(this.process.id, msg);
-    return this.lastSettled.result;
+    return this.network.sendAndSettle(this.process.id, msg);
   }
 
   dryrun(message: OutgoingMessage): Promise<AoResult> {
-    return this.process.dryrun(this.network.userMessage(this.process.id, message.Tags, message.Data));
+    const tags = [...baseTags('Message'), ...message.Tags];
+    return this.process.dryrun(this.network.dryrunMessage(this.process, { Tags: tags, Data: message.Data }));
   }
 
   async prompt(): Promise<string> {
@@ -48,7 +53,7 @@ export class LocalConnection implements Connection {
   }
 
   onLive(listener: (m: LiveMessage) => void): () => void {
-    return this.network.subscribe((d) => {
+    return this.network.onDelivery((d) => {
       if (d.process !== this.process.id) return;
       const out = d.result.Output as { data?: unknown; prompt?: string } | undefined;
       const text = typeof out?.data === 'string' ? out.data : '';
@@ -67,7 +72,7 @@ export class LocalConnection implements Connection {
   /** Take back your last message (an undo record is logged; the state is rebuilt without it). */
   async undo(): Promise<string | undefined> {
     const me = this.network.identity.address;
-    const rec = await this.process.undoLast((r) => r.msg.From === me && r.origin === undefined && r.msg.Cron !== true);
+    const rec = await this.process.undoLast((r) => (r.msg.Owner ?? r.msg.From) === me && r.origin === undefined && r.msg.Cron !== true);
     if (!rec) return undefined;
     const action = tagValue(rec.msg.Tags, 'Action');
     return action === 'Eval' ? `Eval: ${String(rec.msg.Data ?? '').split('\n')[0]}` : `${action ?? 'message'} (message ${rec.seq})`;

@@ -18,6 +18,8 @@ import { acquireLock, ProcessLockedError, type Lock } from './lock.js';
 import { MessageLog } from './message-log.js';
 import { processEnv, processMessage, readMeta, writeMeta, type ProcessMeta } from './process-meta.js';
 import { SnapshotStore } from './snapshot-store.js';
+import { ProcessHistory } from './history.js';
+import type { EvaluateOptions, MessagePayload, MessageRecord, Origin, ProcessRecord, UndoPayload } from './records.js';
 
 /**
  * When to take a fresh in-memory checkpoint (the state an Error rolls back
@@ -32,37 +34,7 @@ const CHECKPOINT_MAX_MESSAGES = 2000;
 /** Records between snapshots on disk: bounds the replay when a process is opened. */
 const SNAPSHOT_EVERY = 1000;
 
-/** Where a delivered message came from, for exactly-once delivery between processes. */
-export interface Origin {
-  process: string;
-  seq: number;
-  index: number;
-}
-
-export interface MessagePayload {
-  kind: 'message';
-  msg: AoMessage;
-  result: AoResult;
-  origin?: Origin;
-  /** For messages read from the mailbox: the byte offset just past them. */
-  mailboxEnd?: number;
-}
-
-export interface EvaluateOptions {
-  origin?: Origin;
-  mailboxEnd?: number;
-}
-
-export interface UndoPayload {
-  kind: 'undo';
-  /** The seq of the record whose effects are undone. */
-  undoes: number;
-}
-
-export type MessageRecord = MessagePayload & { seq: number };
-export type UndoRecord = UndoPayload & { seq: number };
-
-export type ProcessRecord = MessageRecord | UndoRecord;
+export type { EvaluateOptions, MessagePayload, MessageRecord, Origin, ProcessRecord, UndoPayload, UndoRecord } from './records.js';
 
 export interface OpenOptions {
   engine?: EngineOptions;
@@ -327,7 +299,7 @@ export class LocalProcess {
    */
   async undoLast(filter: (rec: MessageRecord) => boolean = () => true): Promise<MessageRecord | undefined> {
     this.assertOpen();
-    const undone = this.undoneSeqs(0);
+    const undone = this.history.undone;
     let target: MessageRecord | undefined;
     for (const rec of this.log.read(1) as Iterable<ProcessRecord>) {
       if (isReplayable(rec) && rec.seq > 1 && !undone.has(rec.seq) && filter(rec)) target = rec;
@@ -371,6 +343,14 @@ export class LocalProcess {
 
   records(fromSeq = 1): Iterable<ProcessRecord> {
     return this.log.read(fromSeq) as Iterable<ProcessRecord>;
+  }
+
+  private historyView?: ProcessHistory;
+
+  /** The typed history: results paging, message by id or slot, undone seqs, patch@1.0 state. */
+  get history(): ProcessHistory {
+    this.historyView ??= new ProcessHistory(this);
+    return this.historyView;
   }
 
   /** A digest of the whole VM state: equal digests, equal processes. */

@@ -115,6 +115,59 @@ export class MessageLog {
     return new MessageLog(dir, opts);
   }
 
+  /**
+   * The newest complete record of a log folder, read without opening it (no
+   * lock, no repair): for listings while another program may be writing.
+   * Reads only the last segment (the one before when the last is still
+   * empty); a record being written right now is simply not counted yet.
+   * `record` is undefined when that record cannot be parsed; `modifiedMs` is
+   * the segment file's time.
+   */
+  static peekLast(dir: string): { seq: number; record?: LogRecord; modifiedMs?: number } {
+    let segments: number[];
+    try {
+      segments = fs
+        .readdirSync(dir)
+        .map((n) => /^(\d{12})\.seg$/.exec(n))
+        .filter((m): m is RegExpExecArray => m !== null)
+        .map((m) => Number(m[1]))
+        .sort((a, b) => b - a);
+    } catch {
+      return { seq: 0 };
+    }
+    for (const first of segments) {
+      const file = path.join(dir, segName(first));
+      let buf: Buffer;
+      try {
+        buf = fs.readFileSync(file);
+      } catch {
+        continue;
+      }
+      let body: Buffer | undefined;
+      let count = 0;
+      for (let pos = 0; frameProblem(buf, pos) === undefined; pos += HEADER + buf.readUInt32LE(pos)) {
+        body = buf.subarray(pos + HEADER, pos + HEADER + buf.readUInt32LE(pos));
+        count++;
+      }
+      if (!body) continue;
+      let record: LogRecord | undefined;
+      try {
+        record = JSON.parse(body.toString('utf8')) as LogRecord;
+      } catch {
+        record = undefined;
+      }
+      const seq = typeof record?.seq === 'number' ? record.seq : first + count - 1;
+      let modifiedMs: number | undefined;
+      try {
+        modifiedMs = fs.statSync(file).mtimeMs;
+      } catch {
+        modifiedMs = undefined;
+      }
+      return { seq, record, modifiedMs };
+    }
+    return { seq: 0 };
+  }
+
   private constructor(dir: string, opts: MessageLogOptions) {
     this.dir = dir;
     this.segmentRecords = Math.max(1, opts.segmentRecords ?? 1024);

@@ -1,40 +1,48 @@
-// The local AO network: the registry of local processes in a data folder and
-// the scheduler that carries messages between them.
-//
-// A result's outbox is delivered the way AO's units deliver it: each message
-// addressed to a local process becomes a message from the sender
-// (From-Process), signed by the local messenger, with its own id, timestamp
-// and slot; spawns become new local processes whose parent gets a Spawned
-// notice. Delivery goes in waves: every message of a wave is handled, then
-// every log the wave touched is flushed once (group commit), and only then do
-// their outboxes move on. So nothing is acted on before it is durable, and a
-// crash can only lose the tail of a wave that nobody was told about.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+// The local AO network: the processes of one data folder, opened and kept
+// current for the program that uses them. The parts, each in its own file:
+//   registry.ts         which processes exist, names -> ids (reads folders only)
+//   scheduler.ts        queue, waves, group commit, outbox routing (messages, spawns, assignments)
+//   outbox-recovery.ts  outboxes a crash kept from being delivered
+//   mail.ts             mail from other aos-ts programs that have a process open
+//   cron.ts             cron ticks
+//   messages.ts         how every message is built
+// Opening has explicit steps: open() only opens; catchUp() delivers what the
+// process is owed (undelivered outbox, mail, missed cron ticks); start()
+// keeps open processes current (mail poll, cron timers). get() is open +
+// catchUp, and the constructor calls start() unless `background: false`.
 import type { EngineOptions } from '../engine/process-engine.js';
-import { tagValue, type AoMessage, type AoResult, type OutboxMessage, type SpawnRequest, type Tag } from '../engine/types.js';
-import { cronMessage, dueTicks, parseCronInterval } from './cron.js';
-import { derivedId, isId, randomId } from './ids.js';
+import { tagValue, type AoMessage, type AoResult, type Tag } from '../engine/types.js';
+import { CronTicker, parseCronInterval } from './cron.js';
+import { isId, randomId } from './ids.js';
 import { loadIdentity, type LocalIdentity } from './identity.js';
-import { ProcessLockedError, withShortLock } from './lock.js';
-import { LocalProcess, type Origin } from './local-process.js';
-import { appendToMailbox, mailboxSize, readMailbox } from './mailbox.js';
-import { blockHeightAt, LOCAL_MODULE_ID, processMessage, readMeta, type ProcessMeta } from './process-meta.js';
+import { LocalProcess } from './local-process.js';
+import { MailReader } from './mail.js';
+import { assignedMessage, dryrunMessage, userMessage, type DryrunRequest } from './messages.js';
+import { markDelivered, redeliverOutbox } from './outbox-recovery.js';
+import { LOCAL_MODULE_ID, type ProcessMeta } from './process-meta.js';
+import { ProcessRegistry } from './registry.js';
+import { Cascade, DEFAULT_CASCADE_LIMIT, Scheduler, type Delivery, type Settled } from './scheduler.js';
+import { baseTags, isReservedProcessTag } from './tags.js';
 
-export const DEFAULT_CASCADE_LIMIT = 10_000;
-const OUTBOX_STATE = 'outbox.json';
+export { DEFAULT_CASCADE_LIMIT } from './scheduler.js';
+export type { Delivery, PendingAssignment, Settled } from './scheduler.js';
+
+/** How often open processes look for mail from other programs. */
+const MAIL_POLL_MS = 250;
 
 export interface NetworkOptions {
   engine?: EngineOptions;
   /** Most messages one cascade may deliver before it is stopped. */
   cascadeLimit?: number;
   onNotice?: (text: string) => void;
-  /** Everything handled that the caller did not send itself (other processes, cron, other programs). */
+  /** A delivery listener registered at construction (see onDelivery). */
   onDelivery?: (d: Delivery) => void;
   /** Current time; tests pin it. */
   now?: () => number;
   /** false: deliver no cron ticks (for reads such as `aos-ts inbox`); due ones wait for the next open. */
   cron?: boolean;
+  /** false: do not call start() (no mail poll, no cron timers); call it when wanted. */
+  background?: boolean;
 }
 
 export interface SpawnOptions {
@@ -49,137 +57,101 @@ export interface SpawnOptions {
   timestamp?: number;
 }
 
-/** One message handled somewhere in a cascade. */
-export interface Delivery {
-  process: string;
-  processName: string;
-  seq: number;
-  msg: AoMessage;
-  result: AoResult;
-}
-
-export interface Settled {
-  /** The result of the message the caller sent. */
-  result: AoResult;
-  seq: number;
-  /** Every other message the cascade delivered, in order. */
-  cascade: Delivery[];
-  /** Messages addressed to processes that are not local. */
-  pending: { from: string; message: OutboxMessage }[];
-  /** Messages handed to processes that another aos-ts program has open. */
-  handedOff: { target: string; msg: AoMessage }[];
-  /** Set when the cascade was cut off by the bound. */
-  truncated?: string;
-}
-
-/** A cascade in flight: everything caused by one message. */
-class Cascade {
-  outstanding = 0;
-  first?: Delivery;
-  readonly settled: Omit<Settled, 'result' | 'seq'> = { cascade: [], pending: [], handedOff: [] };
-  resolve!: (s: Settled) => void;
-  reject!: (e: unknown) => void;
-  readonly done = new Promise<Settled>((res, rej) => {
-    this.resolve = res;
-    this.reject = rej;
-  });
-  constructor(readonly fromCaller: boolean) {}
-}
-
-interface QueueItem {
-  target: string;
-  msg: AoMessage;
-  origin?: Origin;
-  /** The caller's own message may go to another program's mailbox too. */
-  handOff?: boolean;
-  mailboxEnd?: number;
-  cascade: Cascade;
-}
-
 export class LocalNetwork {
   readonly identity: LocalIdentity;
+  readonly registry: ProcessRegistry;
+  private readonly scheduler: Scheduler;
+  private readonly mail: MailReader;
+  private readonly cron: CronTicker;
   private readonly open = new Map<string, LocalProcess>();
-  private queue: QueueItem[] = [];
-  private draining?: Promise<void>;
-  private readonly timers = new Map<string, NodeJS.Timeout>();
-  private mailboxTimer?: NodeJS.Timeout;
+  private readonly opening = new Map<string, Promise<LocalProcess>>();
+  private readonly caughtUp = new Set<string>();
+  private readonly deliveryListeners = new Set<(d: Delivery) => void>();
+  private mailTimer?: NodeJS.Timeout;
+  private started = false;
   private closed = false;
 
   constructor(
     readonly dataDir: string,
     private readonly options: NetworkOptions = {},
   ) {
-    mkdirSync(this.processesDir, { recursive: true });
+    this.registry = new ProcessRegistry(dataDir, (t) => this.notice(t));
     this.identity = loadIdentity(dataDir);
+    if (options.onDelivery) this.deliveryListeners.add(options.onDelivery);
+    this.scheduler = new Scheduler({
+      messenger: this.identity.messenger,
+      cascadeLimit: options.cascadeLimit ?? DEFAULT_CASCADE_LIMIT,
+      now: () => this.now(),
+      notice: (t) => this.notice(t),
+      delivered: (d) => this.emitDelivery(d),
+      isLocal: (id) => this.isLocal(id),
+      dirOf: (id) => this.dirOf(id),
+      get: (id) => this.get(id),
+      openProcesses: () => this.open.values(),
+      spawn: (name, o) => this.spawn(name, o),
+      markDelivered: (procs) => markDelivered(procs, (t) => this.notice(t)),
+    });
+    this.mail = new MailReader(this.scheduler);
+    this.cron = new CronTicker({
+      now: () => this.now(),
+      notice: (t) => this.notice(t),
+      deliver: (target, msg) => this.scheduler.enqueue({ target, msg, cascade: new Cascade(false) }),
+    });
+    if (options.background !== false) this.start();
   }
 
   private now(): number {
     return this.options.now?.() ?? Date.now();
   }
 
-  get processesDir(): string {
-    return join(this.dataDir, 'processes');
-  }
-
-  dirOf(id: string): string {
-    return join(this.processesDir, id);
+  private notice(text: string): void {
+    this.options.onNotice?.(text);
   }
 
   // --- the registry -----------------------------------------------------------
 
+  get processesDir(): string {
+    return this.registry.processesDir;
+  }
+
+  dirOf(id: string): string {
+    return this.registry.dirOf(id);
+  }
+
   /** Every local process, oldest first. */
   list(): ProcessMeta[] {
-    const metas: ProcessMeta[] = [];
-    for (const entry of readdirSync(this.processesDir)) {
-      if (!isId(entry) || !existsSync(join(this.processesDir, entry, 'process.json'))) continue;
-      try {
-        metas.push(readMeta(join(this.processesDir, entry)));
-      } catch (err) {
-        this.options.onNotice?.((err as Error).message);
-      }
-    }
-    return metas.sort((a, b) => a.createdAt - b.createdAt);
+    return this.registry.list();
   }
 
   /** The id of the process with this id or name; an error when a name is ambiguous. */
   resolve(nameOrId: string): string | undefined {
-    if (isId(nameOrId) && this.isLocal(nameOrId)) return nameOrId;
-    let matches = this.list().filter((m) => m.name === nameOrId);
-    if (matches.length > 1) {
-      // A process published to a local node (aos-ts serve on this data folder)
-      // has a copy here under the same name: the name means the original.
-      const published = new Set(matches.map((m) => m.remote?.id).filter((id): id is string => Boolean(id)));
-      matches = matches.filter((m) => !published.has(m.id));
-    }
-    if (matches.length > 1) {
-      throw new Error(
-        `${matches.length} local processes are named "${nameOrId}": ${matches.map((m) => m.id).join(', ')}. Open one by its id.`,
-      );
-    }
-    return matches[0]?.id;
+    return this.registry.resolve(nameOrId);
   }
 
   isLocal(id: string): boolean {
-    return isId(id) && existsSync(join(this.dirOf(id), 'process.json'));
+    return this.registry.isLocal(id);
   }
 
-  /** Open a process (kept open until close()); catches up on its mail, undelivered outbox and cron. */
+  // --- opening ------------------------------------------------------------------
+
   /**
+   * Open a process and catch it up (kept open until close()).
    * `lockWaitMs`: how long to wait if another program holds it, for one that
    * may be closing (a person reopening a process). Deliveries do not wait:
    * they hand the message to that program instead.
    */
   async get(id: string, lockWaitMs = 0): Promise<LocalProcess> {
     const cached = this.open.get(id);
-    if (cached) return cached;
-    if (this.closed) throw new Error('the local network is closed');
+    if (cached) {
+      if (!this.caughtUp.has(id)) await this.catchUp(cached); // opened quietly before
+      return cached;
+    }
     // One open per process even when several deliveries ask at once.
     let opening = this.opening.get(id);
     if (!opening) {
       opening = (async () => {
-        const proc = await LocalProcess.open(this.dirOf(id), { engine: this.options.engine, onNotice: this.options.onNotice, lockWaitMs });
-        this.open.set(id, proc);
-        await this.afterOpen(proc);
+        const proc = await this.openProcess(id, lockWaitMs);
+        await this.catchUp(proc);
         return proc;
       })().finally(() => this.opening.delete(id));
       this.opening.set(id, opening);
@@ -187,17 +159,60 @@ export class LocalNetwork {
     return opening;
   }
 
-  private readonly opening = new Map<string, Promise<LocalProcess>>();
-  private readonly deliveryListeners = new Set<(d: Delivery) => void>();
+  /** Open a process without delivering anything to it (see catchUp). */
+  async openQuietly(id: string, lockWaitMs = 0): Promise<LocalProcess> {
+    return this.open.get(id) ?? this.openProcess(id, lockWaitMs);
+  }
 
-  /** Listen to every delivery that was not the first message of a caller's own send. */
-  subscribe(listener: (d: Delivery) => void): () => void {
+  private async openProcess(id: string, lockWaitMs: number): Promise<LocalProcess> {
+    if (this.closed) throw new Error('the local network is closed');
+    const proc = await LocalProcess.open(this.dirOf(id), { engine: this.options.engine, onNotice: this.options.onNotice, lockWaitMs });
+    this.open.set(id, proc);
+    return proc;
+  }
+
+  /**
+   * What an opened process may owe or be owed: the outbox a crash kept from
+   * being delivered, mail from other programs, cron ticks missed while it was
+   * closed (unless `cron: false`). Queued, not awaited; see idle().
+   */
+  async catchUp(proc: LocalProcess): Promise<void> {
+    if (this.caughtUp.has(proc.id)) return;
+    this.caughtUp.add(proc.id);
+    await redeliverOutbox(proc, this.scheduler, (t) => this.notice(t));
+    this.mail.poll(proc);
+    if (this.options.cron !== false) this.cron.catchUp(proc);
+    if (this.started) this.keepCurrent(proc);
+  }
+
+  /** Keep every open process current from now on: mail from other programs, cron timers. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    for (const proc of this.open.values()) if (this.caughtUp.has(proc.id)) this.keepCurrent(proc);
+  }
+
+  private keepCurrent(proc: LocalProcess): void {
+    if (this.options.cron !== false) this.cron.start(proc);
+    if (!this.mailTimer) {
+      this.mailTimer = setInterval(() => {
+        for (const p of this.open.values()) this.mail.poll(p);
+      }, MAIL_POLL_MS);
+      this.mailTimer.unref();
+    }
+  }
+
+  /**
+   * The one delivery event: every message handled that the caller did not
+   * send itself (other processes, cron, other programs, redelivery).
+   * `options.onDelivery` is the same, registered at construction.
+   */
+  onDelivery(listener: (d: Delivery) => void): () => void {
     this.deliveryListeners.add(listener);
     return () => this.deliveryListeners.delete(listener);
   }
 
   private emitDelivery(d: Delivery): void {
-    this.options.onDelivery?.(d);
     for (const l of this.deliveryListeners) l(d);
   }
 
@@ -213,6 +228,7 @@ export class LocalNetwork {
   /** Create a local process; its process message (On-Boot) is handled at once. */
   async spawn(name: string, opts: SpawnOptions = {}): Promise<{ process: LocalProcess; result: AoResult }> {
     if (opts.cron) parseCronInterval(opts.cron);
+    if (this.closed) throw new Error('the local network is closed');
     const id = opts.id ?? randomId();
     const createdAt = opts.timestamp ?? this.now();
     const owner = opts.parent ?? opts.owner ?? this.identity.address;
@@ -229,369 +245,98 @@ export class LocalNetwork {
     };
     const created = await LocalProcess.create(this.dirOf(id), meta, { engine: this.options.engine, onNotice: this.options.onNotice });
     this.open.set(id, created.process);
-    await this.afterOpen(created.process);
+    await this.catchUp(created.process);
     return created;
   }
 
   // --- sending --------------------------------------------------------------
 
   /** A message from you (the local identity) to a local process. */
-  userMessage(target: string, tags: Tag[], data?: string): AoMessage {
-    const ts = this.now();
-    const msg: AoMessage = {
-      Id: randomId(),
-      From: this.identity.address,
-      Owner: this.identity.address,
-      Target: target,
-      Tags: [...baseTags('Message'), ...tags],
-      Timestamp: ts,
-      'Block-Height': blockHeightAt(ts),
-      Cron: false,
-    };
-    if (data !== undefined) msg.Data = data;
-    return msg;
+  userMessage(target: string, tags: Tag[], data?: string, extra: { anchor?: string } = {}): AoMessage {
+    return userMessage({ owner: this.identity.address, target, tags, data, anchor: extra.anchor, timestamp: this.now() });
+  }
+
+  /** A dry-run message to a process, as the compute unit builds it from a request. */
+  dryrunMessage(proc: LocalProcess, req: DryrunRequest): AoMessage {
+    return dryrunMessage(req, { process: proc.id, owner: this.identity.address, timestamp: proc.history.lastTimestamp ?? this.now() });
   }
 
   /**
    * Deliver `msg` to `target`, then everything the network sends because of
    * it, until quiet (or the cascade bound). Resolves when all of it is durable.
    * With `handOff`, a target that another aos-ts program has open gets the
-   * message in its mailbox (then `seq` is 0 and `handedOff` names it).
+   * message in its mailbox (then `status` is 'handed-off').
    */
   sendAndSettle(target: string, msg: AoMessage, opts: { handOff?: boolean } = {}): Promise<Settled> {
-    const cascade = new Cascade(true);
-    this.enqueue({ target, msg, cascade, handOff: opts.handOff });
-    return cascade.done;
+    return this.scheduler.send(target, msg, opts);
+  }
+
+  /**
+   * Assign a message to a local process, as AO's scheduler carries out an
+   * assignment: the process receives the original message (see
+   * assignedMessage). A process that already has the message gets nothing
+   * (`assigned: false`), as the scheduler refuses duplicates.
+   */
+  async assign(target: string, original: AoMessage): Promise<{ assigned: boolean; settled?: Settled }> {
+    const proc = await this.get(target);
+    if (typeof original.Id === 'string' && proc.history.seqOf(original.Id) !== undefined) return { assigned: false };
+    const settled = await this.sendAndSettle(target, assignedMessage(original, this.now()));
+    return { assigned: true, settled };
+  }
+
+  /**
+   * A message by id as some local process received it: the processes open
+   * here first; with `searchAll`, every local process (opening them).
+   */
+  async findMessage(id: string, opts: { searchAll?: boolean } = {}): Promise<AoMessage | undefined> {
+    for (const proc of this.open.values()) {
+      const rec = proc.history.resultOf({ id });
+      if (rec) return rec.msg;
+    }
+    if (!opts.searchAll) return undefined;
+    for (const meta of this.list()) {
+      if (this.open.has(meta.id)) continue;
+      const proc = await this.get(meta.id).catch(() => undefined);
+      const rec = proc?.history.resultOf({ id });
+      if (rec) return rec.msg;
+    }
+    return undefined;
   }
 
   /** Resolves when nothing is queued or being delivered. */
-  async idle(): Promise<void> {
-    while (this.draining) await this.draining;
-  }
-
-  private enqueue(item: QueueItem): void {
-    item.cascade.outstanding += 1;
-    this.queue.push(item);
-    this.kick();
-  }
-
-  private kick(): void {
-    if (this.draining) return;
-    this.draining = this.drain().finally(() => {
-      this.draining = undefined;
-      // Callers woken by the last wave may have queued more before this ran.
-      if (this.queue.length > 0) this.kick();
-    });
-  }
-
-  private async drain(): Promise<void> {
-    // Processes whose outboxes went out in the current wave, with their last seq then.
-    let routed = new Map<LocalProcess, number>();
-    // Cursors known to be delivered, written every few waves and when quiet:
-    // a cursor that lags after a crash only means a longer (deduplicated) check.
-    const delivered = new Map<LocalProcess, number>();
-    let waves = 0;
-    while (this.queue.length > 0) {
-      const wave = this.queue.splice(0);
-      const handled: { item: QueueItem; delivery?: Delivery; error?: unknown }[] = [];
-      const touched = new Set<LocalProcess>();
-      for (const item of wave) {
-        try {
-          handled.push({ item, delivery: await this.handleItem(item, touched) });
-        } catch (error) {
-          handled.push({ item, error });
-        }
-      }
-      // Group commit: one flush per log, before any outbox moves on.
-      for (const proc of touched) proc.flush();
-      for (const { item, delivery, error } of handled) {
-        const c = item.cascade;
-        try {
-          if (error !== undefined) throw error;
-          if (delivery) {
-            this.record(c, delivery);
-            await this.routeOutbox(delivery, c);
-          }
-        } catch (err) {
-          if (!c.first) c.reject(err);
-          else this.options.onNotice?.(`delivery to ${item.target} failed: ${(err as Error).message}`);
-        }
-        this.finish(c);
-      }
-      // The previous wave's outboxes were handled and flushed in this one.
-      for (const [p, seq] of routed) delivered.set(p, seq);
-      routed = new Map([...touched].map((p) => [p, p.lastSeq]));
-      if (++waves % 16 === 0) {
-        this.markDelivered(delivered);
-        delivered.clear();
-      }
-    }
-    for (const [p, seq] of routed) delivered.set(p, seq);
-    this.markDelivered(delivered);
-  }
-
-  /** Handle one queued message; undefined when it went to another program's mailbox. */
-  private async handleItem(item: QueueItem, touched: Set<LocalProcess>): Promise<Delivery | undefined> {
-    const c = item.cascade;
-    if (c.first && c.settled.cascade.length >= (this.options.cascadeLimit ?? DEFAULT_CASCADE_LIMIT)) {
-      if (!c.settled.truncated) {
-        c.settled.truncated =
-          `Stopped a cascade after ${c.settled.cascade.length} messages caused by one message ` +
-          `(processes answering each other forever?). The rest were not delivered.`;
-        this.options.onNotice?.(c.settled.truncated);
-      }
-      return undefined;
-    }
-    let proc: LocalProcess;
-    try {
-      proc = await this.get(item.target);
-    } catch (err) {
-      if (!(err instanceof ProcessLockedError) || (!item.origin && !item.handOff)) throw err;
-      // Another aos-ts has it open: leave the message in its mailbox. If that
-      // program closed meanwhile, opening it now picks the mail up here.
-      appendToMailbox(this.dirOf(item.target), { msg: item.msg, origin: item.origin });
-      c.settled.handedOff.push({ target: item.target, msg: item.msg });
-      await this.get(item.target).catch(() => undefined);
-      return undefined;
-    }
-    if (item.origin && proc.hasReceived(item.origin)) return undefined;
-    const { seq, result } = await proc.evaluate(item.msg, { origin: item.origin, mailboxEnd: item.mailboxEnd });
-    touched.add(proc);
-    return { process: proc.id, processName: proc.name, seq, msg: item.msg, result };
-  }
-
-  private record(c: Cascade, d: Delivery): void {
-    if (!c.first) {
-      c.first = d;
-      if (!c.fromCaller) this.emitDelivery(d);
-    } else {
-      c.settled.cascade.push(d);
-      this.emitDelivery(d);
-    }
-  }
-
-  private finish(c: Cascade): void {
-    c.outstanding -= 1;
-    if (c.outstanding > 0) return;
-    // A cascade of the caller whose first message failed was rejected already.
-    c.resolve({ result: c.first?.result ?? {}, seq: c.first?.seq ?? 0, ...c.settled });
-  }
-
-  /** Queue a handled message's outbox; spawns happen now (their boot is a delivery too). */
-  private async routeOutbox(d: Delivery, c: Cascade): Promise<void> {
-    if (d.result.Error !== undefined) return;
-    const ts = this.now();
-    const messages = d.result.Messages ?? [];
-    for (const [index, m] of messages.entries()) {
-      const origin = { process: d.process, seq: d.seq, index };
-      if (!m.Target || !this.isLocal(m.Target)) {
-        c.settled.pending.push({ from: d.process, message: m });
-        continue;
-      }
-      this.enqueue({ target: m.Target, msg: this.forwarded(d.process, m, derivedId('message', d.process, d.seq, index), ts), origin, cascade: c });
-    }
-    for (const [i, s] of (d.result.Spawns ?? []).entries()) {
-      // Notices come after the messages in the sender's order, so FIFO dedupe holds.
-      const index = messages.length + i;
-      const child = await this.spawnChild(d, s, index, ts);
-      this.record(c, child.delivery);
-      this.enqueue({ target: d.process, msg: child.notice, origin: { process: d.process, seq: d.seq, index }, cascade: c });
-      await this.routeOutbox(child.delivery, c);
-    }
-  }
-
-  /** An outbox entry as the target receives it. */
-  private forwarded(from: string, m: OutboxMessage, id: string, ts: number): AoMessage {
-    const msg: AoMessage = {
-      Id: id,
-      From: from,
-      Owner: this.identity.messenger,
-      Target: m.Target,
-      Tags: [...m.Tags.map((t) => ({ name: t.name, value: String(t.value) })), { name: 'From-Process', value: from }],
-      Timestamp: ts,
-      'Block-Height': blockHeightAt(ts),
-      Cron: false,
-    };
-    if (typeof m.Anchor === 'string') msg.Anchor = m.Anchor;
-    if (m.Data !== undefined) msg.Data = typeof m.Data === 'string' ? m.Data : JSON.stringify(m.Data);
-    return msg;
-  }
-
-  /** Spawn a child as AO's messenger would, and make the parent's Spawned notice. */
-  private async spawnChild(d: Delivery, s: SpawnRequest, index: number, ts: number): Promise<{ delivery: Delivery; notice: AoMessage }> {
-    const childId = derivedId('spawn', d.process, d.seq, index);
-    const tags = (s.Tags ?? []).map((t) => ({ name: t.name, value: String(t.value) }));
-    const name = tagValue(tags, 'Name') ?? childId;
-    let result: AoResult;
-    let meta: ProcessMeta;
-    if (this.isLocal(childId)) {
-      // Spawned before a crash, notice not yet delivered: reuse it.
-      const proc = await this.get(childId);
-      meta = proc.meta;
-      result = { Output: {}, Messages: [], Spawns: [], Assignments: [] };
-    } else {
-      const data = s.Data === undefined || s.Data === 'NODATA' ? undefined : typeof s.Data === 'string' ? s.Data : JSON.stringify(s.Data);
-      const spawned = await this.spawn(name, { id: childId, parent: d.process, tags, data, timestamp: ts });
-      meta = spawned.process.meta;
-      result = spawned.result;
-    }
-    const delivery: Delivery = { process: childId, processName: name, seq: 1, msg: processMessage(meta, ts), result };
-    const noticeTags: Tag[] = [
-      { name: 'Action', value: 'Spawned' },
-      { name: 'AO-Spawn-Success', value: 'true' },
-      { name: 'Process', value: childId },
-    ];
-    const ref = tagValue(tags, 'Reference');
-    if (ref !== undefined) noticeTags.push({ name: 'Reference', value: ref });
-    const notice = this.forwarded(d.process, { Target: d.process, Tags: noticeTags, Data: childId }, derivedId('spawned', d.process, d.seq, index), ts);
-    return { delivery, notice };
-  }
-
-  // --- recovery: outbox cursors, mailboxes, cron ------------------------------
-
-  /**
-   * Every outbox up to the given seq is delivered (durable at its targets).
-   * A plain write is enough: it only has to survive the program being
-   * killed, and a stale cursor just means a redelivery that targets drop.
-   */
-  private markDelivered(procs: Map<LocalProcess, number>): void {
-    for (const [p, through] of procs) {
-      try {
-        writeFileSync(join(p.dir, OUTBOX_STATE), JSON.stringify({ through }));
-      } catch (err) {
-        this.options.onNotice?.(`could not record delivery progress of ${p.name}: ${(err as Error).message}`);
-      }
-    }
-  }
-
-  private deliveredThrough(proc: LocalProcess): number {
-    try {
-      return (JSON.parse(readFileSync(join(proc.dir, OUTBOX_STATE), 'utf8')) as { through: number }).through;
-    } catch {
-      return 0;
-    }
-  }
-
-  /** What a freshly opened process may owe or be owed. */
-  private async afterOpen(proc: LocalProcess): Promise<void> {
-    await this.redeliverOutbox(proc);
-    this.pollMailbox(proc);
-    this.startCron(proc);
-    if (!this.mailboxTimer) {
-      this.mailboxTimer = setInterval(() => {
-        for (const p of this.open.values()) this.pollMailbox(p);
-      }, 250);
-      this.mailboxTimer.unref();
-    }
-  }
-
-  /**
-   * Records after the outbox cursor may have sent messages or spawned
-   * processes that a crash kept from being delivered: do that again; targets
-   * drop what they already have.
-   */
-  private async redeliverOutbox(proc: LocalProcess): Promise<void> {
-    const through = this.deliveredThrough(proc);
-    if (through >= proc.lastSeq) return;
-    const cascade = new Cascade(false);
-    cascade.outstanding += 1; // held until everything is queued
-    for (const rec of proc.records(through + 1)) {
-      if (rec.kind !== 'message' || rec.result.Error !== undefined) continue;
-      const delivery: Delivery = { process: proc.id, processName: proc.name, seq: rec.seq, msg: rec.msg, result: rec.result };
-      const messages = rec.result.Messages ?? [];
-      for (const [index, m] of messages.entries()) {
-        if (!m.Target || !this.isLocal(m.Target)) continue;
-        const ts = typeof rec.msg.Timestamp === 'number' ? rec.msg.Timestamp : this.now();
-        const msg = this.forwarded(proc.id, m, derivedId('message', proc.id, rec.seq, index), ts);
-        this.enqueue({ target: m.Target, msg, origin: { process: proc.id, seq: rec.seq, index }, cascade });
-      }
-      for (const [i, s] of (rec.result.Spawns ?? []).entries()) {
-        const index = messages.length + i;
-        const child = await this.spawnChild(delivery, s, index, this.now());
-        this.enqueue({ target: proc.id, msg: child.notice, origin: { process: proc.id, seq: rec.seq, index }, cascade });
-      }
-    }
-    const lastSeq = proc.lastSeq;
-    // Not awaited: get() may be running inside a wave, which must end first.
-    void cascade.done.then(() => this.markDelivered(new Map([[proc, lastSeq]])));
-    this.finish(cascade);
-  }
-
-  private pollMailbox(proc: LocalProcess): void {
-    if (mailboxSize(proc.dir) <= proc.mailboxOffset || this.pendingMail.has(proc.id)) return;
-    const items = readMailbox(proc.dir, proc.mailboxOffset);
-    if (items.length === 0) return;
-    this.pendingMail.add(proc.id);
-    const cascade = new Cascade(false);
-    for (const item of items) this.enqueue({ target: proc.id, msg: item.msg, origin: item.origin, mailboxEnd: item.end, cascade });
-    void cascade.done.finally(() => this.pendingMail.delete(proc.id));
-  }
-
-  private readonly pendingMail = new Set<string>();
-
-  /** Missed ticks now (bounded), then a timer while this program has the process open. */
-  private startCron(proc: LocalProcess): void {
-    const interval = proc.meta.cron ? parseCronInterval(proc.meta.cron) : undefined;
-    if (!interval || this.timers.has(proc.id) || this.options.cron === false) return;
-    const tick = () => {
-      const { times, skipped } = dueTicks(proc.lastCronAt ?? proc.meta.createdAt, interval, this.now());
-      if (skipped > 0) {
-        this.options.onNotice?.(`${proc.name}: ${skipped} cron ticks missed while it was closed were skipped; delivering the last ${times.length}`);
-      }
-      for (const t of times) {
-        proc.lastCronAt = t;
-        this.enqueue({ target: proc.id, msg: cronMessage(proc.meta, t), cascade: new Cascade(false) });
-      }
-    };
-    tick();
-    const timer = setInterval(tick, Math.min(interval, 1000));
-    timer.unref();
-    this.timers.set(proc.id, timer);
+  idle(): Promise<void> {
+    return this.scheduler.idle();
   }
 
   /** Stop timers, let deliveries finish, and close every process this network opened. */
   async close(): Promise<void> {
-    for (const t of this.timers.values()) clearInterval(t);
-    this.timers.clear();
-    if (this.mailboxTimer) clearInterval(this.mailboxTimer);
+    this.cron.stop();
+    if (this.mailTimer) clearInterval(this.mailTimer);
+    this.mailTimer = undefined;
     await this.idle();
     this.closed = true;
     // Mail that arrives while closing is handled before the lock goes: the
     // last look and the release happen under the short lock senders append under.
     while (this.open.size > 0) {
       for (const proc of [...this.open.values()]) {
-        const quiet = withShortLock(proc.dir, () => {
-          if (mailboxSize(proc.dir) > proc.mailboxOffset) return false;
-          proc.close();
-          return true;
-        });
-        if (quiet) this.open.delete(proc.id);
-        else this.pollMailbox(proc);
+        if (this.mail.closeIfQuiet(proc)) this.open.delete(proc.id);
+        else this.mail.poll(proc);
       }
       await this.idle();
     }
   }
 }
 
-function baseTags(type: 'Message' | 'Process'): Tag[] {
-  return [
-    { name: 'Data-Protocol', value: 'ao' },
-    { name: 'Variant', value: 'ao.TN.1' },
-    { name: 'Type', value: type },
-  ];
-}
-
 /** The tags a local process is spawned with, as aos would spawn it on AO. */
 function processTags(name: string, messenger: string, opts: SpawnOptions): Tag[] {
   const given = opts.tags ?? [];
-  const reserved = new Set(['Data-Protocol', 'Variant', 'Type', 'Name', 'Module', 'Authority', 'Scheduler', 'App-Name']);
   const tags: Tag[] = [
     ...baseTags('Process'),
     { name: 'Name', value: name },
     { name: 'Module', value: LOCAL_MODULE_ID },
     { name: 'Authority', value: messenger },
     { name: 'App-Name', value: 'aos-ts' },
-    ...given.filter((t) => !reserved.has(t.name)),
+    ...given.filter((t) => !isReservedProcessTag(t.name)),
   ];
   if (opts.cron && !given.some((t) => t.name === 'Cron-Interval')) {
     tags.push({ name: 'Cron-Interval', value: opts.cron }, { name: 'Cron-Tag-Action', value: 'Cron' });

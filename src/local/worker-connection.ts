@@ -1,6 +1,6 @@
 // The shell's side of a local process that runs in a worker thread.
 import { Worker } from 'node:worker_threads';
-import type { Connection, LiveMessage, OutgoingMessage, ProcessInfo } from '../connection.js';
+import { LOCAL_CAPABILITIES, type Connection, type LiveMessage, type OutgoingMessage, type ProcessInfo } from '../connection.js';
 import type { AoResult } from '../engine/types.js';
 import type { Event, Request, WorkerInit } from './worker-host.js';
 
@@ -8,6 +8,7 @@ type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 type RequestBody<R = Request> = R extends unknown ? Omit<R, 'id'> : never;
 
 export class WorkerConnection implements Connection {
+  readonly capabilities = LOCAL_CAPABILITIES;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly liveListeners = new Set<(m: LiveMessage) => void>();

@@ -15,7 +15,7 @@ export interface WorkerInit {
 export type Request =
   | { id: number; op: 'eval'; code: string }
   | { id: number; op: 'send' | 'dryrun'; message: OutgoingMessage }
-  | { id: number; op: 'prompt' | 'undo' | 'info' | 'close' }
+  | { id: number; op: 'prompt' | 'undo' | 'close' }
   | { id: number; op: 'inspect'; lua: string }
   | { id: number; op: 'resolve'; nameOrId: string };
 
@@ -70,8 +70,6 @@ async function run(conn: LocalConnection, req: Request): Promise<unknown> {
       return conn.inspect(req.lua);
     case 'undo':
       return conn.undo();
-    case 'info':
-      return conn.info();
     case 'resolve':
       try {
         return conn.network.resolve(req.nameOrId);

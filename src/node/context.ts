@@ -1,14 +1,17 @@
 // What every route of the node shares: the local network, the history index,
 // the gateway's store of accepted items, and the operations that turn signed
 // data items into local spawns and messages.
-import type { AoMessage, AoResult, Tag } from '../engine/types.js';
+import type { AoResult, Tag } from '../engine/types.js';
+import type { MessageRef } from '../local/history.js';
 import { isId } from '../local/ids.js';
 import { ProcessLockedError } from '../local/lock.js';
 import type { LocalProcess, MessageRecord } from '../local/local-process.js';
-import { MessageIndex } from '../local/message-index.js';
+import { signedMessage, type DryrunRequest } from '../local/messages.js';
 import type { LocalNetwork } from '../local/network.js';
-import { blockHeightAt, LOCAL_MODULE_ID } from '../local/process-meta.js';
-import { tagOf, type DataItem } from './ans104.js';
+import { LOCAL_MODULE_ID } from '../local/process-meta.js';
+import { shapeResult } from '../local/result.js';
+import { tagValue, withoutControlTags } from '../local/tags.js';
+import type { DataItem } from './ans104.js';
 import { HttpError } from './http.js';
 
 /** A transaction or data item as the gateway serves it. */
@@ -25,29 +28,16 @@ export interface StoredTx {
   l1?: Record<string, unknown>;
 }
 
-/** Tags that steer a HyperBEAM request rather than describe the message. */
-const CONTROL_TAGS = new Set([
-  'signing-format',
-  'accept-bundle',
-  'accept-codec',
-  'require-codec',
-  'device',
-  'scheduler-device',
-  'push-device',
-  'execution-device',
-]);
-
 export interface Sent {
   id: string;
   process: string;
-  /** 0 when the message was handed to another aos-ts program that has the process open. */
+  /** 0 when the message was handed to another aos-ts program that has the process open (then `handedOff`). */
   seq: number;
   result?: AoResult;
   handedOff: boolean;
 }
 
 export class NodeContext {
-  readonly index = new MessageIndex();
   readonly txs = new Map<string, StoredTx>();
   baseUrl = '';
 
@@ -77,13 +67,12 @@ export class NodeContext {
     }
   }
 
-  /** Result of the message with this id (or slot when `slot` is set). */
-  async recordOf(pid: string, ref: { id?: string; slot?: number }): Promise<MessageRecord> {
+  /** The record of the message with this id (or at this slot). */
+  async recordOf(pid: string, ref: { id: string } | { slot: number }): Promise<MessageRecord> {
     const proc = await this.process(pid);
-    const seq = ref.slot !== undefined ? ref.slot + 1 : this.index.seqOf(proc, ref.id ?? '');
-    const rec = seq !== undefined && seq >= 1 && seq <= proc.lastSeq ? this.index.record(proc, seq) : undefined;
+    const rec = proc.history.resultOf(ref as MessageRef);
     if (!rec) {
-      const what = ref.slot !== undefined ? `slot ${ref.slot}` : `message ${ref.id}`;
+      const what = 'slot' in ref ? `slot ${ref.slot}` : `message ${ref.id}`;
       throw new HttpError(404, `process ${pid} has no ${what} in its history; check the id (messages are listed by /results/${pid})`);
     }
     return rec;
@@ -108,9 +97,9 @@ export class NodeContext {
   /** A signed Type=Process item becomes a local process owned by its signer. */
   async spawnFrom(item: DataItem): Promise<{ id: string; result?: AoResult; existed: boolean }> {
     if (this.network.isLocal(item.id)) return { id: item.id, existed: true };
-    const tags = item.tags.filter((t) => !CONTROL_TAGS.has(t.name.toLowerCase()));
-    const name = tagOf(tags, 'Name') ?? item.id;
-    const cron = tagOf(tags, 'Cron-Interval');
+    const tags = withoutControlTags(item.tags);
+    const name = tagValue(tags, 'Name') ?? item.id;
+    const cron = tagValue(tags, 'Cron-Interval');
     const rest = tags.filter((t) => t.name !== 'Name');
     try {
       const { result } = await this.network.spawn(name, {
@@ -135,62 +124,39 @@ export class NodeContext {
     if (!this.network.isLocal(pid)) throw new HttpError(404, `no local process has the id ${pid}; spawn it first (or check the node's --data-dir)`);
     // A repeated post of the same item is answered from the history, not run twice.
     const known = await this.knownSeq(pid, item.id);
-    if (known !== undefined) return { id: item.id, process: pid, seq: known, result: this.index.record(await this.process(pid), known)?.result, handedOff: false };
-    const ts = Date.now();
-    const msg: AoMessage = {
-      Id: item.id,
-      From: item.ownerAddress,
-      Owner: item.ownerAddress,
-      Target: pid,
-      Tags: item.tags.filter((t) => !CONTROL_TAGS.has(t.name.toLowerCase())),
-      Data: item.data.toString('utf8'),
-      Timestamp: ts,
-      'Block-Height': blockHeightAt(ts),
-      Cron: false,
-    };
-    if (item.anchor) msg.Anchor = item.anchor;
+    if (known !== undefined) return { id: item.id, process: pid, seq: known, result: (await this.process(pid)).history.record(known)?.result, handedOff: false };
+    const msg = signedMessage({
+      id: item.id,
+      owner: item.ownerAddress,
+      target: pid,
+      tags: withoutControlTags(item.tags),
+      data: item.data.toString('utf8'),
+      anchor: item.anchor || undefined,
+      timestamp: Date.now(),
+    });
     this.store(item);
     const settled = await this.network.sendAndSettle(pid, msg, { handOff: true });
-    if (settled.seq === 0) return { id: item.id, process: pid, seq: 0, handedOff: true };
+    if (settled.status === 'handed-off') return { id: item.id, process: pid, seq: 0, handedOff: true };
     return { id: item.id, process: pid, seq: settled.seq, result: settled.result, handedOff: false };
   }
 
   private async knownSeq(pid: string, id: string): Promise<number | undefined> {
     try {
-      return this.index.seqOf(await this.process(pid), id);
+      return (await this.process(pid)).history.seqOf(id);
     } catch (err) {
       if (err instanceof HttpError && err.status === 409) return undefined;
       throw err;
     }
   }
 
-  /** A dry-run message: evaluated on the current state, nothing kept. */
-  async dryrun(pid: string, msg: { owner?: string; from?: string; tags: Tag[]; data?: string; id?: string; anchor?: string }): Promise<AoResult> {
+  /** A dry-run: the request made into a message as the compute unit does, evaluated on the current state, nothing kept. */
+  async dryrun(pid: string, req: DryrunRequest): Promise<AoResult> {
     const proc = await this.process(pid);
-    const m = this.network.userMessage(pid, [], msg.data);
-    m.Tags = msg.tags;
-    if (msg.owner) {
-      m.Owner = msg.owner;
-      m.From = msg.from ?? msg.owner;
-    } else if (msg.from) m.From = msg.from;
-    if (msg.id) m.Id = msg.id;
-    if (msg.anchor) m.Anchor = msg.anchor;
-    m.Module = LOCAL_MODULE_ID;
-    return proc.dryrun(m);
+    return proc.dryrun(this.network.dryrunMessage(proc, req));
   }
 }
 
 /** A result as a compute unit answers it. */
 export function cuResult(result: AoResult | undefined): Record<string, unknown> {
-  const r = result ?? {};
-  const out: Record<string, unknown> = {
-    ...r,
-    Output: r.Output ?? {},
-    Messages: r.Messages ?? [],
-    Spawns: r.Spawns ?? [],
-    Assignments: r.Assignments ?? [],
-    GasUsed: 0,
-  };
-  if (r.Error === undefined) delete out.Error;
-  return out;
+  return shapeResult(result, { gasUsed: true });
 }

@@ -4,9 +4,12 @@
 import type { ServerResponse } from 'node:http';
 import type { Tag } from '../engine/types.js';
 import { derivedId, isId } from '../local/ids.js';
-import type { MessageRecord, ProcessRecord } from '../local/local-process.js';
+import type { Bound } from '../local/history.js';
+import type { MessageRecord } from '../local/local-process.js';
+import { signedMessage } from '../local/messages.js';
 import { blockHeightAt } from '../local/process-meta.js';
-import { DataItemError, readSignedItem, tagOf } from './ans104.js';
+import { tagValue } from '../local/tags.js';
+import { DataItemError, readSignedItem } from './ans104.js';
 import { cuResult, type NodeContext } from './context.js';
 import { HttpError, readJson, sendJson, type Req } from './http.js';
 
@@ -21,7 +24,7 @@ export async function legacyRoute(ctx: NodeContext, req: Req, res: ServerRespons
   if (method === 'POST' && parts.length === 0) {
     if (query.has('assign') || query.has('process-id')) return assign(ctx, req, res);
     const item = signedItem(await req.body());
-    const type = tagOf(item.tags, 'Type');
+    const type = tagValue(item.tags, 'Type');
     if (type === 'Process' && !item.target) {
       const { id } = await ctx.spawnFrom(item);
       sendJson(res, 202, { message: 'Processing DataItem', id });
@@ -56,11 +59,21 @@ export async function legacyRoute(ctx: NodeContext, req: Req, res: ServerRespons
     const pid = requirePid(query.get('process-id'));
     const body = await readJson(req);
     const tags = Array.isArray(body.Tags) ? (body.Tags as unknown[]).map(toTag) : [];
+    // aoconnect fills Owner/Id with "1234", Data with "1234" and Anchor with "0" when the caller gave none.
     const owner = typeof body.Owner === 'string' && body.Owner !== '1234' ? body.Owner : undefined;
-    const from = typeof body.From === 'string' ? body.From : undefined;
     const data = body.Data === undefined || body.Data === '1234' ? undefined : typeof body.Data === 'string' ? body.Data : JSON.stringify(body.Data);
     const id = typeof body.Id === 'string' && body.Id !== '1234' ? body.Id : undefined;
-    const result = await ctx.dryrun(pid, { owner, from, tags, data, id, anchor: typeof body.Anchor === 'string' && body.Anchor !== '0' ? body.Anchor : undefined });
+    const anchor = typeof body.Anchor === 'string' && body.Anchor !== '0' ? body.Anchor : undefined;
+    const result = await ctx.dryrun(pid, {
+      Tags: tags,
+      Owner: owner,
+      Data: data,
+      Id: id,
+      Anchor: anchor,
+      Target: typeof body.Target === 'string' && body.Target !== '' ? body.Target : undefined,
+      Timestamp: scalar(body.Timestamp),
+      'Block-Height': scalar(body['Block-Height']),
+    });
     sendJson(res, 200, cuResult(result));
     return true;
   }
@@ -120,6 +133,14 @@ function requirePid(pid: string | null): string {
   return pid;
 }
 
+/** A number or numeric string from a JSON body; anything else is left to the default. */
+function scalar(v: unknown): number | undefined {
+  if (typeof v !== 'number' && typeof v !== 'string') return undefined;
+  if (v === '') return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : undefined;
+}
+
 function toTag(t: unknown): Tag {
   if (!t || typeof t !== 'object' || typeof (t as Tag).name !== 'string') throw new HttpError(400, 'every tag must be an object { name, value }');
   return { name: (t as Tag).name, value: String((t as Tag).value) };
@@ -132,31 +153,21 @@ async function assign(ctx: NodeContext, req: Req, res: ServerResponse): Promise<
   const proc = await ctx.process(pid);
   const tx = ctx.txs.get(txid);
   if (!tx) throw new HttpError(404, `this node has no message ${txid} to assign; post it to the node first`);
-  const already = ctx.index.seqOf(proc, txid);
-  if (already === undefined) {
-    const ts = Date.now();
-    await ctx.network.sendAndSettle(proc.id, {
-      Id: txid,
-      From: tx.owner.address,
-      Owner: tx.owner.address,
-      Target: tx.target || proc.id,
-      Tags: tx.tags,
-      Data: tx.data.toString('utf8'),
-      Timestamp: ts,
-      'Block-Height': blockHeightAt(ts),
-      Cron: false,
-    });
-  }
+  const original = signedMessage({
+    id: txid,
+    owner: tx.owner.address,
+    target: tx.target || proc.id,
+    tags: tx.tags,
+    data: tx.data.toString('utf8'),
+    anchor: tx.anchor || undefined,
+    timestamp: tx.timestamp,
+  });
+  await ctx.network.assign(proc.id, original);
   sendJson(res, 200, { message: 'Assigned', id: derivedId('assignment', proc.id, txid) });
   return true;
 }
 
 // --- results paging ---------------------------------------------------------------
-
-interface Bound {
-  seq?: number;
-  timestamp?: number;
-}
 
 /** A `from`/`to` value: a cursor from an earlier page, else a timestamp in ms. */
 function bound(name: string, value: string | null): Bound | undefined {
@@ -177,14 +188,6 @@ export function resultsCursor(rec: MessageRecord, sort: string): string {
   return Buffer.from(JSON.stringify({ timestamp: Number(rec.msg.Timestamp ?? 0), ordinate: String(rec.seq), cron: undefined, sort })).toString('base64');
 }
 
-function after(rec: MessageRecord, b: Bound): boolean {
-  return b.seq !== undefined ? rec.seq > b.seq : Number(rec.msg.Timestamp ?? 0) > (b.timestamp ?? 0);
-}
-
-function atOrBefore(rec: MessageRecord, b: Bound): boolean {
-  return b.seq !== undefined ? rec.seq <= b.seq : Number(rec.msg.Timestamp ?? 0) <= (b.timestamp ?? 0);
-}
-
 function limitOf(query: URLSearchParams): number {
   const raw = query.get('limit');
   if (raw === null || raw === '') return DEFAULT_LIMIT;
@@ -199,26 +202,10 @@ async function results(ctx: NodeContext, pid: string, query: URLSearchParams) {
   if (sort !== 'ASC' && sort !== 'DESC') throw new HttpError(400, '`sort` must be ASC or DESC');
   const limit = limitOf(query);
   // As the real CU: `from` is exclusive and `to` inclusive, whatever the sort.
-  const from = bound('from', query.get('from'));
-  const to = bound('to', query.get('to'));
-  const undone = new Set<number>();
-  const hits: MessageRecord[] = [];
-  for (const rec of proc.records(from?.seq !== undefined ? from.seq + 1 : 1) as Iterable<ProcessRecord>) {
-    if (rec.kind === 'undo') {
-      undone.add(rec.undoes);
-      continue;
-    }
-    if (rec.result.Error !== undefined) continue;
-    if (from && !after(rec, from)) continue;
-    if (to && !atOrBefore(rec, to)) continue;
-    hits.push(rec);
-  }
-  const kept = hits.filter((r) => !undone.has(r.seq));
-  if (sort === 'DESC') kept.reverse();
-  const page = kept.slice(0, limit);
+  const page = proc.history.results({ from: bound('from', query.get('from')), to: bound('to', query.get('to')), sort, limit });
   return {
-    pageInfo: { hasNextPage: kept.length > limit },
-    edges: page.map((r) => ({ cursor: resultsCursor(r, sort), node: cuResult(r.result) })),
+    pageInfo: { hasNextPage: page.hasNextPage },
+    edges: page.records.map((r) => ({ cursor: resultsCursor(r, sort), node: cuResult(r.result) })),
   };
 }
 
@@ -270,18 +257,9 @@ async function suPage(ctx: NodeContext, pid: string, query: URLSearchParams) {
     throw new HttpError(400, '`from` and `to` must be timestamps in ms');
   }
   const limit = limitOf(query);
-  const edges: { cursor: string; node: ReturnType<typeof suEntry> }[] = [];
-  let more = false;
-  for (const rec of proc.records(1)) {
-    if (rec.kind !== 'message') continue;
-    const ts = Number(rec.msg.Timestamp ?? 0);
-    if (from !== undefined && ts < from) continue;
-    if (to !== undefined && ts > to) continue;
-    if (edges.length === limit) {
-      more = true;
-      break;
-    }
-    edges.push({ cursor: String(ts), node: suEntry(ctx, pid, rec) });
-  }
+  // A message taken back with a local undo is no longer part of the schedule.
+  const page = proc.history.scheduled({ from, to, limit });
+  const edges = page.records.map((rec) => ({ cursor: String(Number(rec.msg.Timestamp ?? 0)), node: suEntry(ctx, pid, rec) }));
+  const more = page.hasNextPage;
   return { page_info: { has_next_page: more }, edges };
 }

@@ -4,7 +4,8 @@
 import type { ServerResponse } from 'node:http';
 import type { Tag } from '../engine/types.js';
 import { isId } from '../local/ids.js';
-import { DataItemError, readSignedItem, tagOf, type DataItem } from './ans104.js';
+import { tagValue } from '../local/tags.js';
+import { DataItemError, readSignedItem, type DataItem } from './ans104.js';
 import { cuResult, type NodeContext } from './context.js';
 import { HttpError, sendJson, sendText, type Req } from './http.js';
 import { signedItem } from './legacy.js';
@@ -23,7 +24,7 @@ export async function mainnetRoute(ctx: NodeContext, req: Req, res: ServerRespon
   }
   if (path === '/push' && req.method === 'POST') {
     const item = signedItem(await req.body());
-    if (tagOf(item.tags, 'Type') === 'Process' && !item.target) {
+    if (tagValue(item.tags, 'Type') === 'Process' && !item.target) {
       const { id } = await ctx.spawnFrom(item);
       sendJson(res, 200, { process: id, id, slot: 0 }, { process: id });
       return true;
@@ -77,9 +78,9 @@ export async function mainnetRoute(ctx: NodeContext, req: Req, res: ServerRespon
       }
     }
     const result = await ctx.dryrun(pid, {
-      owner: item?.ownerAddress,
-      tags: [{ name: 'Data-Protocol', value: 'ao' }, { name: 'Type', value: 'Message' }, { name: 'Variant', value: 'ao.N.1' }, ...tags],
-      data: item && item.data.length ? item.data.toString('utf8') : undefined,
+      Owner: item?.ownerAddress,
+      Tags: [{ name: 'Data-Protocol', value: 'ao' }, { name: 'Type', value: 'Message' }, { name: 'Variant', value: 'ao.N.1' }, ...tags],
+      Data: item && item.data.length ? item.data.toString('utf8') : undefined,
     });
     sendJson(res, 200, { process: pid, raw: cuResult(result) });
     return true;
@@ -88,7 +89,7 @@ export async function mainnetRoute(ctx: NodeContext, req: Req, res: ServerRespon
   if (state && (req.method === 'GET' || req.method === 'POST' || req.method === 'HEAD')) {
     const keys = (state[2] ?? '').split('/').filter(Boolean).map(safeDecode);
     const proc = await ctx.process(pid);
-    const found = ctx.index.patched(proc, keys);
+    const found = proc.history.patched(keys);
     if (!found.found) {
       throw new HttpError(404, `process ${pid} has not set "${keys.join('/')}"; a process exposes state with Send({ device = 'patch@1.0', ${keys[0] ?? 'key'} = value })`);
     }

@@ -1,7 +1,7 @@
 // A process on AO, reached through aoconnect: the same Connection the shell,
 // --run and send use for a local process. Messages are signed with the
 // wallet; results are read back; the live feed polls for what others caused.
-import type { Connection, LiveMessage, OutgoingMessage, ProcessInfo } from '../connection.js';
+import { REMOTE_CAPABILITIES, type Connection, type LiveMessage, type OutgoingMessage, type ProcessInfo } from '../connection.js';
 import { tagValue, type AoResult } from '../engine/types.js';
 import type { Client } from './client.js';
 import { getText, neverArrived, RemoteError, retryRead, traced, whatFailed, type Exchange } from './http.js';
@@ -25,6 +25,7 @@ const READ_AHEAD = 8;
 const PAGE = 100;
 
 export class RemoteConnection implements Connection {
+  readonly capabilities = REMOTE_CAPABILITIES;
   private readonly client: Client;
   private readonly settings: NetworkSettings;
   private readonly pid: string;

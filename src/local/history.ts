@@ -1,0 +1,218 @@
+// The typed history of one local process, over its message log: the records,
+// which message id sits at which seq, which seqs a local undo cancelled, the
+// state the process exposes through patch@1.0, and results paging. Every face
+// (the library, the HTTP node, the shell) reads a history through here, so
+// the protocol's rules (undo hides a message, an Error is not a result, slot =
+// seq - 1) live in one place.
+//
+// Read incrementally: each call first reads only the records appended since
+// the last one, so messages handled meanwhile (by a cascade, an undo) are seen.
+import type { AoResult, OutboxMessage } from '../engine/types.js';
+import type { MessageRecord, ProcessRecord } from './records.js';
+import { PATCH_ENVELOPE_KEYS } from './tags.js';
+
+/** What a history reads: a process's log (LocalProcess satisfies it). */
+export interface HistorySource {
+  readonly lastSeq: number;
+  records(fromSeq?: number): Iterable<ProcessRecord>;
+}
+
+/** A bound of a results window: a seq (a cursor) or a timestamp in ms. */
+export type Bound = { seq: number } | { timestamp: number };
+
+export interface ResultsQuery {
+  /** Exclusive. */
+  from?: Bound;
+  /** Inclusive. */
+  to?: Bound;
+  sort?: 'ASC' | 'DESC';
+  limit: number;
+}
+
+export interface ResultsPage {
+  records: MessageRecord[];
+  hasNextPage: boolean;
+}
+
+/** A message by its id, or by its slot (the scheduler's nonce: seq - 1). */
+export type MessageRef = string | { id: string } | { slot: number };
+
+export interface ScheduleQuery {
+  /** Timestamps in ms, both inclusive. */
+  from?: number;
+  to?: number;
+  limit: number;
+}
+
+export class ProcessHistory {
+  private through = 0;
+  private readonly ids = new Map<string, number>();
+  private readonly undoneSeqs = new Set<number>();
+  /** Records that set patch@1.0 state, in order (kept so an undo can be honoured). */
+  private readonly patchRecords: { seq: number; entries: [string, unknown][] }[] = [];
+  private patchState?: Map<string, unknown>;
+  private lastTime?: number;
+
+  constructor(private readonly source: HistorySource) {}
+
+  /** Read what was appended since the last call. */
+  private sync(): void {
+    const last = this.source.lastSeq;
+    if (this.through >= last) return;
+    for (const rec of this.source.records(this.through + 1)) {
+      if (rec.seq > last) break;
+      if (rec.kind === 'undo') {
+        this.undoneSeqs.add(rec.undoes);
+        if (this.patchRecords.some((p) => p.seq === rec.undoes)) this.patchState = undefined;
+      } else {
+        if (typeof rec.msg.Id === 'string' && rec.msg.Id !== '') this.ids.set(rec.msg.Id, rec.seq);
+        const entries = patchEntries(rec.result);
+        if (entries.length > 0) {
+          this.patchRecords.push({ seq: rec.seq, entries });
+          if (this.patchState) for (const [k, v] of entries) this.patchState.set(k, v);
+        }
+        const ts = Number(rec.msg.Timestamp);
+        if (Number.isFinite(ts)) this.lastTime = ts;
+      }
+      this.through = rec.seq;
+    }
+    this.through = Math.max(this.through, last);
+  }
+
+  get lastSeq(): number {
+    return this.source.lastSeq;
+  }
+
+  /** Seqs a local undo cancelled. */
+  get undone(): ReadonlySet<number> {
+    this.sync();
+    return this.undoneSeqs;
+  }
+
+  isUndone(seq: number): boolean {
+    return this.undone.has(seq);
+  }
+
+  /** The timestamp of the newest message handled (a dry-run's default time, as the compute unit's). */
+  get lastTimestamp(): number | undefined {
+    if (this.through >= this.source.lastSeq) return this.lastTime;
+    // Without reading the whole history: the newest message record, from the end.
+    for (let seq = this.source.lastSeq; seq >= 1; seq--) {
+      const rec = this.record(seq);
+      if (!rec) continue;
+      const ts = Number(rec.msg.Timestamp);
+      if (Number.isFinite(ts)) return ts;
+    }
+    return undefined;
+  }
+
+  /** The seq of the message with this id (undone or not: it is still in the history). */
+  seqOf(id: string): number | undefined {
+    this.sync();
+    return this.ids.get(id);
+  }
+
+  /** The message record at `seq` (undefined for an undo record or a seq out of range). */
+  record(seq: number): MessageRecord | undefined {
+    if (!Number.isSafeInteger(seq) || seq < 1 || seq > this.source.lastSeq) return undefined;
+    for (const rec of this.source.records(seq)) {
+      if (rec.seq !== seq) return undefined;
+      return rec.kind === 'message' ? rec : undefined;
+    }
+    return undefined;
+  }
+
+  /** The record of a message by id or slot. */
+  resultOf(ref: MessageRef): MessageRecord | undefined {
+    if (typeof ref === 'string') ref = { id: ref };
+    const seq = 'slot' in ref ? ref.slot + 1 : this.seqOf(ref.id);
+    return seq === undefined ? undefined : this.record(seq);
+  }
+
+  /**
+   * A page of results, as the compute unit pages them: `from` exclusive, `to`
+   * inclusive whatever the sort; evaluations that ended in an Error are left
+   * out, and so are messages a local undo cancelled.
+   */
+  results(q: ResultsQuery): ResultsPage {
+    const undone = this.undone;
+    const startSeq = q.from && 'seq' in q.from ? q.from.seq + 1 : 1;
+    const hits: MessageRecord[] = [];
+    for (const rec of this.source.records(startSeq)) {
+      if (q.to && 'seq' in q.to && rec.seq > q.to.seq) break;
+      if (rec.kind !== 'message' || rec.result.Error !== undefined || undone.has(rec.seq)) continue;
+      if (q.from && 'timestamp' in q.from && timeOf(rec) <= q.from.timestamp) continue;
+      if (q.to && 'timestamp' in q.to && timeOf(rec) > q.to.timestamp) continue;
+      hits.push(rec);
+    }
+    if (q.sort === 'DESC') hits.reverse();
+    return { records: hits.slice(0, q.limit), hasNextPage: hits.length > q.limit };
+  }
+
+  /**
+   * The scheduler's view: messages in slot order within a time window,
+   * without those a local undo cancelled (they are not part of the process's
+   * schedule any more: a replay of the schedule must give the same state).
+   */
+  scheduled(q: ScheduleQuery): { records: MessageRecord[]; hasNextPage: boolean } {
+    const undone = this.undone;
+    const records: MessageRecord[] = [];
+    for (const rec of this.source.records(1)) {
+      if (rec.kind !== 'message' || undone.has(rec.seq)) continue;
+      const ts = timeOf(rec);
+      if (q.from !== undefined && ts < q.from) continue;
+      if (q.to !== undefined && ts > q.to) continue;
+      if (records.length === q.limit) return { records, hasNextPage: true };
+      records.push(rec);
+    }
+    return { records, hasNextPage: false };
+  }
+
+  /** Every patch@1.0 key the process set, later values winning, undone messages left out. */
+  patchedState(): Map<string, unknown> {
+    this.sync();
+    if (!this.patchState) {
+      const state = new Map<string, unknown>();
+      for (const p of this.patchRecords) {
+        if (this.undoneSeqs.has(p.seq)) continue;
+        for (const [k, v] of p.entries) state.set(k, v);
+      }
+      this.patchState = state;
+    }
+    return this.patchState;
+  }
+
+  /** The value a process set with patch@1.0 under `path` (nested keys walk into tables). */
+  patched(path: string[]): { found: boolean; value?: unknown } {
+    const [head, ...rest] = path;
+    const state = this.patchedState();
+    if (head === undefined) return { found: true, value: Object.fromEntries(state) };
+    if (!state.has(head)) return { found: false };
+    let value: unknown = state.get(head);
+    for (const key of rest) {
+      if (value === null || typeof value !== 'object' || !(key in (value as Record<string, unknown>))) return { found: false };
+      value = (value as Record<string, unknown>)[key];
+    }
+    return { found: true, value };
+  }
+}
+
+function timeOf(rec: MessageRecord): number {
+  return Number(rec.msg.Timestamp ?? 0);
+}
+
+/** A Target-less message with device = patch@1.0 sets each of its other tags as state. */
+export function patchMessages(result: AoResult): OutboxMessage[] {
+  if (result.Error !== undefined) return [];
+  return (result.Messages ?? []).filter(
+    (m) => !m.Target && m.Tags.some((t) => t.name.toLowerCase() === 'device' && t.value === 'patch@1.0'),
+  );
+}
+
+function patchEntries(result: AoResult): [string, unknown][] {
+  const out: [string, unknown][] = [];
+  for (const m of patchMessages(result)) {
+    for (const t of m.Tags) if (!PATCH_ENVELOPE_KEYS.has(t.name.toLowerCase())) out.push([t.name, t.value as unknown]);
+  }
+  return out;
+}

@@ -1,0 +1,353 @@
+// The scheduler: carries messages between local processes the way AO's units
+// do. A result's outbox is delivered as AO's messenger pushes it: each message
+// addressed to a local process becomes a message from the sender
+// (From-Process), signed by the local messenger, with its own id, timestamp
+// and slot; spawns become new local processes whose parent gets a Spawned
+// notice; assignments hand the original message to the named processes.
+//
+// Delivery goes in waves: every message of a wave is handled, then every log
+// the wave touched is flushed once (group commit), and only then do their
+// outboxes move on. So nothing is acted on before it is durable, and a crash
+// can only lose the tail of a wave that nobody was told about.
+import { tagValue, type AoMessage, type AoResult, type OutboxMessage, type SpawnRequest, type Tag } from '../engine/types.js';
+import { derivedId } from './ids.js';
+import { ProcessLockedError } from './lock.js';
+import type { LocalProcess, Origin } from './local-process.js';
+import { appendToMailbox } from './mailbox.js';
+import { assignedMessage, forwardedMessage, processMessage } from './messages.js';
+import type { ProcessMeta } from './process-meta.js';
+import { stringTags } from './tags.js';
+
+export const DEFAULT_CASCADE_LIMIT = 10_000;
+
+/** One message handled somewhere in a cascade. */
+export interface Delivery {
+  process: string;
+  processName: string;
+  seq: number;
+  msg: AoMessage;
+  result: AoResult;
+}
+
+/** An assignment the local network could not carry out: the process is not local, or the message is unknown here. */
+export interface PendingAssignment {
+  from: string;
+  process: string;
+  message: string;
+}
+
+export interface Settled {
+  /**
+   * 'handled': the caller's message is in the target's log at `seq`, `result` is its result.
+   * 'handed-off': another aos-ts program has the target open; the message is in its mailbox
+   * (named in `handedOff`), `seq` is 0 and `result` empty until that program handles it.
+   */
+  status: 'handled' | 'handed-off';
+  /** The result of the message the caller sent. */
+  result: AoResult;
+  seq: number;
+  /** Every other message the cascade delivered, in order. */
+  cascade: Delivery[];
+  /** Messages addressed to processes that are not local. */
+  pending: { from: string; message: OutboxMessage }[];
+  /** Assignments (Lua `Assign`) to processes that are not local, or of messages not found on this machine. */
+  pendingAssignments: PendingAssignment[];
+  /** Messages handed to processes that another aos-ts program has open. */
+  handedOff: { target: string; msg: AoMessage }[];
+  /** Set when the cascade was cut off by the bound. */
+  truncated?: string;
+}
+
+/** A cascade in flight: everything caused by one message. */
+export class Cascade {
+  outstanding = 0;
+  first?: Delivery;
+  readonly settled: Omit<Settled, 'result' | 'seq' | 'status'> = { cascade: [], pending: [], pendingAssignments: [], handedOff: [] };
+  resolve!: (s: Settled) => void;
+  reject!: (e: unknown) => void;
+  readonly done = new Promise<Settled>((res, rej) => {
+    this.resolve = res;
+    this.reject = rej;
+  });
+  /** `fromCaller`: the first delivery answers a caller (it is not a delivery event). */
+  constructor(readonly fromCaller: boolean) {}
+}
+
+export interface QueueItem {
+  target: string;
+  msg: AoMessage;
+  origin?: Origin;
+  /** The caller's own message may go to another program's mailbox too. */
+  handOff?: boolean;
+  mailboxEnd?: number;
+  /** An assignment: dropped when the target already has that message. */
+  assigned?: boolean;
+  cascade: Cascade;
+}
+
+/** What the scheduler needs from the network around it. */
+export interface SchedulerHost {
+  readonly messenger: string;
+  readonly cascadeLimit: number;
+  now(): number;
+  notice(text: string): void;
+  /** A delivery the caller did not ask for itself. */
+  delivered(d: Delivery): void;
+  isLocal(id: string): boolean;
+  dirOf(id: string): string;
+  /** Open a process for delivery (throws ProcessLockedError when another program has it). */
+  get(id: string): Promise<LocalProcess>;
+  openProcesses(): Iterable<LocalProcess>;
+  /** Create a child process (its boot is handled at once). */
+  spawn(name: string, opts: { id: string; parent: string; tags: Tag[]; data?: string; timestamp: number }): Promise<{ process: LocalProcess; result: AoResult }>;
+  /** Outboxes up to these seqs are delivered (durable at their targets). */
+  markDelivered(procs: Map<LocalProcess, number>): void;
+}
+
+export class Scheduler {
+  private queue: QueueItem[] = [];
+  private draining?: Promise<void>;
+
+  constructor(private readonly host: SchedulerHost) {}
+
+  /**
+   * Deliver `msg` to `target`, then everything the network sends because of
+   * it, until quiet (or the cascade bound). Resolves when all of it is durable.
+   */
+  send(target: string, msg: AoMessage, opts: { handOff?: boolean } = {}): Promise<Settled> {
+    const cascade = new Cascade(true);
+    this.enqueue({ target, msg, cascade, handOff: opts.handOff });
+    return cascade.done;
+  }
+
+  /** Resolves when nothing is queued or being delivered. */
+  async idle(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  enqueue(item: QueueItem): void {
+    item.cascade.outstanding += 1;
+    this.queue.push(item);
+    this.kick();
+  }
+
+  private kick(): void {
+    if (this.draining) return;
+    this.draining = this.drain().finally(() => {
+      this.draining = undefined;
+      // Callers woken by the last wave may have queued more before this ran.
+      if (this.queue.length > 0) this.kick();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    // Processes whose outboxes went out in the current wave, with their last seq then.
+    let routed = new Map<LocalProcess, number>();
+    // Cursors known to be delivered, written every few waves and when quiet:
+    // a cursor that lags after a crash only means a longer (deduplicated) check.
+    const delivered = new Map<LocalProcess, number>();
+    let waves = 0;
+    while (this.queue.length > 0) {
+      const wave = this.queue.splice(0);
+      const handled: { item: QueueItem; delivery?: Delivery; error?: unknown }[] = [];
+      const touched = new Set<LocalProcess>();
+      for (const item of wave) {
+        try {
+          handled.push({ item, delivery: await this.handleItem(item, touched) });
+        } catch (error) {
+          handled.push({ item, error });
+        }
+      }
+      // Group commit: one flush per log, before any outbox moves on.
+      for (const proc of touched) proc.flush();
+      for (const { item, delivery, error } of handled) {
+        const c = item.cascade;
+        try {
+          if (error !== undefined) throw error;
+          if (delivery) {
+            this.record(c, delivery);
+            await this.routeOutbox(delivery, c);
+          }
+        } catch (err) {
+          if (!c.first) c.reject(err);
+          else this.host.notice(`delivery to ${item.target} failed: ${(err as Error).message}`);
+        }
+        this.finish(c);
+      }
+      // The previous wave's outboxes were handled and flushed in this one.
+      for (const [p, seq] of routed) delivered.set(p, seq);
+      routed = new Map([...touched].map((p) => [p, p.lastSeq]));
+      if (++waves % 16 === 0) {
+        this.host.markDelivered(delivered);
+        delivered.clear();
+      }
+    }
+    for (const [p, seq] of routed) delivered.set(p, seq);
+    this.host.markDelivered(delivered);
+  }
+
+  /** Handle one queued message; undefined when it went to another program's mailbox (or was already there). */
+  private async handleItem(item: QueueItem, touched: Set<LocalProcess>): Promise<Delivery | undefined> {
+    const c = item.cascade;
+    if (c.first && c.settled.cascade.length >= this.host.cascadeLimit) {
+      if (!c.settled.truncated) {
+        c.settled.truncated =
+          `Stopped a cascade after ${c.settled.cascade.length} messages caused by one message ` +
+          `(processes answering each other forever?). The rest were not delivered.`;
+        this.host.notice(c.settled.truncated);
+      }
+      return undefined;
+    }
+    let proc: LocalProcess;
+    try {
+      proc = await this.host.get(item.target);
+    } catch (err) {
+      if (!(err instanceof ProcessLockedError) || (!item.origin && !item.handOff)) throw err;
+      // Another aos-ts has it open: leave the message in its mailbox. If that
+      // program closed meanwhile, opening it now picks the mail up here.
+      appendToMailbox(this.host.dirOf(item.target), { msg: item.msg, origin: item.origin });
+      c.settled.handedOff.push({ target: item.target, msg: item.msg });
+      await this.host.get(item.target).catch(() => undefined);
+      return undefined;
+    }
+    if (item.origin && proc.hasReceived(item.origin)) return undefined;
+    // The scheduler refuses to assign a message twice to the same process.
+    if (item.assigned && typeof item.msg.Id === 'string' && proc.history.seqOf(item.msg.Id) !== undefined) return undefined;
+    const { seq, result } = await proc.evaluate(item.msg, { origin: item.origin, mailboxEnd: item.mailboxEnd });
+    touched.add(proc);
+    return { process: proc.id, processName: proc.name, seq, msg: item.msg, result };
+  }
+
+  /** Note a delivery in its cascade; every one but the caller's own is a delivery event. */
+  record(c: Cascade, d: Delivery): void {
+    if (!c.first) {
+      c.first = d;
+      if (!c.fromCaller) this.host.delivered(d);
+    } else {
+      c.settled.cascade.push(d);
+      this.host.delivered(d);
+    }
+  }
+
+  finish(c: Cascade): void {
+    c.outstanding -= 1;
+    if (c.outstanding > 0) return;
+    // A cascade of the caller whose first message failed was rejected already.
+    c.resolve({ status: c.first ? 'handled' : 'handed-off', result: c.first?.result ?? {}, seq: c.first?.seq ?? 0, ...c.settled });
+  }
+
+  /** Queue a handled message's outbox; spawns happen now (their boot is a delivery too). */
+  private async routeOutbox(d: Delivery, c: Cascade): Promise<void> {
+    if (d.result.Error !== undefined) return;
+    const ts = this.host.now();
+    const messages = d.result.Messages ?? [];
+    for (const [index, m] of messages.entries()) {
+      const origin = { process: d.process, seq: d.seq, index };
+      if (!m.Target || !this.host.isLocal(m.Target)) {
+        c.settled.pending.push({ from: d.process, message: m });
+        continue;
+      }
+      this.enqueue({ target: m.Target, msg: this.forwarded(d.process, m, derivedId('message', d.process, d.seq, index), ts), origin, cascade: c });
+    }
+    for (const [i, s] of (d.result.Spawns ?? []).entries()) {
+      // Notices come after the messages in the sender's order, so FIFO dedupe holds.
+      const index = messages.length + i;
+      const child = await this.spawnChild(d, s, index, ts);
+      this.record(c, child.delivery);
+      this.enqueue({ target: d.process, msg: child.notice, origin: { process: d.process, seq: d.seq, index }, cascade: c });
+      await this.routeOutbox(child.delivery, c);
+    }
+    this.routeAssignments(d.process, d.seq, d.result, messages.length + (d.result.Spawns ?? []).length, ts, c);
+  }
+
+  /**
+   * Queue an outbox again after a crash (recovery): its messages at their
+   * record's time, spawns (reused when they exist) with their notices, and
+   * assignments. Targets drop what they already have.
+   */
+  async rerouteOutbox(d: Delivery, c: Cascade): Promise<void> {
+    if (d.result.Error !== undefined) return;
+    const messages = d.result.Messages ?? [];
+    const ts = typeof d.msg.Timestamp === 'number' ? d.msg.Timestamp : this.host.now();
+    for (const [index, m] of messages.entries()) {
+      if (!m.Target || !this.host.isLocal(m.Target)) continue;
+      const msg = this.forwarded(d.process, m, derivedId('message', d.process, d.seq, index), ts);
+      this.enqueue({ target: m.Target, msg, origin: { process: d.process, seq: d.seq, index }, cascade: c });
+    }
+    for (const [i, s] of (d.result.Spawns ?? []).entries()) {
+      const index = messages.length + i;
+      const child = await this.spawnChild(d, s, index, this.host.now());
+      this.enqueue({ target: d.process, msg: child.notice, origin: { process: d.process, seq: d.seq, index }, cascade: c });
+    }
+    this.routeAssignments(d.process, d.seq, d.result, messages.length + (d.result.Spawns ?? []).length, ts, c);
+  }
+
+  /**
+   * Carry out a result's Assignments as AO's scheduler does: each named
+   * process receives the original message (its id, signer, tags and original
+   * Target; From by the From-Process rule) at the assignment's time, and aos's
+   * assignable checks decide in the process. A process that is not local, or
+   * a message this machine has never seen, leaves the assignment pending.
+   */
+  private routeAssignments(from: string, seq: number, result: AoResult, firstIndex: number, ts: number, c: Cascade): void {
+    let index = firstIndex;
+    for (const a of result.Assignments ?? []) {
+      const processes = Array.isArray(a.Processes) ? a.Processes.map(String) : [];
+      const original = typeof a.Message === 'string' ? this.findOpenMessage(from, a.Message) : undefined;
+      for (const target of processes) {
+        const origin = { process: from, seq, index: index++ };
+        if (!original || !this.host.isLocal(target)) {
+          c.settled.pendingAssignments.push({ from, process: target, message: String(a.Message) });
+          continue;
+        }
+        this.enqueue({ target, msg: assignedMessage(original, ts), origin, cascade: c, assigned: true });
+      }
+    }
+  }
+
+  /** A message by id, from the assigning process's history or any process open here. */
+  private findOpenMessage(assigner: string, id: string): AoMessage | undefined {
+    const open = [...this.host.openProcesses()];
+    open.sort((a, b) => Number(b.id === assigner) - Number(a.id === assigner));
+    for (const proc of open) {
+      const rec = proc.history.resultOf({ id });
+      if (rec) return rec.msg;
+    }
+    return undefined;
+  }
+
+  /** An outbox entry as the target receives it. */
+  private forwarded(from: string, m: OutboxMessage, id: string, ts: number): AoMessage {
+    return forwardedMessage({ from, messenger: this.host.messenger, message: m, id, timestamp: ts });
+  }
+
+  /** Spawn a child as AO's messenger would, and make the parent's Spawned notice. */
+  private async spawnChild(d: Delivery, s: SpawnRequest, index: number, ts: number): Promise<{ delivery: Delivery; notice: AoMessage }> {
+    const childId = derivedId('spawn', d.process, d.seq, index);
+    const tags = stringTags(s.Tags);
+    const name = tagValue(tags, 'Name') ?? childId;
+    let result: AoResult;
+    let meta: ProcessMeta;
+    if (this.host.isLocal(childId)) {
+      // Spawned before a crash, notice not yet delivered: reuse it.
+      const proc = await this.host.get(childId);
+      meta = proc.meta;
+      result = { Output: {}, Messages: [], Spawns: [], Assignments: [] };
+    } else {
+      const data = s.Data === undefined || s.Data === 'NODATA' ? undefined : typeof s.Data === 'string' ? s.Data : JSON.stringify(s.Data);
+      const spawned = await this.host.spawn(name, { id: childId, parent: d.process, tags, data, timestamp: ts });
+      meta = spawned.process.meta;
+      result = spawned.result;
+    }
+    const delivery: Delivery = { process: childId, processName: name, seq: 1, msg: processMessage(meta, ts), result };
+    const noticeTags: Tag[] = [
+      { name: 'Action', value: 'Spawned' },
+      { name: 'AO-Spawn-Success', value: 'true' },
+      { name: 'Process', value: childId },
+    ];
+    const ref = tagValue(tags, 'Reference');
+    if (ref !== undefined) noticeTags.push({ name: 'Reference', value: ref });
+    const notice = this.forwarded(d.process, { Target: d.process, Tags: noticeTags, Data: childId }, derivedId('spawned', d.process, d.seq, index), ts);
+    return { delivery, notice };
+  }
+}
