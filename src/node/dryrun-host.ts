@@ -8,7 +8,7 @@ import type { AoEnv, AoMessage } from '../engine/types.js';
 
 export type HostJob =
   | { id: number; op: 'dryrun'; image?: MemoryImage; msg: AoMessage; env: AoEnv }
-  | { id: number; op: 'eval'; image?: MemoryImage; lua: string };
+  | { id: number; op: 'eval'; image?: MemoryImage | 'fresh'; lua: string };
 
 export type HostReply = { id: number; value?: unknown; error?: string };
 
@@ -22,7 +22,12 @@ function asImage(image: MemoryImage): MemoryImage {
 }
 
 async function run(job: HostJob): Promise<unknown> {
-  if (job.image) {
+  if (job.image === 'fresh') {
+    // A fresh sandboxed engine with the OS loaded: made once, restored after every call.
+    engine?.close();
+    engine = await ProcessEngine.create(options);
+    base = engine.snapshot();
+  } else if (job.image) {
     base = asImage(job.image);
     if (engine && !engine.isCrashed) engine.restore(base);
     else {

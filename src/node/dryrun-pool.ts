@@ -26,7 +26,7 @@ interface Slot {
 export interface StateSource {
   pid: string;
   seq: () => number;
-  image: () => MemoryImage;
+  image: () => MemoryImage | 'fresh';
 }
 
 export class DryrunPool {
@@ -37,7 +37,7 @@ export class DryrunPool {
   constructor(private readonly engine: EngineOptions = {}) {}
 
   dryrun(src: StateSource, msg: AoMessage, env: AoEnv, timeoutMs: number): Promise<AoResult> {
-    return this.run(src, (image) => ({ id: 0, op: 'dryrun', image, msg, env }), timeoutMs) as Promise<AoResult>;
+    return this.run(src, (image) => ({ id: 0, op: 'dryrun', image: image === 'fresh' ? undefined : image, msg, env }), timeoutMs) as Promise<AoResult>;
   }
 
   evalLua(src: StateSource, lua: string, timeoutMs: number): Promise<unknown> {
@@ -49,7 +49,7 @@ export class DryrunPool {
     return this.slots.get(pid)?.jobs ?? 0;
   }
 
-  private run(src: StateSource, make: (image?: MemoryImage) => HostJob, timeoutMs: number): Promise<unknown> {
+  private run(src: StateSource, make: (image?: MemoryImage | 'fresh') => HostJob, timeoutMs: number): Promise<unknown> {
     if (this.closed) return Promise.reject(new HttpError(503, 'the node is shutting down'));
     const slot = this.slot(src.pid);
     slot.jobs += 1;
@@ -61,7 +61,7 @@ export class DryrunPool {
     });
   }
 
-  private exec(src: StateSource, slot: Slot, make: (image?: MemoryImage) => HostJob, timeoutMs: number): Promise<unknown> {
+  private exec(src: StateSource, slot: Slot, make: (image?: MemoryImage | 'fresh') => HostJob, timeoutMs: number): Promise<unknown> {
     // A worker stopped by an earlier job is replaced for this one.
     const worker = (slot.worker ??= this.spawnWorker(slot));
     const seq = src.seq();

@@ -173,6 +173,7 @@ async function handle(ctx: ServedContext, policy: Policy, req: IncomingMessage, 
       method,
       path,
       query: new URLSearchParams(q < 0 ? '' : raw.slice(q + 1)),
+      rawQuery: q < 0 ? '' : raw.slice(q + 1),
       headers: req.headers,
       body: () => (body ??= readBody(req, policy.maxBody)),
     };
