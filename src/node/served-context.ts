@@ -109,7 +109,7 @@ export class ServedContext extends NodeContext {
       }
     }
     const waiting = this.dryruns.get(pid) ?? 0;
-    if (waiting >= (this.served.maxQueuedDryruns ?? 8)) {
+    if (waiting >= (this.served.maxQueuedDryruns ?? 64)) {
       throw new HttpError(503, `process ${pid} is busy with ${waiting} dry-runs; try again shortly`);
     }
     this.dryruns.set(pid, waiting + 1);
