@@ -101,6 +101,7 @@ async function* mixed(node, signer, pid) {
   const answered = [];
   let nextItem = 0;
   const latencies = [];
+  const byKind = {};
   const failures = new Map();
   const rssBefore = process.memoryUsage().rss;
   const secs = await pool(MIXED, MIXED_IN_FLIGHT, async (i) => {
@@ -123,7 +124,9 @@ async function* mixed(node, signer, pid) {
       });
       await r.arrayBuffer();
     }
-    latencies.push(performance.now() - t);
+    const ms = performance.now() - t;
+    latencies.push(ms);
+    (byKind[kinds[i]] ??= []).push(ms);
     if (r.status >= 300) failures.set(r.status, (failures.get(r.status) ?? 0) + 1);
   });
   latencies.sort((a, b) => a - b);
@@ -136,6 +139,10 @@ async function* mixed(node, signer, pid) {
   yield { name: 'node.mixed', value: Math.round(MIXED / secs), unit: 'req/s' };
   yield { name: 'node.mixed_p50', value: Math.round(quantile(latencies, 0.5)), unit: 'ms' };
   yield { name: 'node.mixed_p99', value: Math.round(quantile(latencies, 0.99)), unit: 'ms' };
+  for (const [k, l] of Object.entries(byKind)) {
+    l.sort((a, b) => a - b);
+    yield { name: `node.mixed_${k}_p50_p99`, value: `${Math.round(quantile(l, 0.5))}/${Math.round(quantile(l, 0.99))}`, unit: 'ms' };
+  }
   yield { name: 'node.mixed_lost', value: lost, unit: 'messages' };
   yield { name: 'node.mixed_doubled', value: doubled, unit: 'messages' };
   yield { name: 'node.mixed_errors', value: [...failures.values()].reduce((a, b) => a + b, 0), unit: `responses ${JSON.stringify(Object.fromEntries(failures))}` };

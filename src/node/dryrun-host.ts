@@ -1,14 +1,23 @@
 // A worker thread that evaluates read-only work (dry-runs, Lua reads) on a
 // copy of a process's state, so a process's code never holds up the node's
 // HTTP thread: a runaway is stopped by terminating this worker.
-import { parentPort, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { ProcessEngine, type EngineOptions } from '../engine/process-engine.js';
 import type { MemoryImage } from '../engine/memory-image.js';
 import type { AoEnv, AoMessage } from '../engine/types.js';
 
+/** Messages the process handled since the state the worker holds: replayed here instead of sending the whole image. */
+export interface Replay {
+  msgs: AoMessage[];
+  env: AoEnv;
+}
+
 export type HostJob =
-  | { id: number; op: 'dryrun'; image?: MemoryImage; msg: AoMessage; env: AoEnv }
-  | { id: number; op: 'eval'; image?: MemoryImage | 'fresh'; lua: string };
+  | { id: number; op: 'dryrun'; image?: MemoryImage; replay?: Replay; msg: AoMessage; env: AoEnv }
+  | { id: number; op: 'eval'; image?: MemoryImage | 'fresh'; replay?: Replay; lua: string };
+
+/** The reply when a replay did not reproduce the process (the pool then sends the image). */
+export const RESYNC = 'resync: the state copy is out of step';
 
 export type HostReply = { id: number; value?: unknown; error?: string };
 
@@ -35,7 +44,21 @@ async function run(job: HostJob): Promise<unknown> {
       engine = await ProcessEngine.fromImage(base, options);
     }
   }
-  if (!engine || !base) throw new Error('no process state was loaded for this job');
+  if (!engine || !base) throw new Error(RESYNC);
+  if (job.replay) {
+    try {
+      for (const m of job.replay.msgs) {
+        const r = engine.handle(m, job.replay.env);
+        if (r.Error !== undefined) throw new Error(RESYNC);
+      }
+      base = engine.snapshot();
+    } catch {
+      engine.close();
+      engine = undefined;
+      base = undefined;
+      throw new Error(RESYNC);
+    }
+  }
   try {
     return job.op === 'dryrun' ? engine.handle({ ...job.msg, 'Read-Only': true }, job.env) : engine.evalLua(job.lua);
   } finally {
@@ -46,9 +69,13 @@ async function run(job: HostJob): Promise<unknown> {
   }
 }
 
-parentPort!.on('message', (job: HostJob) => {
-  run(job).then(
-    (value) => parentPort!.postMessage({ id: job.id, value } satisfies HostReply),
-    (err: unknown) => parentPort!.postMessage({ id: job.id, error: (err as Error).message ?? String(err) } satisfies HostReply),
-  );
-});
+// Imported for its types and RESYNC by the pool too: only a worker listens.
+const port = parentPort;
+if (port && !isMainThread) {
+  port.on('message', (job: HostJob) => {
+    run(job).then(
+      (value) => port.postMessage({ id: job.id, value } satisfies HostReply),
+      (err: unknown) => port.postMessage({ id: job.id, error: (err as Error).message ?? String(err) } satisfies HostReply),
+    );
+  });
+}

@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import type { EngineOptions } from '../engine/process-engine.js';
 import type { MemoryImage } from '../engine/memory-image.js';
 import type { AoEnv, AoMessage, AoResult } from '../engine/types.js';
-import type { HostJob, HostReply } from './dryrun-host.js';
+import { RESYNC, type HostJob, type HostReply, type Replay } from './dryrun-host.js';
 import { HttpError } from './http.js';
 
 export const MAX_WORKERS = 3;
@@ -27,7 +27,12 @@ export interface StateSource {
   pid: string;
   seq: () => number;
   image: () => MemoryImage | 'fresh';
+  /** What the process handled after `seq` (to replay), or undefined when only the image will do. */
+  since?: (seq: number) => Replay | undefined;
 }
+
+/** Longest run of messages replayed in a worker instead of sending the whole state. */
+export const MAX_REPLAY = 64;
 
 export class DryrunPool {
   private readonly slots = new Map<string, Slot>();
@@ -37,11 +42,11 @@ export class DryrunPool {
   constructor(private readonly engine: EngineOptions = {}) {}
 
   dryrun(src: StateSource, msg: AoMessage, env: AoEnv, timeoutMs: number): Promise<AoResult> {
-    return this.run(src, (image) => ({ id: 0, op: 'dryrun', image: image === 'fresh' ? undefined : image, msg, env }), timeoutMs) as Promise<AoResult>;
+    return this.run(src, (image, replay) => ({ id: 0, op: 'dryrun', image: image === 'fresh' ? undefined : image, replay, msg, env }), timeoutMs) as Promise<AoResult>;
   }
 
   evalLua(src: StateSource, lua: string, timeoutMs: number): Promise<unknown> {
-    return this.run(src, (image) => ({ id: 0, op: 'eval', image, lua }), timeoutMs);
+    return this.run(src, (image, replay) => ({ id: 0, op: 'eval', image, replay, lua }), timeoutMs);
   }
 
   /** Jobs queued or running for this process. */
@@ -49,11 +54,18 @@ export class DryrunPool {
     return this.slots.get(pid)?.jobs ?? 0;
   }
 
-  private run(src: StateSource, make: (image?: MemoryImage | 'fresh') => HostJob, timeoutMs: number): Promise<unknown> {
+  private run(src: StateSource, make: (image?: MemoryImage | 'fresh', replay?: Replay) => HostJob, timeoutMs: number): Promise<unknown> {
     if (this.closed) return Promise.reject(new HttpError(503, 'the node is shutting down'));
     const slot = this.slot(src.pid);
     slot.jobs += 1;
-    const p = slot.chain.then(() => this.exec(src, slot, make, timeoutMs));
+    const p = slot.chain.then(() =>
+      this.exec(src, slot, make, timeoutMs).catch((err: Error) => {
+        // The worker's copy went out of step: once more with the whole state.
+        if (err.message !== RESYNC) throw err;
+        slot.seq = undefined;
+        return this.exec(src, slot, make, timeoutMs);
+      }),
+    );
     slot.chain = p.catch(() => undefined);
     return p.finally(() => {
       slot.jobs -= 1;
@@ -61,11 +73,16 @@ export class DryrunPool {
     });
   }
 
-  private exec(src: StateSource, slot: Slot, make: (image?: MemoryImage | 'fresh') => HostJob, timeoutMs: number): Promise<unknown> {
+  private exec(src: StateSource, slot: Slot, make: (image?: MemoryImage | 'fresh', replay?: Replay) => HostJob, timeoutMs: number): Promise<unknown> {
     // A worker stopped by an earlier job is replaced for this one.
     const worker = (slot.worker ??= this.spawnWorker(slot));
     const seq = src.seq();
-    const job = make(slot.seq === seq ? undefined : src.image());
+    let job: HostJob;
+    if (slot.seq === seq) job = make();
+    else {
+      const replay = slot.seq !== undefined && seq > slot.seq && seq - slot.seq <= MAX_REPLAY ? src.since?.(slot.seq) : undefined;
+      job = replay ? make(undefined, replay) : make(src.image());
+    }
     slot.seq = seq;
     job.id = this.nextId++;
     return new Promise((resolve, reject) => {

@@ -8,8 +8,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { existsSync, readFileSync } from 'node:fs';
 import type { EngineOptions } from '../engine/process-engine.js';
-import type { AoResult, OutboxMessage, Tag } from '../engine/types.js';
-import type { LocalProcess } from '../local/local-process.js';
+import type { AoMessage, AoResult, OutboxMessage, Tag } from '../engine/types.js';
+import type { LocalProcess, ProcessRecord } from '../local/local-process.js';
 import { processEnv } from '../local/process-meta.js';
 import { DryrunPool, type StateSource } from './dryrun-pool.js';
 import { derivedId } from '../local/ids.js';
@@ -164,7 +164,23 @@ export class ServedContext extends NodeContext {
 }
 
 function stateOf(proc: LocalProcess): StateSource {
-  return { pid: proc.id, seq: () => proc.lastSeq, image: () => proc.stateImage() };
+  return {
+    pid: proc.id,
+    seq: () => proc.lastSeq,
+    image: () => proc.stateImage(),
+    since: (seq) => {
+      const msgs: AoMessage[] = [];
+      let last = seq;
+      for (const rec of proc.records(seq + 1) as Iterable<ProcessRecord>) {
+        // An undo rewrites history: only the whole state will do.
+        if (rec.kind === 'undo') return undefined;
+        if (rec.result.Error === undefined) msgs.push(rec.msg);
+        last = rec.seq;
+      }
+      // Records not yet written out are not readable: then the image, which has them.
+      return last === proc.lastSeq ? { msgs, env: processEnv(proc.meta) } : undefined;
+    },
+  };
 }
 
 function authorities(tags: Tag[]): string[] {

@@ -172,6 +172,20 @@ describe('safety', () => {
     expect(dry.Output.data).toBe('2');
   });
 
+  it('dry-runs see every message handled before them (the read worker follows the process)', async () => {
+    for (let i = 1; i <= 4; i++) {
+      const message = await legacy.message({ process: pid, signer, tags: [tag('Action', 'Eval')], data: `Seen = ${i}` });
+      await legacy.result({ process: pid, message });
+      const dry = await legacy.dryrun({ process: pid, tags: [tag('Action', 'Eval')], data: 'Seen', Owner: address });
+      expect(dry.Output.data).toBe(String(i));
+    }
+    // A failed message changes nothing, in the process and in the copy.
+    const failed = await legacy.message({ process: pid, signer, tags: [tag('Action', 'Eval')], data: `Seen = 99 error('no')` });
+    await legacy.result({ process: pid, message: failed });
+    const dry = await legacy.dryrun({ process: pid, tags: [tag('Action', 'Eval')], data: 'Seen', Owner: address });
+    expect(dry.Output.data).toBe('4');
+  });
+
   it('runs one data item id once, however often and however fast it is posted', async () => {
     const { id, raw } = await signedItem(pid, 'Twice = (Twice or 0) + 1 return Twice');
     const posts = await Promise.all([1, 2, 3].map(() => fetch(node.url, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: raw })));
