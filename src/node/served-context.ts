@@ -81,7 +81,11 @@ export class ServedContext extends NodeContext {
       return { id: item.id, process: item.target, seq: 0, handedOff: true };
     }
     const p = super.messageFrom(item).then((sent) => {
-      if (sent.handedOff) this.handedOff.add(item.id);
+      if (sent.handedOff) {
+        this.handedOff.add(item.id);
+        // Bounded: the mailbox itself is checked too, so forgetting the oldest ids loses nothing.
+        if (this.handedOff.size > MAX_INDEXED) this.handedOff.delete(this.handedOff.values().next().value as string);
+      }
       else if (sent.result && sent.seq > 0) this.indexResult(sent.process, sent.seq, sent.result, Date.now());
       return sent;
     });

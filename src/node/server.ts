@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { LocalNetwork, type NetworkOptions } from '../local/network.js';
 import { gatewayRoute } from './gateway.js';
-import { hyperbeamRoute } from './hyperbeam/route.js';
+import { DEVICES, hyperbeamRoute } from './hyperbeam/route.js';
 import { requestScope, ServedContext } from './served-context.js';
 import { HttpError, readBody, sendJson, type Req } from './http.js';
 import { legacyRoute } from './legacy.js';
@@ -303,6 +303,18 @@ function rootInfo(ctx: ServedContext) {
         'GET /:pid~process@1.0/now/:key',
         'GET /:pid~process@1.0/compute/:key',
         'GET /~meta@1.0/info/address',
+      ],
+    },
+    hyperbeam: {
+      devices: DEVICES,
+      examples: [
+        'GET /:pid~process@1.0/now/:key/serialize~json@1.0',
+        'GET /:pid~process@1.0/compute&slot=N/:key',
+        'GET /:pid~process@1.0/schedule',
+        'GET /~scheduler@1.0/slot?target=:pid',
+        'GET /~message@1.0&k=v&n+integer=1/n',
+        'GET /~meta@1.0/info/:key',
+        'GET /~lua@5.3a&module=:txid/:function?k=v',
       ],
     },
   };
