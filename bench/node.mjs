@@ -36,7 +36,7 @@ async function signed(signer, data, opts) {
 
 export async function* nodeBench() {
   const dataDir = mkdtempSync(join(tmpdir(), 'aos-bench-node-'));
-  const node = await startNode({ dataDir, port: 0 });
+  const node = await startNode({ dataDir, port: 0, inlineDryruns: process.env.AOS_TS_INLINE_DRYRUNS === '1' });
   try {
     const jwk = await Arweave.init({}).wallets.generate();
     const signer = new ArweaveSigner(jwk);

@@ -75,3 +75,46 @@ describe('patch@1.0', () => {
     expect(applyPatches({ x: 1 }, { Messages: msgs, Error: 'boom' })).toEqual({ x: 1 });
   });
 });
+
+describe('which requests are HyperBEAM paths', () => {
+  it('leaves the signed mainnet forms, the SU and the gateway to their routes', async () => {
+    const { isHyperbeamPath } = await import('../../src/node/hyperbeam/route.js');
+    expect(isHyperbeamPath('GET', `/${PID}~process@1.0/now/counter`)).toBe(true);
+    expect(isHyperbeamPath('GET', `/${PID}/now`)).toBe(true);
+    expect(isHyperbeamPath('GET', '/~meta@1.0/info')).toBe(true);
+    expect(isHyperbeamPath('GET', '/ledger~node-process@1.0/now/balance/x')).toBe(true);
+    expect(isHyperbeamPath('POST', `/${PID}~process@1.0/push`)).toBe(false);
+    expect(isHyperbeamPath('POST', `/${PID}/compute/results=3`)).toBe(false);
+    expect(isHyperbeamPath('POST', `/${PID}~process@1.0/as=execution/compute&Action=Info`)).toBe(false);
+    expect(isHyperbeamPath('GET', `/${PID}/slot/current`)).toBe(false);
+    expect(isHyperbeamPath('GET', `/${PID}`)).toBe(false);
+    expect(isHyperbeamPath('GET', `/tx/${PID}/status`)).toBe(false);
+    expect(isHyperbeamPath('POST', '/push')).toBe(false);
+  });
+});
+
+describe('gateway transaction selection', () => {
+  it('filters by tags (EQ, NEQ, WILDCARD), recipients and blocks, newest first by default', async () => {
+    const { selectTransactions } = await import('../../src/node/graphql.js');
+    const tx = (id: string, ts: number, tags: [string, string][], target = '') => ({
+      id,
+      owner: { address: 'o', key: '' },
+      target,
+      anchor: '',
+      signature: '',
+      tags: tags.map(([name, value]) => ({ name, value })),
+      dataSize: 0,
+      dataType: '',
+      timestamp: ts,
+    });
+    const all = [tx('a', 1000, [['Action', 'Eval']]), tx('b', 2000, [['Action', 'Transfer']], 'r'), tx('c', 3000, [['Action', 'Transfer-Notice']], 'r')];
+    const ids = (page: { edges: { node: { id: string } }[] }) => page.edges.map((e) => e.node.id);
+    const height = (ts: number) => ts / 1000;
+    expect(ids(selectTransactions(all, {}, height))).toEqual(['c', 'b', 'a']);
+    expect(ids(selectTransactions(all, { sort: 'HEIGHT_ASC', first: 2 }, height))).toEqual(['a', 'b']);
+    expect(ids(selectTransactions(all, { tags: [{ name: 'Action', values: ['Eval'], op: 'NEQ' }] }, height))).toEqual(['c', 'b']);
+    expect(ids(selectTransactions(all, { tags: [{ name: 'Action', values: ['Transfer*'], match: 'WILDCARD' }] }, height))).toEqual(['c', 'b']);
+    expect(ids(selectTransactions(all, { recipients: ['r'], block: { max: 2 } }, height))).toEqual(['b']);
+    expect(() => selectTransactions(all, { after: 'bm9wZQ' }, height)).toThrow(/cursor/);
+  });
+});
