@@ -10,6 +10,8 @@ import type { AoEnv, AoMessage } from '../engine/types.js';
 export interface Replay {
   msgs: AoMessage[];
   env: AoEnv;
+  /** The seq the state reaches after the replay. */
+  through: number;
 }
 
 export type HostJob =

@@ -81,9 +81,15 @@ export class DryrunPool {
     if (slot.seq === seq) job = make();
     else {
       const replay = slot.seq !== undefined && seq > slot.seq && seq - slot.seq <= MAX_REPLAY ? src.since?.(slot.seq) : undefined;
-      job = replay ? make(undefined, replay) : make(src.image());
+      if (replay && replay.through === slot.seq) job = make();
+      else if (replay) {
+        job = make(undefined, replay);
+        slot.seq = replay.through;
+      } else {
+        job = make(src.image());
+        slot.seq = seq;
+      }
     }
-    slot.seq = seq;
     job.id = this.nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {

@@ -181,8 +181,9 @@ function stateOf(proc: LocalProcess): StateSource {
         if (rec.result.Error === undefined) msgs.push(rec.msg);
         last = rec.seq;
       }
-      // Records not yet written out are not readable: then the image, which has them.
-      return last === proc.lastSeq ? { msgs, env: processEnv(proc.meta) } : undefined;
+      // Records not yet written out (not acknowledged to anyone) are not readable: the copy
+      // then stops at the last written one, which is what a client that saw a result expects.
+      return { msgs, env: processEnv(proc.meta), through: last };
     },
   };
 }
