@@ -39,6 +39,7 @@ export interface ServedOptions {
 
 export class ServedContext extends NodeContext {
   private readonly inflight = new Map<string, Promise<Sent>>();
+  private readonly spawning = new Map<string, Promise<{ id: string; result?: AoResult; existed: boolean }>>();
   private readonly handedOff = new Set<string>();
   /** Ids of the indexed outbox messages, oldest first (for the bound). */
   private readonly indexed: string[] = [];
@@ -98,9 +99,18 @@ export class ServedContext extends NodeContext {
   }
 
   override async spawnFrom(item: DataItem): Promise<{ id: string; result?: AoResult; existed: boolean }> {
-    const out = await super.spawnFrom(item);
-    if (out.result && !out.existed) this.indexResult(out.id, 1, out.result, Date.now());
-    return out;
+    // The same spawn posted twice at once makes one process.
+    const running = this.spawning.get(item.id);
+    if (running) return { ...(await running), existed: true };
+    const p = super.spawnFrom(item);
+    this.spawning.set(item.id, p);
+    try {
+      const out = await p;
+      if (out.result && !out.existed) this.indexResult(out.id, 1, out.result, Date.now());
+      return out;
+    } finally {
+      this.spawning.delete(item.id);
+    }
   }
 
   override async dryrun(pid: string, msg: { owner?: string; from?: string; tags: Tag[]; data?: string; id?: string; anchor?: string }): Promise<AoResult> {

@@ -195,6 +195,15 @@ describe('safety', () => {
     expect([...proc.records()].filter((r) => r.kind === 'message' && r.msg.Id === id)).toHaveLength(1);
   });
 
+  it('makes one process of a spawn posted several times at once', async () => {
+    const { id, raw } = await signedItem('', '', [tag('Data-Protocol', 'ao'), tag('Type', 'Process'), tag('Variant', 'ao.TN.1'), tag('Name', 'dup-spawn'), tag('Module', AOS_MODULE)]);
+    const posts = await Promise.all([1, 2, 3].map(() => fetch(node.url, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: raw })));
+    expect(posts.map((r) => r.status)).toEqual([202, 202, 202]);
+    expect(node.context.network.list().filter((m) => m.id === id)).toHaveLength(1);
+    const proc = await node.context.network.get(id);
+    expect([...proc.records()].filter((r) => r.kind === 'message' && r.msg.Id === id)).toHaveLength(1);
+  });
+
   it('hands a data item to another program holding the process once, however often it is posted', async () => {
     const other = new LocalNetwork(dataDir);
     try {
