@@ -5,9 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Arweave from 'arweave';
 import { ArweaveSigner, createData } from '@dha-team/arbundles';
-import { startNode } from '../dist/node/server.js';
+
+// AOS_TS_NODE_SERVER=/path/to/dist/node/server.js measures another build (e.g. the main branch, for before/after).
+const { startNode } = await import(process.env.AOS_TS_NODE_SERVER ?? '../dist/node/server.js');
 
 const MESSAGES = 600;
+const MIXED = 2000;
+const MIXED_IN_FLIGHT = 50;
 const READS = 2000;
 const IN_FLIGHT = 32;
 
@@ -32,7 +36,7 @@ async function signed(signer, data, opts) {
 
 export async function* nodeBench() {
   const dataDir = mkdtempSync(join(tmpdir(), 'aos-bench-node-'));
-  const node = await startNode({ dataDir, port: 0 });
+  const node = await startNode({ dataDir, port: 0, inlineDryruns: process.env.AOS_TS_INLINE_DRYRUNS === '1' });
   try {
     const jwk = await Arweave.init({}).wallets.generate();
     const signer = new ArweaveSigner(jwk);
@@ -52,6 +56,10 @@ end)`, {
     const answer = await res.text();
     if (res.status !== 202) throw new Error(`spawn failed: ${res.status} ${answer}`);
     const pid = spawn.id;
+    if (process.env.BENCH_NODE_ONLY === 'mixed') {
+      yield* mixed(node, signer, pid);
+      return;
+    }
     const items = [];
     for (let i = 0; i < MESSAGES; i++) {
       items.push(await signed(signer, String(i), { target: pid, tags: [{ name: 'Data-Protocol', value: 'ao' }, { name: 'Type', value: 'Message' }, { name: 'Action', value: 'Bump' }] }));
@@ -70,10 +78,75 @@ end)`, {
       if (text !== String(MESSAGES)) throw new Error(`state read gave ${text}`);
     });
     yield { name: 'node.state_reads', value: Math.round(READS / readSecs), unit: 'req/s' };
+    yield* mixed(node, signer, pid);
   } finally {
     await node.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+function quantile(sorted, q) {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+/**
+ * 2,000 mixed requests, 50 in flight: signed messages (40%), results of
+ * messages already answered (30%), dry-runs (30%). Every message must run
+ * exactly once: the process history is checked for lost and doubled ids.
+ */
+async function* mixed(node, signer, pid) {
+  const kinds = Array.from({ length: MIXED }, (_, i) => (i % 10 < 4 ? 'message' : i % 10 < 7 ? 'result' : 'dryrun'));
+  const items = [];
+  for (const k of kinds) if (k === 'message') items.push(await signed(signer, 'x', { target: pid, tags: [{ name: 'Data-Protocol', value: 'ao' }, { name: 'Type', value: 'Message' }, { name: 'Action', value: 'Bump' }] }));
+  const answered = [];
+  let nextItem = 0;
+  const latencies = [];
+  const byKind = {};
+  const failures = new Map();
+  const rssBefore = process.memoryUsage().rss;
+  const secs = await pool(MIXED, MIXED_IN_FLIGHT, async (i) => {
+    const t = performance.now();
+    let r;
+    if (kinds[i] === 'message' || answered.length === 0) {
+      const item = items[nextItem++ % items.length];
+      r = await fetch(node.url, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: item.raw });
+      await r.arrayBuffer();
+      if (r.status === 202) answered.push(item.id);
+    } else if (kinds[i] === 'result') {
+      const id = answered[i % answered.length];
+      r = await fetch(`${node.url}/result/${id}?process-id=${pid}`);
+      await r.arrayBuffer();
+    } else {
+      r = await fetch(`${node.url}/dry-run?process-id=${pid}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ Tags: [{ name: 'Action', value: 'Info' }] }),
+      });
+      await r.arrayBuffer();
+    }
+    const ms = performance.now() - t;
+    latencies.push(ms);
+    (byKind[kinds[i]] ??= []).push(ms);
+    if (r.status >= 300) failures.set(r.status, (failures.get(r.status) ?? 0) + 1);
+  });
+  latencies.sort((a, b) => a - b);
+  const sent = new Set(items.slice(0, Math.min(nextItem, items.length)).map((x) => x.id));
+  const proc = await node.context.network.get(pid);
+  const seen = new Map();
+  for (const rec of proc.records(1)) if (rec.kind === 'message' && sent.has(rec.msg.Id)) seen.set(rec.msg.Id, (seen.get(rec.msg.Id) ?? 0) + 1);
+  const lost = [...sent].filter((id) => !seen.has(id)).length;
+  const doubled = [...seen.values()].filter((n) => n > 1).length;
+  yield { name: 'node.mixed', value: Math.round(MIXED / secs), unit: 'req/s' };
+  yield { name: 'node.mixed_p50', value: Math.round(quantile(latencies, 0.5)), unit: 'ms' };
+  yield { name: 'node.mixed_p99', value: Math.round(quantile(latencies, 0.99)), unit: 'ms' };
+  for (const [k, l] of Object.entries(byKind)) {
+    l.sort((a, b) => a - b);
+    yield { name: `node.mixed_${k}_p50_p99`, value: `${Math.round(quantile(l, 0.5))}/${Math.round(quantile(l, 0.99))}`, unit: 'ms' };
+  }
+  yield { name: 'node.mixed_lost', value: lost, unit: 'messages' };
+  yield { name: 'node.mixed_doubled', value: doubled, unit: 'messages' };
+  yield { name: 'node.mixed_errors', value: [...failures.values()].reduce((a, b) => a + b, 0), unit: `responses ${JSON.stringify(Object.fromEntries(failures))}` };
+  yield { name: 'node.mixed_rss_growth', value: Math.round((process.memoryUsage().rss - rssBefore) / 1e6), unit: 'MB' };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -8,7 +8,16 @@ export interface ServeOptions extends CommonOptions {
   port?: string;
   host?: string;
   maxBody?: string;
+  /** Browser origins allowed besides loopback ones (repeatable; `*` for any). */
+  cors?: string[];
+  strict?: boolean;
+  /** Print an access log line per request to stderr. */
+  log?: boolean;
+  deadline?: string;
 }
+
+/** How long SIGTERM/SIGINT wait for the node to close before the program exits anyway. */
+const STOP_WITHIN_MS = 4_000;
 
 function parsePort(value: string | undefined): number {
   if (value === undefined) return 8734;
@@ -24,12 +33,32 @@ export function runServe(opts: ServeOptions): Promise<number> {
     if (maxBody !== undefined && (!Number.isSafeInteger(maxBody) || maxBody < 1024)) {
       throw new UsageError(`--max-body "${opts.maxBody}" must be a whole number of bytes, 1024 or more.`);
     }
+    const deadlineMs = opts.deadline === undefined ? undefined : Number(opts.deadline);
+    if (deadlineMs !== undefined && (!Number.isSafeInteger(deadlineMs) || deadlineMs < 100)) {
+      throw new UsageError(`--deadline "${opts.deadline}" must be a whole number of milliseconds, 100 or more.`);
+    }
+    for (const origin of opts.cors ?? []) {
+      if (origin !== '*' && origin !== 'null' && !/^https?:\/\/[^/\s]+$/.test(origin.replace(/\/+$/, ''))) {
+        throw new UsageError(`--cors "${origin}" is not an origin; write it as scheme://host[:port], e.g. --cors http://example.test:3000`);
+      }
+    }
     const dataDir = resolveDataDir(opts.dataDir);
     const notice = noticeWriter(opts);
     const { startNode } = await import('../node/server.js');
     let node;
     try {
-      node = await startNode({ dataDir, port, host: opts.host, maxBody, onNotice: (t) => process.stderr.write(`aos-ts: ${t}\n`), networkOptions: { onNotice: notice } });
+      node = await startNode({
+        dataDir,
+        port,
+        host: opts.host,
+        maxBody,
+        cors: opts.cors,
+        strict: opts.strict,
+        deadlineMs,
+        accessLog: opts.log ? (line) => process.stderr.write(`${line}\n`) : undefined,
+        onNotice: (t) => process.stderr.write(`aos-ts: ${t}\n`),
+        networkOptions: { onNotice: notice },
+      });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE') throw new Error(`port ${port} is already in use (another aos-ts serve?); pick another with --port.`);
@@ -50,12 +79,23 @@ export function runServe(opts: ServeOptions): Promise<number> {
         );
       }
     }
+    // A failure outside any request (a cron tick, another program's mail) is a notice, not the end of the node.
+    const keepRunning = (err: unknown) => process.stderr.write(`aos-ts: ${(err as Error)?.message ?? String(err)}\n`);
+    process.on('unhandledRejection', keepRunning);
+    process.on('uncaughtException', keepRunning);
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
+    // Whatever a process is doing, the program ends within a few seconds.
+    const force = setTimeout(() => {
+      process.stderr.write('aos-ts: the node did not close in time; exiting (logs are flushed per message, nothing acknowledged is lost)\n');
+      process.exit(1);
+    }, STOP_WITHIN_MS);
+    force.unref();
     await node.close();
+    clearTimeout(force);
     return 0;
   });
 }

@@ -267,6 +267,12 @@ export class LocalProcess {
     return { seq, result };
   }
 
+  /** The current state as a memory image, for evaluating a copy elsewhere (the node's read workers). */
+  stateImage(): MemoryImage {
+    this.assertOpen();
+    return this.engine.snapshot();
+  }
+
   /** Evaluate against the current state and forget it: nothing changes, nothing is logged. */
   async dryrun(msg: AoMessage): Promise<AoResult> {
     this.assertOpen();

@@ -9,12 +9,13 @@ import { derivedId, isId } from '../local/ids.js';
 import { blockHeightAt, type ProcessMeta } from '../local/process-meta.js';
 import type { NodeContext, StoredTx } from './context.js';
 import { runGraphql, type GqlTx } from './graphql.js';
+import { KNOWN_MODULES } from './modules.js';
 import { HttpError, readJson, sendJson, sendText, type Req } from './http.js';
 
 const SCHEDULER_TTL = '86400000';
 
 export async function gatewayRoute(ctx: NodeContext, req: Req, res: ServerResponse): Promise<boolean> {
-  const parts = req.path.split('/').filter(Boolean).map(decodeURIComponent);
+  const parts = req.path.split('/').filter(Boolean).map(decodeSegment);
   const { method } = req;
   const head = parts[0];
 
@@ -23,7 +24,8 @@ export async function gatewayRoute(ctx: NodeContext, req: Req, res: ServerRespon
       method === 'POST'
         ? await readJson(req)
         : { query: req.query.get('query') ?? '', variables: parseVariables(req.query.get('variables')) };
-    sendJson(res, 200, runGraphql(body, () => allTxs(ctx), blockHeightAt));
+    const answer = await runGraphql(body, () => allTxs(ctx), blockHeightAt);
+    sendJson(res, answer.status, answer.body);
     return true;
   }
   if (method === 'POST' && head === 'tx' && parts.length === 1) {
@@ -96,6 +98,15 @@ export async function gatewayRoute(ctx: NodeContext, req: Req, res: ServerRespon
   return false;
 }
 
+/** A path segment, percent-decoded; a bad encoding is the client's error. */
+export function decodeSegment(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    throw new HttpError(400, `the path segment "${s.slice(0, 60)}" is not valid percent-encoding (UTF-8)`);
+  }
+}
+
 function parseVariables(raw: string | null): Record<string, unknown> {
   if (!raw) return {};
   try {
@@ -117,9 +128,9 @@ function seeded(ctx: NodeContext): StoredTx[] {
     data,
     timestamp: 0,
   });
-  return [
+  const moduleRecord = (id: string, name: string) =>
     record(
-      ctx.module,
+      id,
       'Module',
       [
         { name: 'Module-Format', value: 'aos-ts-lua54' },
@@ -128,10 +139,14 @@ function seeded(ctx: NodeContext): StoredTx[] {
         { name: 'Memory-Limit', value: `${DEFAULT_MEMORY_LIMIT / (1024 * 1024)}-mb` },
         { name: 'Compute-Limit', value: String(DEFAULT_INSTRUCTION_BUDGET) },
         { name: 'Content-Type', value: 'text/plain' },
-        { name: 'Name', value: 'aos-ts' },
+        { name: 'Name', value: name },
       ],
       Buffer.from('The aos process OS on Lua 5.4, as run by aos-ts.\n'),
-    ),
+    );
+  return [
+    moduleRecord(ctx.module, 'aos-ts'),
+    // Every module aos or aoconnect spawns with by default runs as this node's OS.
+    ...KNOWN_MODULES.map((m) => moduleRecord(m.id, m.name)),
     record(
       derivedId('scheduler-location', ctx.scheduler, ctx.baseUrl),
       'Scheduler-Location',

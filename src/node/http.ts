@@ -17,6 +17,8 @@ export interface Req {
   /** Path as sent, not decoded (mainnet paths carry `~`, `=`, `&`). */
   path: string;
   query: URLSearchParams;
+  /** The query string as sent (without `?`). */
+  rawQuery?: string;
   headers: IncomingMessage['headers'];
   body: () => Promise<Buffer>;
 }

@@ -1,0 +1,83 @@
+// A worker thread that evaluates read-only work (dry-runs, Lua reads) on a
+// copy of a process's state, so a process's code never holds up the node's
+// HTTP thread: a runaway is stopped by terminating this worker.
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { ProcessEngine, type EngineOptions } from '../engine/process-engine.js';
+import type { MemoryImage } from '../engine/memory-image.js';
+import type { AoEnv, AoMessage } from '../engine/types.js';
+
+/** Messages the process handled since the state the worker holds: replayed here instead of sending the whole image. */
+export interface Replay {
+  msgs: AoMessage[];
+  env: AoEnv;
+  /** The seq the state reaches after the replay. */
+  through: number;
+}
+
+export type HostJob =
+  | { id: number; op: 'dryrun'; image?: MemoryImage; replay?: Replay; msg: AoMessage; env: AoEnv }
+  | { id: number; op: 'eval'; image?: MemoryImage | 'fresh'; replay?: Replay; lua: string };
+
+/** The reply when a replay did not reproduce the process (the pool then sends the image). */
+export const RESYNC = 'resync: the state copy is out of step';
+
+export type HostReply = { id: number; value?: unknown; error?: string };
+
+const options = (workerData as { engine?: EngineOptions } | undefined)?.engine ?? {};
+let engine: ProcessEngine | undefined;
+let base: MemoryImage | undefined;
+
+function asImage(image: MemoryImage): MemoryImage {
+  // Buffers arrive as plain Uint8Arrays.
+  return { ...image, pages: Buffer.from(image.pages.buffer, image.pages.byteOffset, image.pages.byteLength) };
+}
+
+async function run(job: HostJob): Promise<unknown> {
+  if (job.image === 'fresh') {
+    // A fresh sandboxed engine with the OS loaded: made once, restored after every call.
+    engine?.close();
+    engine = await ProcessEngine.create(options);
+    base = engine.snapshot();
+  } else if (job.image) {
+    base = asImage(job.image);
+    if (engine && !engine.isCrashed) engine.restore(base);
+    else {
+      engine?.close();
+      engine = await ProcessEngine.fromImage(base, options);
+    }
+  }
+  if (!engine || !base) throw new Error(RESYNC);
+  if (job.replay) {
+    try {
+      for (const m of job.replay.msgs) {
+        const r = engine.handle(m, job.replay.env);
+        if (r.Error !== undefined) throw new Error(RESYNC);
+      }
+      base = engine.snapshot();
+    } catch {
+      engine.close();
+      engine = undefined;
+      base = undefined;
+      throw new Error(RESYNC);
+    }
+  }
+  try {
+    return job.op === 'dryrun' ? engine.handle({ ...job.msg, 'Read-Only': true }, job.env) : engine.evalLua(job.lua);
+  } finally {
+    if (engine.isCrashed) {
+      engine.close();
+      engine = await ProcessEngine.fromImage(base, options);
+    } else engine.restore(base);
+  }
+}
+
+// Imported for its types and RESYNC by the pool too: only a worker listens.
+const port = parentPort;
+if (port && !isMainThread) {
+  port.on('message', (job: HostJob) => {
+    run(job).then(
+      (value) => port.postMessage({ id: job.id, value } satisfies HostReply),
+      (err: unknown) => port.postMessage({ id: job.id, error: (err as Error).message ?? String(err) } satisfies HostReply),
+    );
+  });
+}

@@ -1,0 +1,224 @@
+// The node's view of the process service, on top of NodeContext: what only
+// an HTTP node needs. Every data item id runs at most once on every path
+// (concurrent duplicates wait for the first; a process another program holds
+// gets one hand-off); every message a process sends is indexed for the
+// gateway (so a client that waits for a reply by querying the recipient finds
+// it); dry-runs follow the node's policy (--strict) and are not stacked on a
+// process that is still busy with one.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { existsSync, readFileSync } from 'node:fs';
+import type { EngineOptions } from '../engine/process-engine.js';
+import type { AoMessage, AoResult, OutboxMessage, Tag } from '../engine/types.js';
+import type { LocalProcess, ProcessRecord } from '../local/local-process.js';
+import { processEnv } from '../local/process-meta.js';
+import { DryrunPool, type StateSource } from './dryrun-pool.js';
+import { derivedId } from '../local/ids.js';
+import { mailboxPath } from '../local/mailbox.js';
+import type { Delivery, LocalNetwork } from '../local/network.js';
+import type { DataItem } from './ans104.js';
+import { NodeContext, type Sent, type StoredTx } from './context.js';
+import { HttpError } from './http.js';
+
+/** Set by the server around each request: whether its Owner/From claims are unsigned (the legacy CU dry-run). */
+export const requestScope = new AsyncLocalStorage<{ unsigned: boolean; deadlineMs: number }>();
+
+/** Messages processes sent that the gateway keeps (oldest are dropped first). */
+export const MAX_INDEXED = 100_000;
+
+export interface ServedOptions {
+  /** Unsigned dry-runs may not claim the process owner (or an authority) as Owner/From. */
+  strict?: boolean;
+  /** How many dry-runs may wait for one process before more are refused with 503. */
+  maxQueuedDryruns?: number;
+  /** Evaluate dry-runs in this thread (no worker): a runaway then holds up the node. */
+  inlineDryruns?: boolean;
+  /** The request deadline; a dry-run gets a little less. */
+  deadlineMs?: number;
+  engine?: EngineOptions;
+}
+
+export class ServedContext extends NodeContext {
+  private readonly inflight = new Map<string, Promise<Sent>>();
+  private readonly spawning = new Map<string, Promise<{ id: string; result?: AoResult; existed: boolean }>>();
+  private readonly handedOff = new Set<string>();
+  /** Ids of the indexed outbox messages, oldest first (for the bound). */
+  private readonly indexed: string[] = [];
+  private readonly dryruns = new Map<string, number>();
+  private readonly unsubscribe: () => void;
+  readonly pool: DryrunPool;
+
+  constructor(
+    network: LocalNetwork,
+    readonly served: ServedOptions = {},
+  ) {
+    super(network);
+    this.pool = new DryrunPool(served.engine);
+    this.unsubscribe = network.subscribe((d) => this.indexDelivery(d));
+  }
+
+  async close(): Promise<void> {
+    this.unsubscribe();
+    await this.pool.close();
+  }
+
+  /** How long a read may run: a little less than the request's deadline, so its own 504 says why. */
+  readTimeout(): number {
+    const deadline = requestScope.getStore()?.deadlineMs ?? this.served.deadlineMs ?? 30_000;
+    return Math.max(Math.floor(deadline * 0.9), 1);
+  }
+
+  /** Run host Lua on a copy of the process's state, off the HTTP thread. */
+  async readLua(pid: string, lua: string): Promise<unknown> {
+    const proc = await this.process(pid);
+    if (this.served.inlineDryruns) return proc.inspect(lua);
+    return this.pool.evalLua(stateOf(proc), lua, this.readTimeout());
+  }
+
+  override async messageFrom(item: DataItem): Promise<Sent> {
+    const running = this.inflight.get(item.id);
+    if (running) return running;
+    if (this.handedOff.has(item.id) || (item.target && this.inMailbox(item.target, item.id))) {
+      this.handedOff.add(item.id);
+      return { id: item.id, process: item.target, seq: 0, handedOff: true };
+    }
+    const p = super.messageFrom(item).then((sent) => {
+      if (sent.handedOff) {
+        this.handedOff.add(item.id);
+        // Bounded: the mailbox itself is checked too, so forgetting the oldest ids loses nothing.
+        if (this.handedOff.size > MAX_INDEXED) this.handedOff.delete(this.handedOff.values().next().value as string);
+      }
+      else if (sent.result && sent.seq > 0) this.indexResult(sent.process, sent.seq, sent.result, Date.now());
+      return sent;
+    });
+    this.inflight.set(item.id, p);
+    try {
+      return await p;
+    } finally {
+      this.inflight.delete(item.id);
+    }
+  }
+
+  override async spawnFrom(item: DataItem): Promise<{ id: string; result?: AoResult; existed: boolean }> {
+    // The same spawn posted twice at once makes one process.
+    const running = this.spawning.get(item.id);
+    if (running) return { ...(await running), existed: true };
+    const p = super.spawnFrom(item);
+    this.spawning.set(item.id, p);
+    try {
+      const out = await p;
+      if (out.result && !out.existed) this.indexResult(out.id, 1, out.result, Date.now());
+      return out;
+    } finally {
+      this.spawning.delete(item.id);
+    }
+  }
+
+  override async dryrun(pid: string, msg: { owner?: string; from?: string; tags: Tag[]; data?: string; id?: string; anchor?: string }): Promise<AoResult> {
+    if (this.served.strict && requestScope.getStore()?.unsigned) {
+      const proc = await this.process(pid);
+      const privileged = new Set([proc.meta.owner, ...authorities(proc.meta.tags)]);
+      const claimed = [msg.owner, msg.from].filter((x): x is string => typeof x === 'string');
+      if (claimed.some((a) => privileged.has(a))) {
+        throw new HttpError(403, `this node runs with --strict: an unsigned dry-run may not act as the owner or an authority of ${pid}; sign the request (aoconnect mainnet mode) or leave Owner/From out`);
+      }
+    }
+    const waiting = this.dryruns.get(pid) ?? 0;
+    if (waiting >= (this.served.maxQueuedDryruns ?? 64)) {
+      throw new HttpError(503, `process ${pid} is busy with ${waiting} dry-runs; try again shortly`);
+    }
+    this.dryruns.set(pid, waiting + 1);
+    try {
+      if (this.served.inlineDryruns) return await super.dryrun(pid, msg);
+      const proc = await this.process(pid);
+      const m = this.network.userMessage(pid, [], msg.data);
+      m.Tags = msg.tags;
+      if (msg.owner) {
+        m.Owner = msg.owner;
+        m.From = msg.from ?? msg.owner;
+      } else if (msg.from) m.From = msg.from;
+      if (msg.id) m.Id = msg.id;
+      if (msg.anchor) m.Anchor = msg.anchor;
+      m.Module = proc.meta.module;
+      return await this.pool.dryrun(stateOf(proc), m, processEnv(proc.meta), this.readTimeout());
+    } finally {
+      const left = (this.dryruns.get(pid) ?? 1) - 1;
+      if (left <= 0) this.dryruns.delete(pid);
+      else this.dryruns.set(pid, left);
+    }
+  }
+
+  /** Whether another program's mailbox for `pid` already holds message `id`. */
+  private inMailbox(pid: string, id: string): boolean {
+    if (!this.network.isLocal(pid)) return false;
+    const file = mailboxPath(this.network.dirOf(pid));
+    if (!existsSync(file)) return false;
+    try {
+      return readFileSync(file, 'utf8').includes(`"Id":${JSON.stringify(id)}`);
+    } catch {
+      return false;
+    }
+  }
+
+  private indexDelivery(d: Delivery): void {
+    const ts = typeof d.msg.Timestamp === 'number' ? d.msg.Timestamp : Date.now();
+    this.indexResult(d.process, d.seq, d.result, ts);
+  }
+
+  /** Every message in a result's outbox, as the gateway of a real MU would have it. */
+  indexResult(pid: string, seq: number, result: AoResult, ts: number): void {
+    if (result.Error !== undefined) return;
+    for (const [index, m] of (result.Messages ?? []).entries()) {
+      const id = derivedId('message', pid, seq, index);
+      if (this.txs.has(id)) continue;
+      this.txs.set(id, outboxTx(id, pid, this.scheduler, m, ts));
+      this.indexed.push(id);
+    }
+    while (this.indexed.length > MAX_INDEXED) this.txs.delete(this.indexed.shift()!);
+  }
+}
+
+function stateOf(proc: LocalProcess): StateSource {
+  return {
+    pid: proc.id,
+    seq: () => proc.lastSeq,
+    image: () => proc.stateImage(),
+    since: (seq) => {
+      const msgs: AoMessage[] = [];
+      let last = seq;
+      for (const rec of proc.records(seq + 1) as Iterable<ProcessRecord>) {
+        // An undo rewrites history: only the whole state will do.
+        if (rec.kind === 'undo') return undefined;
+        if (rec.result.Error === undefined) msgs.push(rec.msg);
+        last = rec.seq;
+      }
+      // Records not yet written out (not acknowledged to anyone) are not readable: the copy
+      // then stops at the last written one, which is what a client that saw a result expects.
+      return { msgs, env: processEnv(proc.meta), through: last };
+    },
+  };
+}
+
+function authorities(tags: Tag[]): string[] {
+  return tags
+    .filter((t) => t.name === 'Authority')
+    .flatMap((t) => t.value.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export function outboxTx(id: string, from: string, signer: string, m: OutboxMessage, ts: number): StoredTx {
+  const data = m.Data === undefined ? '' : typeof m.Data === 'string' ? m.Data : JSON.stringify(m.Data);
+  const tags: Tag[] = m.Tags.map((t) => ({ name: t.name, value: String(t.value) }));
+  if (!tags.some((t) => t.name === 'From-Process')) tags.push({ name: 'From-Process', value: from });
+  return {
+    id,
+    owner: { address: signer, key: '' },
+    target: m.Target ?? '',
+    anchor: typeof m.Anchor === 'string' ? m.Anchor : '',
+    signature: '',
+    tags,
+    data: Buffer.from(data),
+    timestamp: ts,
+  };
+}
+
