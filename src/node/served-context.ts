@@ -12,6 +12,7 @@ import type { AoMessage, AoResult, OutboxMessage, Tag } from '../engine/types.js
 import type { LocalProcess, ProcessRecord } from '../local/local-process.js';
 import { processEnv } from '../local/process-meta.js';
 import { DryrunPool, type StateSource } from './dryrun-pool.js';
+import type { DryrunRequest } from '../local/messages.js';
 import { derivedId } from '../local/ids.js';
 import { mailboxPath } from '../local/mailbox.js';
 import type { Delivery, LocalNetwork } from '../local/network.js';
@@ -53,7 +54,7 @@ export class ServedContext extends NodeContext {
   ) {
     super(network);
     this.pool = new DryrunPool(served.engine);
-    this.unsubscribe = network.subscribe((d) => this.indexDelivery(d));
+    this.unsubscribe = network.onDelivery((d) => this.indexDelivery(d));
   }
 
   async close(): Promise<void> {
@@ -113,11 +114,12 @@ export class ServedContext extends NodeContext {
     }
   }
 
-  override async dryrun(pid: string, msg: { owner?: string; from?: string; tags: Tag[]; data?: string; id?: string; anchor?: string }): Promise<AoResult> {
+  override async dryrun(pid: string, req: DryrunRequest): Promise<AoResult> {
     if (this.served.strict && requestScope.getStore()?.unsigned) {
       const proc = await this.process(pid);
       const privileged = new Set([proc.meta.owner, ...authorities(proc.meta.tags)]);
-      const claimed = [msg.owner, msg.from].filter((x): x is string => typeof x === 'string');
+      const probe = this.network.dryrunMessage(proc, req);
+      const claimed = [req.Owner, probe.From].filter((x): x is string => typeof x === 'string' && x !== this.network.identity.address);
       if (claimed.some((a) => privileged.has(a))) {
         throw new HttpError(403, `this node runs with --strict: an unsigned dry-run may not act as the owner or an authority of ${pid}; sign the request (aoconnect mainnet mode) or leave Owner/From out`);
       }
@@ -128,17 +130,9 @@ export class ServedContext extends NodeContext {
     }
     this.dryruns.set(pid, waiting + 1);
     try {
-      if (this.served.inlineDryruns) return await super.dryrun(pid, msg);
+      if (this.served.inlineDryruns) return await super.dryrun(pid, req);
       const proc = await this.process(pid);
-      const m = this.network.userMessage(pid, [], msg.data);
-      m.Tags = msg.tags;
-      if (msg.owner) {
-        m.Owner = msg.owner;
-        m.From = msg.from ?? msg.owner;
-      } else if (msg.from) m.From = msg.from;
-      if (msg.id) m.Id = msg.id;
-      if (msg.anchor) m.Anchor = msg.anchor;
-      m.Module = proc.meta.module;
+      const m = this.network.dryrunMessage(proc, req);
       return await this.pool.dryrun(stateOf(proc), m, processEnv(proc.meta), this.readTimeout());
     } finally {
       const left = (this.dryruns.get(pid) ?? 1) - 1;

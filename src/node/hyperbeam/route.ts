@@ -415,7 +415,7 @@ function stateAt(ctx: ServedContext, proc: LocalProcess, slot: number | undefine
   if (slot !== undefined && slot > current) throw new HttpError(404, `process ${proc.id} has no slot ${slot} yet (its current slot is ${current})`);
   const seq = (slot ?? current) + 1;
   const patches = patchesThrough(ctx, proc, seq);
-  const rec = ctx.index.record(proc, seq);
+  const rec = proc.history.record(seq);
   const m = proc.meta;
   const definition: Record<string, unknown> = { id: m.id, owner: m.owner };
   for (const t of m.tags) definition[t.name.toLowerCase()] = t.value;
