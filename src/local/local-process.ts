@@ -11,13 +11,14 @@
 //    so they cannot perturb what a later replay would produce.
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { EngineCrashedError, ProcessEngine, type EngineOptions } from '../engine/process-engine.js';
+import { DEFAULT_INSTRUCTION_BUDGET, EngineCrashedError, ProcessEngine, type EngineOptions } from '../engine/process-engine.js';
 import { decodeMemoryImage, encodeMemoryImage, imageDigest, type MemoryImage } from '../engine/memory-image.js';
 import type { AoMessage, AoResult } from '../engine/types.js';
 import { acquireLock, ProcessLockedError, type Lock } from './lock.js';
 import { MessageLog } from './message-log.js';
 import { processEnv, processMessage, readMeta, writeMeta, type ProcessMeta } from './process-meta.js';
-import { SnapshotStore } from './snapshot-store.js';
+import { existsSync, rmSync } from 'node:fs';
+import { LOG_CHECKSUM, SnapshotStore } from './snapshot-store.js';
 
 /**
  * When to take a fresh in-memory checkpoint (the state an Error rolls back
@@ -72,6 +73,8 @@ export interface OpenOptions {
   ignoreSnapshots?: boolean;
   /** Called with recovery notices (a torn record dropped, a bad snapshot skipped). */
   onNotice?: (text: string) => void;
+  /** Set by create(): the process message is about to be handled for the first time. */
+  creating?: boolean;
 }
 
 /**
@@ -147,11 +150,20 @@ export class LocalProcess {
 
   /** Make the folder, write the meta, and handle the process message (seq 1). */
   static async create(dir: string, meta: ProcessMeta, opts: OpenOptions = {}): Promise<{ process: LocalProcess; result: AoResult }> {
+    const fresh = !existsSync(dir);
     writeMeta(dir, meta);
-    const proc = await LocalProcess.open(dir, opts);
-    const { result } = await proc.evaluate(processMessage(meta, meta.createdAt));
-    proc.flush();
-    return { process: proc, result };
+    let proc: LocalProcess | undefined;
+    try {
+      proc = await LocalProcess.open(dir, { ...opts, creating: true });
+      const result = proc.bootResult!;
+      if (result.Error !== undefined) throw new Error(`process ${meta.name} could not boot, so it was not created: ${result.Error}`);
+      return { process: proc, result };
+    } catch (err) {
+      // A process that never booted is no process: leave nothing behind.
+      proc?.close();
+      if (fresh) rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
   }
 
   static async open(dir: string, opts: OpenOptions = {}): Promise<LocalProcess> {
@@ -162,11 +174,11 @@ export class LocalProcess {
       const snapshots = new SnapshotStore(join(dir, 'snapshots'));
       for (const n of log.notices) opts.onNotice?.(n);
       const engineOptions = opts.engine ?? {};
-      const latest = opts.ignoreSnapshots ? { seq: 0, notices: [] } : snapshots.latest();
+      const latest = opts.ignoreSnapshots ? { seq: 0, notices: [] } : snapshots.forLog(log, (seq) => !undoesBefore(log, seq));
       for (const n of latest.notices) opts.onNotice?.(n);
       let engine: ProcessEngine | undefined;
       let fromSeq = 0;
-      if (latest.seq > 0 && 'data' in latest && latest.seq <= log.lastSeq && !undoesBefore(log, latest.seq)) {
+      if (latest.seq > 0 && 'data' in latest) {
         try {
           const raw = latest.meta.encoding === 'gzip' ? gunzipSync(latest.data) : latest.data;
           engine = await ProcessEngine.fromImage(decodeMemoryImage(raw).image, engineOptions);
@@ -180,6 +192,12 @@ export class LocalProcess {
       if (fromSeq > 0 && 'meta' in latest) proc.loadProgress(latest.meta);
       proc.replayFrom(fromSeq);
       proc.lastSnapshotSeq = fromSeq;
+      if (log.lastSeq === 0) {
+        // No boot record: a new process, or one whose creation was cut short.
+        if (!opts.creating) opts.onNotice?.(`process ${meta.name} (${meta.id}) had not finished booting (aos-ts stopped while creating it?); booting it now`);
+        proc.bootResult = (await proc.unbudgeted(() => proc.evaluate(processMessage(meta, meta.createdAt)))).result;
+        proc.flush();
+      }
       return proc;
     } catch (err) {
       lock.release();
@@ -187,8 +205,35 @@ export class LocalProcess {
     }
   }
 
+  /** The result of the process message when this open booted the process. */
+  private bootResult?: AoResult;
+
+  /**
+   * Run fn with at least the default instruction budget: the boot and the
+   * replay of messages that once succeeded must not fail under a smaller --budget.
+   */
+  private async unbudgeted<T>(fn: () => T | Promise<T>): Promise<T> {
+    const saved = this.engine.options.instructionBudget;
+    this.engine.options.instructionBudget = Math.max(saved, DEFAULT_INSTRUCTION_BUDGET);
+    try {
+      return await fn();
+    } finally {
+      this.engine.options.instructionBudget = saved;
+    }
+  }
+
   /** Bring the fresh engine from the state after `fromSeq` up to the end of the log. */
   private replayFrom(fromSeq: number): void {
+    const saved = this.engine.options.instructionBudget;
+    this.engine.options.instructionBudget = Math.max(saved, DEFAULT_INSTRUCTION_BUDGET);
+    try {
+      this.replayRecords(fromSeq);
+    } finally {
+      this.engine.options.instructionBudget = saved;
+    }
+  }
+
+  private replayRecords(fromSeq: number): void {
     const env = processEnv(this.meta);
     const undone = this.undoneSeqs(fromSeq);
     for (const rec of this.log.read(fromSeq + 1) as Iterable<ProcessRecord>) {
@@ -361,6 +406,7 @@ export class LocalProcess {
     this.snapshots.write(seq, gzipSync(encodeMemoryImage(this.checkpoint), { level: 1 }), {
       encoding: 'gzip',
       seq,
+      [LOG_CHECKSUM]: this.log.checksumOf(seq),
       process: this.meta.id,
       received: Object.fromEntries(this.received),
       mailboxOffset: this.mailboxOffset,

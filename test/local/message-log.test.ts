@@ -179,7 +179,9 @@ describe('MessageLog recovery', () => {
       const log = MessageLog.open(dir);
       expect(log.lastSeq, `cut at ${cut}`).toBe(4);
       expect(log.notices).toHaveLength(1);
-      expect(log.notices[0]).toMatch(/dropped an incomplete record at the end of .*000000000001\.seg/);
+      expect(log.notices[0]).toMatch(/000000000001\.seg: dropped an incomplete record at its end \(seq 5,/);
+      expect(log.notices[0]).toMatch(/never shown/);
+      expect(fs.readdirSync(dir).filter((n) => n.includes('damaged'))).toEqual([]);
       expect(fs.statSync(file).size).toBe(lastStart);
       expect(seqsOf(log)).toEqual([1, 2, 3, 4]);
       log.close();
@@ -191,21 +193,63 @@ describe('MessageLog recovery', () => {
     log.close();
   });
 
-  it('drops a last record whose bytes were garbled or zero-filled by a crash', () => {
+  it('keeps a whole last record with a bad checksum aside, without calling it unacknowledged', () => {
     const dir = newDir();
     fill(dir, 5);
     const file = path.join(dir, '000000000001.seg');
     const lastStart = recordOffsets(file)[4]!;
+    const original = fs.readFileSync(file).subarray(lastStart);
     flipByte(file, lastStart + 20); // full length, bad checksum
-    let log = MessageLog.open(dir);
-    expect(log.lastSeq).toBe(4);
-    expect(log.notices[0]).toMatch(/checksum mismatch/);
-    log.close();
-
-    fs.appendFileSync(file, Buffer.alloc(4096)); // size grew but data never landed
-    log = MessageLog.open(dir);
+    const damaged = fs.readFileSync(file).subarray(lastStart);
+    const log = MessageLog.open(dir);
     expect(log.lastSeq).toBe(4);
     expect(log.notices).toHaveLength(1);
+    const aside = `${file}.damaged-${lastStart}`;
+    expect(log.notices[0]).toContain('checksum mismatch');
+    expect(log.notices[0]).toContain(aside);
+    expect(log.notices[0]).toMatch(/may have been acknowledged/);
+    expect(log.notices[0]).not.toMatch(/never/);
+    expect(fs.readFileSync(aside).equals(damaged)).toBe(true);
+    expect(damaged.equals(original)).toBe(false);
+    expect(fs.statSync(file).size).toBe(lastStart);
+    log.close();
+  });
+
+  it('tells damage from a torn tail for every byte of the last record', () => {
+    const dir = newDir();
+    fill(dir, 3);
+    const file = path.join(dir, '000000000001.seg');
+    const whole = fs.readFileSync(file);
+    const lastStart = recordOffsets(file)[2]!;
+    for (let at = lastStart; at < whole.length; at++) {
+      fs.writeFileSync(file, whole);
+      for (const n of fs.readdirSync(dir)) if (n.includes('damaged')) fs.rmSync(path.join(dir, n));
+      flipByte(file, at);
+      let log: MessageLog;
+      try {
+        log = MessageLog.open(dir);
+      } catch (err) {
+        // A flipped length can make the record look like one followed by more: corruption, nothing changed.
+        expect(err, `flip at ${at}`).toBeInstanceOf(LogCorruptError);
+        expect(fs.readFileSync(file).length).toBe(whole.length);
+        continue;
+      }
+      expect(log.lastSeq, `flip at ${at}`).toBe(2);
+      expect(log.notices[0], `flip at ${at}`).toMatch(/may have been acknowledged/);
+      expect(fs.existsSync(`${file}.damaged-${lastStart}`), `flip at ${at}`).toBe(true);
+      log.close();
+    }
+  });
+
+  it('drops zeros a crash left after the last record as a torn tail', () => {
+    const dir = newDir();
+    fill(dir, 5);
+    const file = path.join(dir, '000000000001.seg');
+    fs.appendFileSync(file, Buffer.alloc(4096)); // size grew but data never landed
+    const log = MessageLog.open(dir);
+    expect(log.lastSeq).toBe(5);
+    expect(log.notices).toHaveLength(1);
+    expect(log.notices[0]).toMatch(/incomplete record/);
     log.close();
   });
 
