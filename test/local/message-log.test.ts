@@ -3,6 +3,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LogCorruptError, MessageLog } from '../../src/local/message-log.js';
 import { tempDir } from './helpers.js';
+import { StoreWriteError } from '../../src/local/fsync.js';
+import { failWritesAfter, fillDisk, tinyDisk } from './disk.js';
 
 const dirs: string[] = [];
 function newDir(): string {
@@ -314,5 +316,70 @@ describe('MessageLog recovery', () => {
     const log = MessageLog.open(dir, { segmentRecords: 10 });
     expect(() => seqsOf(log)).toThrow(/ends at seq 10 but the next segment starts at seq 21/);
     log.close();
+  });
+});
+
+describe('MessageLog write failures', () => {
+  for (const code of ['ENOSPC', 'EIO']) {
+    it(`${code} part-way through a batch: a clear error, no torn bytes, every flushed record kept`, () => {
+      const dir = newDir();
+      const log = MessageLog.open(dir);
+      for (let i = 1; i <= 3; i++) log.append({ i });
+      log.flush();
+      const file = path.join(dir, '000000000001.seg');
+      const flushedSize = fs.statSync(file).size;
+      for (let i = 4; i <= 6; i++) log.append({ i, pad: 'p'.repeat(100) });
+      const restore = failWritesAfter(50, code);
+      let err: unknown;
+      try {
+        log.flush();
+      } catch (e) {
+        err = e;
+      } finally {
+        restore();
+      }
+      expect(err).toBeInstanceOf(StoreWriteError);
+      const message = (err as Error).message;
+      expect(message).toContain(file);
+      expect(message).toMatch(code === 'ENOSPC' ? /^the disk is full: could not write / : /I\/O error writing /);
+      expect(message).toMatch(/nothing acknowledged was lost\.$/);
+      expect(message.split('\n')).toHaveLength(1);
+      // The partial batch was taken back; the log refuses further use until reopened.
+      expect(fs.statSync(file).size).toBe(flushedSize);
+      expect(() => log.append({ i: 7 })).toThrow(/stopped after a write error: /);
+      log.close();
+      const again = MessageLog.open(dir);
+      expect(again.notices).toEqual([]);
+      expect(seqsOf(again)).toEqual([1, 2, 3]);
+      expect(again.append({ i: 4 })).toBe(4);
+      again.close();
+    });
+  }
+
+  const disk = tinyDisk(128);
+  it.skipIf(!disk)('on a real full disk (tmpfs): the error names the segment, and freeing space is enough', () => {
+    try {
+      const dir = path.join(disk!.dir, 'log');
+      const log = MessageLog.open(dir);
+      for (let i = 1; i <= 3; i++) log.append({ i });
+      log.flush();
+      const filler = fillDisk(disk!.dir, 0);
+      let err: unknown;
+      try {
+        for (let i = 0; i < 1000; i++) log.append({ i, pad: 'x'.repeat(2000) });
+        log.flush();
+      } catch (e) {
+        err = e;
+      }
+      expect((err as Error).message).toMatch(/^the disk is full: could not write .*000000000001\.seg\. Free some space/);
+      log.close();
+      fs.rmSync(filler);
+      const again = MessageLog.open(dir);
+      expect(again.notices).toEqual([]);
+      expect(seqsOf(again)).toEqual([1, 2, 3]);
+      again.close();
+    } finally {
+      disk!.unmount();
+    }
   });
 });
