@@ -19,6 +19,7 @@ import { MessageLog } from './message-log.js';
 import { processEnv, processMessage, readMeta, writeMeta, type ProcessMeta } from './process-meta.js';
 import { existsSync, rmSync } from 'node:fs';
 import { LOG_CHECKSUM, SnapshotStore } from './snapshot-store.js';
+import { StoreWriteError } from './fsync.js';
 
 /**
  * When to take a fresh in-memory checkpoint (the state an Error rolls back
@@ -190,6 +191,7 @@ export class LocalProcess {
       engine ??= await ProcessEngine.create(engineOptions);
       const proc = new LocalProcess(dir, meta, engine, log, snapshots, () => lock.release(), engineOptions);
       if (fromSeq > 0 && 'meta' in latest) proc.loadProgress(latest.meta);
+      proc.onNotice = opts.onNotice;
       proc.replayFrom(fromSeq);
       proc.lastSnapshotSeq = fromSeq;
       if (log.lastSeq === 0) {
@@ -395,8 +397,20 @@ export class LocalProcess {
   /** Make everything appended so far durable; snapshot when one is due. */
   flush(): void {
     this.log.flush();
-    if (this.log.lastSeq - this.lastSnapshotSeq >= SNAPSHOT_EVERY) this.snapshotNow();
+    if (this.log.lastSeq - this.lastSnapshotSeq >= SNAPSHOT_EVERY) this.snapshotIfPossible();
   }
+
+  /** A snapshot only makes opening faster: one that cannot be written (disk full) is a notice, not a failure. */
+  private snapshotIfPossible(): void {
+    try {
+      this.snapshotNow();
+    } catch (err) {
+      if (!(err instanceof StoreWriteError)) throw err;
+      this.onNotice?.(err.message);
+    }
+  }
+
+  private onNotice?: (text: string) => void;
 
   snapshotNow(): void {
     this.log.flush();
@@ -431,8 +445,11 @@ export class LocalProcess {
   close(): void {
     if (this.closed) return;
     try {
-      if (this.log.lastSeq > this.lastSnapshotSeq) this.snapshotNow();
-      else this.log.flush();
+      // A log stopped by a write error was reported when it failed; closing just lets go.
+      if (!this.log.writeError) {
+        this.log.flush();
+        if (this.log.lastSeq > this.lastSnapshotSeq) this.snapshotIfPossible();
+      }
     } finally {
       this.closed = true;
       this.engine.close();

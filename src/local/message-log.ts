@@ -181,6 +181,11 @@ export class MessageLog {
     return this.last;
   }
 
+  /** The write error that stopped this log, if one did (it must be reopened). */
+  get writeError(): Error | undefined {
+    return this.broken;
+  }
+
   /** Queue a record; returns its seq. Not durable until flush(). */
   append(payload: Record<string, unknown>): number {
     this.usable();

@@ -302,12 +302,22 @@ export class LocalNetwork {
           handled.push({ item, error });
         }
       }
-      // Group commit: one flush per log, before any outbox moves on.
-      for (const proc of touched) proc.flush();
+      // Group commit: one flush per log, before any outbox moves on. A log
+      // that cannot be flushed (disk full) fails the wave's messages to it:
+      // none of them is acknowledged or acted on.
+      const unflushed = new Map<string, unknown>();
+      for (const proc of touched) {
+        try {
+          proc.flush();
+        } catch (err) {
+          unflushed.set(proc.id, err);
+        }
+      }
       for (const { item, delivery, error } of handled) {
         const c = item.cascade;
         try {
           if (error !== undefined) throw error;
+          if (delivery && unflushed.has(delivery.process)) throw unflushed.get(delivery.process);
           if (delivery) {
             this.record(c, delivery);
             await this.routeOutbox(delivery, c);
@@ -320,7 +330,7 @@ export class LocalNetwork {
       }
       // The previous wave's outboxes were handled and flushed in this one.
       for (const [p, seq] of routed) delivered.set(p, seq);
-      routed = new Map([...touched].map((p) => [p, p.lastSeq]));
+      routed = new Map([...touched].filter((p) => !unflushed.has(p.id)).map((p) => [p, p.lastSeq]));
       if (++waves % 16 === 0) {
         this.markDelivered(delivered);
         delivered.clear();
@@ -349,7 +359,7 @@ export class LocalNetwork {
       if (!(err instanceof ProcessLockedError) || (!item.origin && !item.handOff)) throw err;
       // Another aos-ts has it open: leave the message in its mailbox. If that
       // program closed meanwhile, opening it now picks the mail up here.
-      appendToMailbox(this.dirOf(item.target), { msg: item.msg, origin: item.origin });
+      appendToMailbox(this.dirOf(item.target), { msg: item.msg, origin: item.origin }, this.options.onNotice);
       c.settled.handedOff.push({ target: item.target, msg: item.msg });
       await this.get(item.target).catch(() => undefined);
       return undefined;
@@ -519,7 +529,7 @@ export class LocalNetwork {
 
   private pollMailbox(proc: LocalProcess): void {
     if (mailboxSize(proc.dir) <= proc.mailboxOffset || this.pendingMail.has(proc.id)) return;
-    const items = readMailbox(proc.dir, proc.mailboxOffset);
+    const items = readMailbox(proc.dir, proc.mailboxOffset, this.options.onNotice);
     if (items.length === 0) return;
     this.pendingMail.add(proc.id);
     const cascade = new Cascade(false);

@@ -34,6 +34,11 @@ function bundled(name: string): string {
   return out;
 }
 
+/** The bundled JS of a fixture, to start some other way than runFixture. */
+export function fixtureScript(name: string): string {
+  return bundled(name);
+}
+
 /** Start a fixture from test/local/fixtures as a separate Node program. */
 export function runFixture(name: string, args: string[], stdin: 'ignore' | 'pipe' = 'ignore'): ChildProcess {
   const child = spawn(process.execPath, [bundled(name), ...args], { stdio: [stdin, 'pipe', 'pipe'] });
