@@ -16,7 +16,7 @@ import { decodeMemoryImage, encodeMemoryImage, imageDigest, type MemoryImage } f
 import type { AoMessage, AoResult } from '../engine/types.js';
 import { acquireLock, ProcessLockedError, type Lock } from './lock.js';
 import { MessageLog } from './message-log.js';
-import { processEnv, processMessage, readMeta, writeMeta, type ProcessMeta } from './process-meta.js';
+import { assertNewProcessFolder, processEnv, processMessage, readMeta, writeMeta, type ProcessMeta } from './process-meta.js';
 import { existsSync, rmSync } from 'node:fs';
 import { LOG_CHECKSUM, SnapshotStore } from './snapshot-store.js';
 import { StoreWriteError } from './fsync.js';
@@ -151,6 +151,7 @@ export class LocalProcess {
 
   /** Make the folder, write the meta, and handle the process message (seq 1). */
   static async create(dir: string, meta: ProcessMeta, opts: OpenOptions = {}): Promise<{ process: LocalProcess; result: AoResult }> {
+    assertNewProcessFolder(dir);
     const fresh = !existsSync(dir);
     writeMeta(dir, meta);
     let proc: LocalProcess | undefined;

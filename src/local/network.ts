@@ -9,7 +9,8 @@
 // every log the wave touched is flushed once (group commit), and only then do
 // their outboxes move on. So nothing is acted on before it is durable, and a
 // crash can only lose the tail of a wave that nobody was told about.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { ensureDir } from './fsync.js';
 import { join } from 'node:path';
 import type { EngineOptions } from '../engine/process-engine.js';
 import { tagValue, type AoMessage, type AoResult, type OutboxMessage, type SpawnRequest, type Tag } from '../engine/types.js';
@@ -19,7 +20,7 @@ import { loadIdentity, type LocalIdentity } from './identity.js';
 import { ProcessLockedError, withShortLock } from './lock.js';
 import { LocalProcess, type Origin } from './local-process.js';
 import { appendToMailbox, mailboxSize, readMailbox } from './mailbox.js';
-import { blockHeightAt, LOCAL_MODULE_ID, processMessage, readMeta, type ProcessMeta } from './process-meta.js';
+import { blockHeightAt, inspectProcessFolder, LOCAL_MODULE_ID, processMessage, type ProcessMeta, type ProcessMetaError } from './process-meta.js';
 
 export const DEFAULT_CASCADE_LIMIT = 10_000;
 const OUTBOX_STATE = 'outbox.json';
@@ -109,7 +110,7 @@ export class LocalNetwork {
     readonly dataDir: string,
     private readonly options: NetworkOptions = {},
   ) {
-    mkdirSync(this.processesDir, { recursive: true });
+    ensureDir(this.processesDir);
     this.identity = loadIdentity(dataDir);
   }
 
@@ -129,22 +130,38 @@ export class LocalNetwork {
 
   /** Every local process, oldest first. */
   list(): ProcessMeta[] {
+    const { metas, damaged } = this.scanFolders();
+    for (const d of damaged) this.options.onNotice?.(d.message);
+    return metas;
+  }
+
+  /** Process folders whose process.json is missing or damaged: never replaced by a new process of the same name. */
+  damaged(): ProcessMetaError[] {
+    return this.scanFolders().damaged;
+  }
+
+  private scanFolders(): { metas: ProcessMeta[]; damaged: ProcessMetaError[] } {
     const metas: ProcessMeta[] = [];
+    const damaged: ProcessMetaError[] = [];
     for (const entry of readdirSync(this.processesDir)) {
-      if (!isId(entry) || !existsSync(join(this.processesDir, entry, 'process.json'))) continue;
-      try {
-        metas.push(readMeta(join(this.processesDir, entry)));
-      } catch (err) {
-        this.options.onNotice?.((err as Error).message);
-      }
+      if (!isId(entry)) continue;
+      const seen = inspectProcessFolder(join(this.processesDir, entry));
+      if (seen.state === 'process') metas.push(seen.meta);
+      else if (seen.state === 'damaged') damaged.push(seen.error);
     }
-    return metas.sort((a, b) => a.createdAt - b.createdAt);
+    return { metas: metas.sort((a, b) => a.createdAt - b.createdAt), damaged };
   }
 
   /** The id of the process with this id or name; an error when a name is ambiguous. */
   resolve(nameOrId: string): string | undefined {
     if (isId(nameOrId) && this.isLocal(nameOrId)) return nameOrId;
-    let matches = this.list().filter((m) => m.name === nameOrId);
+    const folders = this.scanFolders();
+    let matches = folders.metas.filter((m) => m.name === nameOrId);
+    if (matches.length === 0) {
+      // A damaged process of that name (or id) is still that process: say so rather than make a new one.
+      const hit = folders.damaged.find((e) => e.processName === nameOrId || e.dir === this.dirOf(nameOrId));
+      if (hit) throw hit;
+    }
     if (matches.length > 1) {
       // A process published to a local node (aos-ts serve on this data folder)
       // has a copy here under the same name: the name means the original.
