@@ -227,12 +227,18 @@ export class LocalProcess {
 
   /** Bring the fresh engine from the state after `fromSeq` up to the end of the log. */
   private replayFrom(fromSeq: number): void {
-    const saved = this.engine.options.instructionBudget;
-    this.engine.options.instructionBudget = Math.max(saved, DEFAULT_INSTRUCTION_BUDGET);
+    this.withFullBudget(() => this.replayRecords(fromSeq));
+  }
+
+  /** Replays of messages that once succeeded run with at least the default budget (see unbudgeted). */
+  private withFullBudget<T>(fn: () => T): T {
+    const engine = this.engine;
+    const saved = engine.options.instructionBudget;
+    engine.options.instructionBudget = Math.max(saved, DEFAULT_INSTRUCTION_BUDGET);
     try {
-      this.replayRecords(fromSeq);
+      return fn();
     } finally {
-      this.engine.options.instructionBudget = saved;
+      engine.options.instructionBudget = saved;
     }
   }
 
@@ -311,7 +317,9 @@ export class LocalProcess {
       this.engine.restore(this.checkpoint);
     }
     const env = processEnv(this.meta);
-    for (const rec of this.sinceCheckpoint) this.engine.handle(rec.msg, env);
+    this.withFullBudget(() => {
+      for (const rec of this.sinceCheckpoint) this.engine.handle(rec.msg, env);
+    });
   }
 
   private runOnEngine(msg: AoMessage): AoResult {
