@@ -167,4 +167,28 @@ describe('mailbox of an open process', () => {
     // Used to loop forever: the half line and the blanked lines are not mail.
     await holder.close();
   }, 30_000);
+
+  it('a send to a process held elsewhere that cannot be written fails, and says so', async () => {
+    const dataDir = tempDataDir();
+    const holder = new LocalNetwork(dataDir);
+    const { process: b } = await holder.openOrSpawn('held');
+    const other = new LocalNetwork(dataDir);
+    const size = mailboxSize(b.dir);
+    const restore = failWritesAfter(10);
+    let err: unknown;
+    try {
+      await other.sendAndSettle(b.id, other.userMessage(b.id, [{ name: 'Action', value: 'Hello' }], 'lost?'), { handOff: true });
+    } catch (e) {
+      err = e;
+    } finally {
+      restore();
+    }
+    expect(err).toBeInstanceOf(StoreWriteError);
+    expect((err as Error).message).toMatch(/^the disk is full: could not write .*incoming\.jsonl\. .*the message was not sent\.$/);
+    expect(fs.existsSync(mailboxPath(b.dir)) ? fs.statSync(mailboxPath(b.dir)).size : 0).toBe(size);
+    const ok = await other.sendAndSettle(b.id, other.userMessage(b.id, [{ name: 'Action', value: 'Hello' }], 'arrives'), { handOff: true });
+    expect(ok.handedOff).toHaveLength(1);
+    await other.close();
+    await holder.close();
+  }, 30_000);
 });
