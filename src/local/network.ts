@@ -340,7 +340,8 @@ export class LocalNetwork {
             await this.routeOutbox(delivery, c);
           }
         } catch (err) {
-          if (!c.first) c.reject(err);
+          // Only the caller's own cascade has someone to tell; the rest (mail, cron, recovery) become notices.
+          if (!c.first && c.fromCaller) c.reject(err);
           else this.options.onNotice?.(`delivery to ${item.target} failed: ${(err as Error).message}`);
         }
         this.finish(c);
@@ -381,7 +382,11 @@ export class LocalNetwork {
       await this.get(item.target).catch(() => undefined);
       return undefined;
     }
-    if (item.origin && proc.hasReceived(item.origin)) return undefined;
+    if (item.origin && proc.hasReceived(item.origin)) {
+      // Already here: the mailbox line is consumed all the same.
+      if (item.mailboxEnd !== undefined) proc.mailboxOffset = Math.max(proc.mailboxOffset, item.mailboxEnd);
+      return undefined;
+    }
     const { seq, result } = await proc.evaluate(item.msg, { origin: item.origin, mailboxEnd: item.mailboxEnd });
     touched.add(proc);
     return { process: proc.id, processName: proc.name, seq, msg: item.msg, result };
@@ -585,13 +590,19 @@ export class LocalNetwork {
     this.closed = true;
     // Mail that arrives while closing is handled before the lock goes: the
     // last look and the release happen under the short lock senders append under.
+    // A process that cannot take its mail (its log stopped on a write error)
+    // makes no progress: it is closed anyway, and the mail waits for the next open.
+    const lastLook = new Map<LocalProcess, number>();
     while (this.open.size > 0) {
       for (const proc of [...this.open.values()]) {
+        const stuck = lastLook.get(proc) === proc.mailboxOffset;
         const quiet = withShortLock(proc.dir, () => {
-          if (mailboxSize(proc.dir) > proc.mailboxOffset) return false;
+          if (!stuck && mailboxSize(proc.dir) > proc.mailboxOffset) return false;
           proc.close();
           return true;
         });
+        if (stuck && mailboxSize(proc.dir) > proc.mailboxOffset) this.options.onNotice?.(`${proc.name}: mail after byte ${proc.mailboxOffset} of its mailbox could not be handled now; it is handled when the process is opened again`);
+        lastLook.set(proc, proc.mailboxOffset);
         if (quiet) this.open.delete(proc.id);
         else this.pollMailbox(proc);
       }

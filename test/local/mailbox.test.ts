@@ -191,4 +191,19 @@ describe('mailbox of an open process', () => {
     await other.close();
     await holder.close();
   }, 30_000);
+
+  it('a line delivered twice (the same origin) is consumed, and closing ends', async () => {
+    const dataDir = tempDataDir();
+    const holder = new LocalNetwork(dataDir);
+    const { process: b } = await holder.openOrSpawn('held');
+    await evalIn(holder, b, 'Handlers.add("h", "Hello", function(m) Got = (Got or 0) + 1 end)');
+    const entry = { msg: { ...message('dup', 'x'), Target: b.id }, origin: { process: 'p'.repeat(43), seq: 1, index: 0 } };
+    appendToMailbox(b.dir, entry);
+    appendToMailbox(b.dir, entry);
+    for (let i = 0; i < 60 && b.mailboxOffset < mailboxSize(b.dir); i++) await new Promise((r) => setTimeout(r, 50));
+    await holder.idle();
+    expect(await b.inspect('return Got')).toBe(1);
+    expect(b.mailboxOffset).toBe(mailboxSize(b.dir));
+    await holder.close(); // used to wait forever for the duplicate to be "handled"
+  }, 30_000);
 });
