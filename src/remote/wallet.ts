@@ -80,13 +80,16 @@ const big = (b64url: string): bigint => BigInt(`0x${Buffer.from(b64url, 'base64u
 
 /** n = p q and e d = 1 modulo lcm(p - 1, q - 1): signing may use d or the CRT parts, so all must agree. */
 function partsFit(jwk: Jwk): boolean {
-  const { p, q } = jwk as Jwk & { p?: string; q?: string };
+  const { p, q, dp, dq, qi } = jwk as Jwk & { p?: string; q?: string; dp?: string; dq?: string; qi?: string };
   if (typeof p !== 'string' || typeof q !== 'string') return true; // checked by signing above
   const [n, e, d, P, Q] = [big(jwk.n), big(jwk.e), big(jwk.d ?? ''), big(p), big(q)];
   if (P * Q !== n) return false;
   const gcd = (a: bigint, b: bigint): bigint => (b === 0n ? a : gcd(b, a % b));
   const lambda = ((P - 1n) * (Q - 1n)) / gcd(P - 1n, Q - 1n);
-  return (e * d) % lambda === 1n;
+  if ((e * d) % lambda !== 1n) return false;
+  if (typeof dp === 'string' && big(dp) !== d % (P - 1n)) return false;
+  if (typeof dq === 'string' && big(dq) !== d % (Q - 1n)) return false;
+  return typeof qi !== 'string' || (big(qi) * Q) % P === 1n;
 }
 
 /** A key whose parts do not fit together cannot sign: say so now, before anything is sent. */
