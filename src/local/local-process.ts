@@ -107,8 +107,12 @@ function compareOrigin(a: { seq: number; index: number }, b: { seq: number; inde
   return a.seq !== b.seq ? a.seq - b.seq : a.index - b.index;
 }
 
+/**
+ * Successes replay; so does the boot (seq 1) even when its On-Boot code
+ * failed: as on AO, the process exists and keeps what its boot set up.
+ */
 function isReplayable(rec: ProcessRecord): rec is MessageRecord {
-  return rec.kind === 'message' && rec.result.Error === undefined;
+  return rec.kind === 'message' && (rec.result.Error === undefined || rec.seq === 1);
 }
 
 export class LocalProcess {
@@ -157,11 +161,10 @@ export class LocalProcess {
     let proc: LocalProcess | undefined;
     try {
       proc = await LocalProcess.open(dir, { ...opts, creating: true });
-      const result = proc.bootResult!;
-      if (result.Error !== undefined) throw new Error(`process ${meta.name} could not boot, so it was not created: ${result.Error}`);
-      return { process: proc, result };
+      // A boot whose On-Boot code fails still makes the process, as on AO; the caller shows the Error.
+      return { process: proc, result: proc.bootResult! };
     } catch (err) {
-      // A process that never booted is no process: leave nothing behind.
+      // A process whose boot could not even be recorded is no process: leave nothing behind.
       proc?.close();
       if (fresh) rmSync(dir, { recursive: true, force: true });
       throw err;
@@ -341,13 +344,15 @@ export class LocalProcess {
     const started = performance.now();
     const result = this.runOnEngine(msg);
     this.engineMsSinceCheckpoint += performance.now() - started;
-    if (result.Error !== undefined) await this.rollback();
+    // A failed boot is kept (see isReplayable); rolling it back would leave a process that never booted.
+    const keep = result.Error === undefined || (this.log.lastSeq === 0 && !this.engine.isCrashed);
+    if (!keep) await this.rollback();
     const payload: MessagePayload = { kind: 'message', msg, result };
     if (opts.origin) payload.origin = opts.origin;
     if (opts.mailboxEnd !== undefined) payload.mailboxEnd = opts.mailboxEnd;
     this.noteProgress(payload);
     const seq = this.log.append(payload as unknown as Record<string, unknown>);
-    if (result.Error === undefined) this.sinceCheckpoint.push({ ...payload, seq });
+    if (keep) this.sinceCheckpoint.push({ ...payload, seq });
     return { seq, result };
   }
 

@@ -162,4 +162,18 @@ describe('a small --budget', () => {
     expect(await r.inspect('return Mine')).toBe(42);
     await again.close();
   }, 60_000);
+
+  it('a boot whose On-Boot code fails still leaves a working process (opened again, replayed too)', async () => {
+    const dataDir = tempDataDir();
+    const net = network(dataDir);
+    const { process: p, result } = await net.spawn('badboot', { tags: [{ name: 'On-Boot', value: 'Data' }], data: 'Booted = true; error("bad boot")' });
+    expect(result.Error).toMatch(/bad boot/);
+    expect(outputData(await evalIn(net, p, 'return 1 + 1'))).toBe('2');
+    await net.close();
+    fs.rmSync(path.join(p.dir, 'snapshots'), { recursive: true, force: true });
+    const again = network(dataDir);
+    const { process: q } = await again.openOrSpawn('badboot');
+    expect(outputData(await evalIn(again, q, 'return tostring(Booted) .. " " .. (2 + 2)'))).toBe('true 4');
+    await again.close();
+  }, 60_000);
 });
