@@ -9,6 +9,7 @@ import { gatewayRoute } from './gateway.js';
 import { HttpError, readBody, sendJson, type Req } from './http.js';
 import { legacyRoute } from './legacy.js';
 import { mainnetRoute } from './mainnet.js';
+import { StoreWriteError } from '../local/fsync.js';
 
 export const DEFAULT_PORT = 8734;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -123,10 +124,11 @@ async function handle(ctx: NodeContext, req: IncomingMessage, res: ServerRespons
     // A body nobody read is drained so the connection can be reused.
     if (!req.complete) req.resume();
   } catch (err) {
-    const status = err instanceof HttpError ? err.status : /network is closed/.test((err as Error).message) ? 503 : 500;
+    const diskFull = err instanceof StoreWriteError && (err.code === 'ENOSPC' || err.code === 'EDQUOT');
+    const status = err instanceof HttpError ? err.status : diskFull ? 507 : /network is closed/.test((err as Error).message) ? 503 : 500;
     const message =
-      err instanceof HttpError
-        ? err.message
+      err instanceof HttpError || isStoreError(err)
+        ? (err as Error).message
         : status === 503
           ? 'the node is shutting down; try again once aos-ts serve is running'
           : `internal error: ${(err as Error).message}. The request was not completed; if it happens again, please report it.`;
@@ -181,4 +183,9 @@ function rootInfo(ctx: NodeContext) {
       ],
     },
   };
+}
+
+/** Errors of the process store already say what happened and what to do (disk full, a damaged file). */
+function isStoreError(err: unknown): boolean {
+  return err instanceof Error && ['StoreWriteError', 'StoreFolderError', 'ProcessMetaError', 'StoreStateError', 'LogCorruptError', 'LockFileError', 'IdentityFileError'].includes(err.name);
 }
