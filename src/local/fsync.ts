@@ -108,7 +108,7 @@ export function ensureDir(dir: string): void {
       if (code !== 'ENOENT') throw folderError(abs, cur, err);
     }
     if (st) {
-      if (!st.isDirectory()) throw new StoreFolderError(`${cur} is not a folder, so ${abs} cannot be made there. Choose another --data-dir.`, abs);
+      if (!st.isDirectory()) throw new StoreFolderError(`${cur} is not a folder, so ${abs} cannot be made there. Move that file aside, or choose another --data-dir.`, abs);
       break;
     }
     missing.push(cur);

@@ -103,18 +103,24 @@ export function mailboxSize(processDir: string): number {
   let st: fs.Stats;
   try {
     st = fs.statSync(file);
-  } catch {
-    return 0;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw unreadable(file, err);
   }
+  if (!st.isFile()) throw unreadable(file, Object.assign(new Error('not a file'), { code: 'EISDIR' }));
   const key = `${st.ino}:${st.size}:${st.mtimeMs}`;
   const hit = sizeCache.get(file);
   if (hit && hit.key === key) return hit.end;
-  const fd = fs.openSync(file, 'r');
   let end = 0;
   try {
-    end = lastMessageEnd(fd, st.size);
-  } finally {
-    fs.closeSync(fd);
+    const fd = fs.openSync(file, 'r');
+    try {
+      end = lastMessageEnd(fd, st.size);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch (err) {
+    throw unreadable(file, err);
   }
   if (sizeCache.size > 1000) sizeCache.clear();
   sizeCache.set(file, { key, end });
@@ -134,16 +140,21 @@ export function readMailbox(processDir: string, offset: number, onNotice?: (text
   let size: number;
   try {
     size = fs.statSync(file).size;
-  } catch {
-    return [];
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw unreadable(file, err);
   }
   if (size <= offset) return [];
   const buf = Buffer.alloc(size - offset);
-  const fd = fs.openSync(file, 'r');
   try {
-    fs.readSync(fd, buf, 0, buf.length, offset);
-  } finally {
-    fs.closeSync(fd);
+    const fd = fs.openSync(file, 'r');
+    try {
+      fs.readSync(fd, buf, 0, buf.length, offset);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch (err) {
+    throw unreadable(file, err);
   }
   const items: MailboxItem[] = [];
   let start = 0;
@@ -241,6 +252,21 @@ function keepCopy(file: string, bytes: Uint8Array): void {
 function cutBack(fd: number, size: number): void {
   fs.ftruncateSync(fd, size);
   storeIo.fsyncSync(fd);
+}
+
+/** The mailbox cannot be read at all (a folder in its place, no permission). */
+export class MailboxError extends Error {
+  readonly file: string;
+  constructor(message: string, file: string) {
+    super(message);
+    this.name = 'MailboxError';
+    this.file = file;
+  }
+}
+
+function unreadable(file: string, err: unknown): MailboxError {
+  const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+  return new MailboxError(`cannot read the mailbox ${file} (${code}); messages other programs sent there wait. Fix or move that file aside.`, file);
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -168,7 +168,12 @@ export class MessageLog {
       return;
     }
     const first = this.segments[this.segments.length - 1]!;
-    this.fd = fs.openSync(this.file(first), fs.constants.O_RDWR);
+    try {
+      this.fd = fs.openSync(this.file(first), fs.constants.O_RDWR);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      throw new LogCorruptError(this.file(first), 0, `it cannot be opened (${code})`, 'Fix its permissions, or move it aside (with every later .seg file).');
+    }
     try {
       this.recoverActive(first);
     } catch (err) {

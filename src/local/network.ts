@@ -507,11 +507,11 @@ export class LocalNetwork {
   /** What a freshly opened process may owe or be owed. */
   private async afterOpen(proc: LocalProcess): Promise<void> {
     await this.redeliverOutbox(proc);
-    this.pollMailbox(proc);
+    this.pollMailboxSafely(proc);
     this.startCron(proc);
     if (!this.mailboxTimer) {
       this.mailboxTimer = setInterval(() => {
-        for (const p of this.open.values()) this.pollMailbox(p);
+        for (const p of this.open.values()) this.pollMailboxSafely(p);
       }, 250);
       this.mailboxTimer.unref();
     }
@@ -561,6 +561,25 @@ export class LocalNetwork {
 
   private readonly pendingMail = new Set<string>();
 
+  /** An unreadable mailbox (a folder in its place, no permission) is a notice, once; the process works on. */
+  private pollMailboxSafely(proc: LocalProcess): void {
+    try {
+      this.pollMailbox(proc);
+    } catch (err) {
+      if (!this.mailboxTrouble.has(proc.id)) this.options.onNotice?.((err as Error).message);
+      this.mailboxTrouble.add(proc.id);
+    }
+  }
+
+  private mailWaiting(proc: LocalProcess): boolean {
+    try {
+      return mailboxSize(proc.dir) > proc.mailboxOffset;
+    } catch {
+      return false; // reported by pollMailboxSafely
+    }
+  }
+  private readonly mailboxTrouble = new Set<string>();
+
   /** Missed ticks now (bounded), then a timer while this program has the process open. */
   private startCron(proc: LocalProcess): void {
     const interval = proc.meta.cron ? parseCronInterval(proc.meta.cron) : undefined;
@@ -597,14 +616,14 @@ export class LocalNetwork {
       for (const proc of [...this.open.values()]) {
         const stuck = lastLook.get(proc) === proc.mailboxOffset;
         const quiet = withShortLock(proc.dir, () => {
-          if (!stuck && mailboxSize(proc.dir) > proc.mailboxOffset) return false;
+          if (!stuck && this.mailWaiting(proc)) return false;
           proc.close();
           return true;
         });
-        if (stuck && mailboxSize(proc.dir) > proc.mailboxOffset) this.options.onNotice?.(`${proc.name}: mail after byte ${proc.mailboxOffset} of its mailbox could not be handled now; it is handled when the process is opened again`);
+        if (stuck && this.mailWaiting(proc)) this.options.onNotice?.(`${proc.name}: mail after byte ${proc.mailboxOffset} of its mailbox could not be handled now; it is handled when the process is opened again`);
         lastLook.set(proc, proc.mailboxOffset);
         if (quiet) this.open.delete(proc.id);
-        else this.pollMailbox(proc);
+        else this.pollMailboxSafely(proc);
       }
       await this.idle();
     }

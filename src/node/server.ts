@@ -187,5 +187,5 @@ function rootInfo(ctx: NodeContext) {
 
 /** Errors of the process store already say what happened and what to do (disk full, a damaged file). */
 function isStoreError(err: unknown): boolean {
-  return err instanceof Error && ['StoreWriteError', 'StoreFolderError', 'ProcessMetaError', 'StoreStateError', 'LogCorruptError', 'LockFileError', 'IdentityFileError'].includes(err.name);
+  return err instanceof Error && ['StoreWriteError', 'StoreFolderError', 'ProcessMetaError', 'StoreStateError', 'LogCorruptError', 'LockFileError', 'IdentityFileError', 'MailboxError'].includes(err.name);
 }

@@ -176,4 +176,47 @@ describe('a small --budget', () => {
     expect(outputData(await evalIn(again, q, 'return tostring(Booted) .. " " .. (2 + 2)'))).toBe('true 4');
     await again.close();
   }, 60_000);
+
+  it('a folder or file where a store file or folder goes: an error naming it', async () => {
+    const dataDir = tempDataDir();
+    const { dir } = await counter(dataDir, 'odd', 1);
+    const cases: [string, () => void, () => void, RegExp][] = [
+      [
+        'snapshots is a file',
+        () => {
+          fs.rmSync(path.join(dir, 'snapshots'), { recursive: true });
+          fs.writeFileSync(path.join(dir, 'snapshots'), 'x');
+        },
+        () => fs.rmSync(path.join(dir, 'snapshots')),
+        /snapshots is not a folder, so .* cannot be made there\. Move that file aside/,
+      ],
+      [
+        'the segment is a folder',
+        () => {
+          fs.renameSync(seg1(dir), `${seg1(dir)}.saved`);
+          fs.mkdirSync(seg1(dir));
+        },
+        () => {
+          fs.rmdirSync(seg1(dir));
+          fs.renameSync(`${seg1(dir)}.saved`, seg1(dir));
+        },
+        /000000000001\.seg is damaged at byte 0: it cannot be opened \(EISDIR\)/,
+      ],
+    ];
+    for (const [label, make, undo, pattern] of cases) {
+      make();
+      const net = network(dataDir);
+      await expect(net.openOrSpawn('odd'), label).rejects.toThrow(pattern);
+      await net.close();
+      undo();
+    }
+    expect(await mine(dataDir, 'odd')).toBe(1);
+    // An unreadable mailbox: the process opens and works; the notice names the file.
+    fs.mkdirSync(path.join(dir, 'incoming.jsonl'));
+    const notices: string[] = [];
+    expect(await mine(dataDir, 'odd', notices)).toBe(1);
+    expect(notices.filter((n) => n.includes('incoming.jsonl'))).toEqual([
+      expect.stringMatching(/^cannot read the mailbox .*incoming\.jsonl \(EISDIR\); messages other programs sent there wait/),
+    ]);
+  }, 60_000);
 });
