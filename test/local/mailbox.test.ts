@@ -88,6 +88,21 @@ describe('mailbox', () => {
     expect(mailboxSize(dir)).toBe(end); // blanked: nothing waits any more
   });
 
+  it('a long damaged line (more than one read chunk) is blanked and no longer counts as mail', () => {
+    const dir = newDir();
+    appendToMailbox(dir, { msg: message('a') });
+    const end = mailboxSize(dir);
+    fs.appendFileSync(mailboxPath(dir), `{"msg": "${'z'.repeat(200_000)}"}\n`);
+    expect(mailboxSize(dir)).toBe(fs.statSync(mailboxPath(dir)).size);
+    const notices: string[] = [];
+    expect(readMailbox(dir, end, (n) => notices.push(n))).toEqual([]);
+    expect(notices).toHaveLength(1);
+    expect(mailboxSize(dir)).toBe(end);
+    appendToMailbox(dir, { msg: message('b') });
+    expect(readMailbox(dir, end).map((i) => i.msg.Id)).toEqual(['b']);
+    expect(mailboxSize(dir)).toBe(fs.statSync(mailboxPath(dir)).size);
+  });
+
   it('a sender moves a half line left by a dead sender aside before appending', () => {
     const dir = newDir();
     appendToMailbox(dir, { msg: message('a') });
