@@ -308,6 +308,7 @@ export class LocalNetwork {
     // a cursor that lags after a crash only means a longer (deduplicated) check.
     const delivered = new Map<LocalProcess, number>();
     let waves = 0;
+    let flushFailed = false;
     while (this.queue.length > 0) {
       const wave = this.queue.splice(0);
       const handled: { item: QueueItem; delivery?: Delivery; error?: unknown }[] = [];
@@ -346,15 +347,17 @@ export class LocalNetwork {
         }
         this.finish(c);
       }
-      // The previous wave's outboxes were handled and flushed in this one.
-      for (const [p, seq] of routed) delivered.set(p, seq);
+      // The previous wave's outboxes were handled and flushed in this one;
+      // after a failed flush nothing more counts as delivered (reopening redelivers, targets drop duplicates).
+      if (unflushed.size > 0) flushFailed = true;
+      if (!flushFailed) for (const [p, seq] of routed) delivered.set(p, seq);
       routed = new Map([...touched].filter((p) => !unflushed.has(p.id)).map((p) => [p, p.lastSeq]));
       if (++waves % 16 === 0) {
         this.markDelivered(delivered);
         delivered.clear();
       }
     }
-    for (const [p, seq] of routed) delivered.set(p, seq);
+    if (!flushFailed) for (const [p, seq] of routed) delivered.set(p, seq);
     this.markDelivered(delivered);
   }
 

@@ -69,3 +69,21 @@ export function failWritesAfter(okBytes: number, code = 'ENOSPC'): () => void {
     storeIo.writeSync = real;
   };
 }
+
+/** Make the stores' writes to files whose path contains `part` fail with `code` (Linux: paths from /proc/self/fd). */
+export function failWritesTo(part: string, code = 'ENOSPC'): () => void {
+  const real = storeIo.writeSync;
+  storeIo.writeSync = (fd, data, offset, length, position) => {
+    let target = '';
+    try {
+      target = fs.readlinkSync(`/proc/self/fd/${fd}`);
+    } catch {
+      // Not Linux: never matches.
+    }
+    if (target.includes(part)) throw fsError(code);
+    return real(fd, data, offset, length, position);
+  };
+  return () => {
+    storeIo.writeSync = real;
+  };
+}
