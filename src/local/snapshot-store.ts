@@ -145,13 +145,20 @@ export class SnapshotStore {
 
   private prune(): void {
     const seqs = this.seqs();
-    for (const seq of seqs.slice(0, Math.max(0, seqs.length - this.keep))) {
-      fs.rmSync(path.join(this.dir, `${label(seq)}.snap`), { force: true });
-    }
+    // Best effort: the new snapshot is already safe, and whatever cannot be
+    // removed now (a folder with a snapshot's name?) is tried again next time.
+    const remove = (file: string) => {
+      try {
+        fs.rmSync(file, { force: true });
+      } catch {
+        // Left in place.
+      }
+    };
+    for (const seq of seqs.slice(0, Math.max(0, seqs.length - this.keep))) remove(path.join(this.dir, `${label(seq)}.snap`));
     // Temp files of writers that died mid-write are useless; those of live writers are left alone.
     for (const n of fs.readdirSync(this.dir)) {
       const m = TEMP.exec(n);
-      if (m && !pidAlive(Number(m[2]))) fs.rmSync(path.join(this.dir, n), { force: true });
+      if (m && !pidAlive(Number(m[2]))) remove(path.join(this.dir, n));
     }
   }
 }

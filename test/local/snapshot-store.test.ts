@@ -132,6 +132,23 @@ describe('SnapshotStore', () => {
     expect(fs.readdirSync(dir)).toEqual(['000000000007.snap']);
   });
 
+  it('a folder with a snapshot\'s name is skipped with a notice and does not stop writes or pruning', () => {
+    const dir = newDir();
+    const store = new SnapshotStore(dir, { keep: 1 });
+    fs.mkdirSync(snapFile(dir, 1));
+    store.write(2, bytes('two'), {});
+    store.write(3, bytes('three'), {});
+    const got = store.latest();
+    expect(got.seq).toBe(3);
+    expect(fs.existsSync(snapFile(dir, 2))).toBe(false);
+    fs.rmSync(snapFile(dir, 3));
+    fs.rmSync(snapFile(dir, 1), { recursive: true });
+    fs.mkdirSync(snapFile(dir, 5));
+    const none = store.latest();
+    expect(none.seq).toBe(0);
+    expect(none.notices[0]).toMatch(new RegExp(`snapshot ${snapFile(dir, 5)} is damaged \\(cannot read it: EISDIR\\)`));
+  });
+
   it('refuses a snapshot past the end of the log, moves it aside and uses an older one', () => {
     const dir = newDir();
     const store = new SnapshotStore(dir);
