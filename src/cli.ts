@@ -15,6 +15,19 @@ function positiveInt(what: string) {
   };
 }
 
+// A process runs in 32-bit WebAssembly, whose memory stops at 2 GiB; the
+// engine and a state copy need part of it, so the Lua heap gets less.
+const MAX_MEMORY_MIB = 1536;
+function memoryMiB(value: string): number {
+  const n = positiveInt('--memory')(value);
+  if (n > MAX_MEMORY_MIB) {
+    throw new InvalidArgumentError(
+      `--memory ${n} is more than a process can have: Lua runs in 32-bit WebAssembly, whose memory stops at 2 GiB (2048 MiB) for everything. Use at most ${MAX_MEMORY_MIB}.`,
+    );
+  }
+  return n;
+}
+
 /** Options that open a process on AO instead of a local one (src/remote; aoconnect loads only then). */
 function addRemoteOptions(cmd: Command): Command {
   return cmd
@@ -43,7 +56,7 @@ program
   .option('--no-color', 'no colours (NO_COLOR is honoured too)')
   .option('--data-dir <dir>', 'where local processes live (default: $AOS_TS_HOME or the user data folder)')
   .addOption(new Option('--budget <instructions>', 'Lua instructions one message may run').argParser(positiveInt('--budget')))
-  .addOption(new Option('--memory <mib>', 'memory limit of a process in MiB').argParser(positiveInt('--memory')));
+  .addOption(new Option('--memory <mib>', `memory limit of a process in MiB (at most ${MAX_MEMORY_MIB})`).argParser(memoryMiB));
 addRemoteOptions(program)
   .showHelpAfterError('(run aos-ts --help for usage)')
   // Commander's own usage errors read like ours: `aos-ts: <what happened>`.
@@ -194,4 +207,8 @@ program
   .option('--local', 'open the local process even when it is published (the default)')
   .option('--remote', 'open the published copy of a local process on AO (see aos-ts publish)');
 
-await program.parseAsync(process.argv);
+// Anything a command did not catch still reads as `aos-ts: <message>`, never a stack trace.
+await program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`aos-ts: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});

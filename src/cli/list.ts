@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { isId } from '../local/ids.js';
 import { PROCESS_LOCK } from '../local/lock.js';
 import { MessageLog } from '../local/message-log.js';
-import type { ProcessMeta } from '../local/process-meta.js';
+import { inspectProcessFolder, type ProcessMeta } from '../local/process-meta.js';
 import { resolveDataDir } from '../local/paths.js';
 import { noticeWriter, printJson, runCommand, table, timeAgo, type CommonOptions } from './common.js';
 
@@ -60,14 +60,11 @@ export function listProcesses(dataDir: string, notice: (text: string) => void = 
   const found: { meta: ProcessMeta; entry: ListEntry }[] = [];
   for (const name of readdirSync(root)) {
     const dir = join(root, name);
-    if (!isId(name) || !existsSync(join(dir, 'process.json'))) continue;
-    let meta: ProcessMeta;
-    try {
-      meta = JSON.parse(readFileSync(join(dir, 'process.json'), 'utf8')) as ProcessMeta;
-    } catch (err) {
-      notice(`skipping ${dir}: its process.json cannot be read (${(err as Error).message})`);
-      continue;
-    }
+    if (!isId(name)) continue;
+    const seen = inspectProcessFolder(dir);
+    if (seen.state === 'damaged') notice(`damaged: ${seen.error.message}`);
+    if (seen.state !== 'process') continue;
+    const meta: ProcessMeta = seen.meta;
     const last = lastRecord(join(dir, 'log'));
     found.push({
       meta,

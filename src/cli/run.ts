@@ -105,6 +105,9 @@ async function interactive(name: string, opts: MainOptions, notice: (text: strin
   shell.catch(() => undefined);
   const conn = await opening;
   trace('process open (worker)');
+  // A closed terminal (SIGHUP) or SIGTERM: stop the worker and release its locks at once.
+  const { releaseLocksOnSignal } = await import('../local/lock.js');
+  const unhook = releaseLocksOnSignal(join(resolveDataDir(opts.dataDir), 'processes'), () => conn.terminate());
   try {
     if (conn.created) notice(`created local process "${conn.info().name}" (${conn.info().id})`);
     const { startRepl } = await shell;
@@ -119,6 +122,7 @@ async function interactive(name: string, opts: MainOptions, notice: (text: strin
     });
   } finally {
     await conn.close();
+    unhook();
   }
 }
 

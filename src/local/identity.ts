@@ -1,7 +1,8 @@
 // The local identity: who "you" are to local processes (the Owner who may
 // Eval), and the local messenger that signs process-to-process messages, as
 // AO's MU does. Kept in the data folder so every run sees the same ones.
-import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { ensureDir, writeFailure } from './fsync.js';
 import { join } from 'node:path';
 import { derivedId, isId, randomId } from './ids.js';
 
@@ -12,22 +13,46 @@ export interface LocalIdentity {
   messenger: string;
 }
 
+/** identity.json exists but is not an identity. */
+export class IdentityFileError extends Error {
+  readonly file: string;
+  constructor(message: string, file: string) {
+    super(message);
+    this.name = 'IdentityFileError';
+    this.file = file;
+  }
+}
+
 export function loadIdentity(dataDir: string): LocalIdentity {
   const file = join(dataDir, 'identity.json');
   if (existsSync(file)) {
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<LocalIdentity>;
-    if (parsed.address && isId(parsed.address) && parsed.messenger && isId(parsed.messenger)) {
-      return { address: parsed.address, messenger: parsed.messenger };
+    let parsed: Partial<LocalIdentity> | null = null;
+    try {
+      parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<LocalIdentity> | null;
+    } catch {
+      // Reported below with the same advice.
     }
-    throw new Error(`${file} is not a valid aos-ts identity file; move it aside and aos-ts will make a new one`);
+    if (parsed && typeof parsed === 'object' && isId(parsed.address ?? '') && isId(parsed.messenger ?? '')) {
+      return { address: parsed.address!, messenger: parsed.messenger! };
+    }
+    throw new IdentityFileError(
+      `${file} is not a valid aos-ts identity file (it should hold {"address", "messenger"}). Restore it from a backup; ` +
+        'or move it aside and aos-ts makes a new identity (your local processes then have a different owner).',
+      file,
+    );
   }
-  mkdirSync(dataDir, { recursive: true });
+  ensureDir(dataDir);
   const address = randomId();
   const identity = { address, messenger: derivedId('aos-ts local messenger', address) };
   // Create-if-absent: link() fails when another aos-ts made the file first,
   // and then both use that one.
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(identity, null, 2), { mode: 0o600 });
+  try {
+    writeFileSync(tmp, JSON.stringify(identity, null, 2), { mode: 0o600 });
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw writeFailure(err, file, 'nothing was changed');
+  }
   try {
     linkSync(tmp, file);
   } catch (err) {

@@ -11,13 +11,15 @@
 //    so they cannot perturb what a later replay would produce.
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { EngineCrashedError, ProcessEngine, type EngineOptions } from '../engine/process-engine.js';
+import { DEFAULT_INSTRUCTION_BUDGET, EngineCrashedError, ProcessEngine, type EngineOptions } from '../engine/process-engine.js';
 import { decodeMemoryImage, encodeMemoryImage, imageDigest, type MemoryImage } from '../engine/memory-image.js';
 import type { AoMessage, AoResult } from '../engine/types.js';
 import { acquireLock, ProcessLockedError, type Lock } from './lock.js';
 import { MessageLog } from './message-log.js';
-import { processEnv, processMessage, readMeta, writeMeta, type ProcessMeta } from './process-meta.js';
-import { SnapshotStore } from './snapshot-store.js';
+import { assertNewProcessFolder, processEnv, processMessage, readMeta, writeMeta, type ProcessMeta } from './process-meta.js';
+import { existsSync, rmSync } from 'node:fs';
+import { LOG_CHECKSUM, SnapshotStore } from './snapshot-store.js';
+import { StoreWriteError } from './fsync.js';
 import { ProcessHistory } from './history.js';
 import type { EvaluateOptions, MessagePayload, MessageRecord, Origin, ProcessRecord, UndoPayload } from './records.js';
 
@@ -44,6 +46,8 @@ export interface OpenOptions {
   ignoreSnapshots?: boolean;
   /** Called with recovery notices (a torn record dropped, a bad snapshot skipped). */
   onNotice?: (text: string) => void;
+  /** Set by create(): the process message is about to be handled for the first time. */
+  creating?: boolean;
 }
 
 /**
@@ -75,8 +79,12 @@ function compareOrigin(a: { seq: number; index: number }, b: { seq: number; inde
   return a.seq !== b.seq ? a.seq - b.seq : a.index - b.index;
 }
 
+/**
+ * Successes replay; so does the boot (seq 1) even when its On-Boot code
+ * failed: as on AO, the process exists and keeps what its boot set up.
+ */
 function isReplayable(rec: ProcessRecord): rec is MessageRecord {
-  return rec.kind === 'message' && rec.result.Error === undefined;
+  return rec.kind === 'message' && (rec.result.Error === undefined || rec.seq === 1);
 }
 
 export class LocalProcess {
@@ -119,11 +127,20 @@ export class LocalProcess {
 
   /** Make the folder, write the meta, and handle the process message (seq 1). */
   static async create(dir: string, meta: ProcessMeta, opts: OpenOptions = {}): Promise<{ process: LocalProcess; result: AoResult }> {
+    assertNewProcessFolder(dir);
+    const fresh = !existsSync(dir);
     writeMeta(dir, meta);
-    const proc = await LocalProcess.open(dir, opts);
-    const { result } = await proc.evaluate(processMessage(meta, meta.createdAt));
-    proc.flush();
-    return { process: proc, result };
+    let proc: LocalProcess | undefined;
+    try {
+      proc = await LocalProcess.open(dir, { ...opts, creating: true });
+      // A boot whose On-Boot code fails still makes the process, as on AO; the caller shows the Error.
+      return { process: proc, result: proc.bootResult! };
+    } catch (err) {
+      // A process whose boot could not even be recorded is no process: leave nothing behind.
+      proc?.close();
+      if (fresh) rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
   }
 
   static async open(dir: string, opts: OpenOptions = {}): Promise<LocalProcess> {
@@ -134,11 +151,11 @@ export class LocalProcess {
       const snapshots = new SnapshotStore(join(dir, 'snapshots'));
       for (const n of log.notices) opts.onNotice?.(n);
       const engineOptions = opts.engine ?? {};
-      const latest = opts.ignoreSnapshots ? { seq: 0, notices: [] } : snapshots.latest();
+      const latest = opts.ignoreSnapshots ? { seq: 0, notices: [] } : snapshots.forLog(log, (seq) => !undoesBefore(log, seq));
       for (const n of latest.notices) opts.onNotice?.(n);
       let engine: ProcessEngine | undefined;
       let fromSeq = 0;
-      if (latest.seq > 0 && 'data' in latest && latest.seq <= log.lastSeq && !undoesBefore(log, latest.seq)) {
+      if (latest.seq > 0 && 'data' in latest) {
         try {
           const raw = latest.meta.encoding === 'gzip' ? gunzipSync(latest.data) : latest.data;
           engine = await ProcessEngine.fromImage(decodeMemoryImage(raw).image, engineOptions);
@@ -150,8 +167,15 @@ export class LocalProcess {
       engine ??= await ProcessEngine.create(engineOptions);
       const proc = new LocalProcess(dir, meta, engine, log, snapshots, () => lock.release(), engineOptions);
       if (fromSeq > 0 && 'meta' in latest) proc.loadProgress(latest.meta);
+      proc.onNotice = opts.onNotice;
       proc.replayFrom(fromSeq);
       proc.lastSnapshotSeq = fromSeq;
+      if (log.lastSeq === 0) {
+        // No boot record: a new process, or one whose creation was cut short.
+        if (!opts.creating) opts.onNotice?.(`process ${meta.name} (${meta.id}) had not finished booting (aos-ts stopped while creating it?); booting it now`);
+        proc.bootResult = (await proc.unbudgeted(() => proc.evaluate(processMessage(meta, meta.createdAt)))).result;
+        proc.flush();
+      }
       return proc;
     } catch (err) {
       lock.release();
@@ -159,8 +183,41 @@ export class LocalProcess {
     }
   }
 
+  /** The result of the process message when this open booted the process. */
+  private bootResult?: AoResult;
+
+  /**
+   * Run fn with at least the default instruction budget: the boot and the
+   * replay of messages that once succeeded must not fail under a smaller --budget.
+   */
+  private async unbudgeted<T>(fn: () => T | Promise<T>): Promise<T> {
+    const saved = this.engine.options.instructionBudget;
+    this.engine.options.instructionBudget = Math.max(saved, DEFAULT_INSTRUCTION_BUDGET);
+    try {
+      return await fn();
+    } finally {
+      this.engine.options.instructionBudget = saved;
+    }
+  }
+
   /** Bring the fresh engine from the state after `fromSeq` up to the end of the log. */
   private replayFrom(fromSeq: number): void {
+    this.withFullBudget(() => this.replayRecords(fromSeq));
+  }
+
+  /** Replays of messages that once succeeded run with at least the default budget (see unbudgeted). */
+  private withFullBudget<T>(fn: () => T): T {
+    const engine = this.engine;
+    const saved = engine.options.instructionBudget;
+    engine.options.instructionBudget = Math.max(saved, DEFAULT_INSTRUCTION_BUDGET);
+    try {
+      return fn();
+    } finally {
+      engine.options.instructionBudget = saved;
+    }
+  }
+
+  private replayRecords(fromSeq: number): void {
     const env = processEnv(this.meta);
     const undone = this.undoneSeqs(fromSeq);
     for (const rec of this.log.read(fromSeq + 1) as Iterable<ProcessRecord>) {
@@ -235,7 +292,9 @@ export class LocalProcess {
       this.engine.restore(this.checkpoint);
     }
     const env = processEnv(this.meta);
-    for (const rec of this.sinceCheckpoint) this.engine.handle(rec.msg, env);
+    this.withFullBudget(() => {
+      for (const rec of this.sinceCheckpoint) this.engine.handle(rec.msg, env);
+    });
   }
 
   private runOnEngine(msg: AoMessage): AoResult {
@@ -257,13 +316,15 @@ export class LocalProcess {
     const started = performance.now();
     const result = this.runOnEngine(msg);
     this.engineMsSinceCheckpoint += performance.now() - started;
-    if (result.Error !== undefined) await this.rollback();
+    // A failed boot is kept (see isReplayable); rolling it back would leave a process that never booted.
+    const keep = result.Error === undefined || (this.log.lastSeq === 0 && !this.engine.isCrashed);
+    if (!keep) await this.rollback();
     const payload: MessagePayload = { kind: 'message', msg, result };
     if (opts.origin) payload.origin = opts.origin;
     if (opts.mailboxEnd !== undefined) payload.mailboxEnd = opts.mailboxEnd;
     this.noteProgress(payload);
     const seq = this.log.append(payload as unknown as Record<string, unknown>);
-    if (result.Error === undefined) this.sinceCheckpoint.push({ ...payload, seq });
+    if (keep) this.sinceCheckpoint.push({ ...payload, seq });
     return { seq, result };
   }
 
@@ -328,8 +389,20 @@ export class LocalProcess {
   /** Make everything appended so far durable; snapshot when one is due. */
   flush(): void {
     this.log.flush();
-    if (this.log.lastSeq - this.lastSnapshotSeq >= SNAPSHOT_EVERY) this.snapshotNow();
+    if (this.log.lastSeq - this.lastSnapshotSeq >= SNAPSHOT_EVERY) this.snapshotIfPossible();
   }
+
+  /** A snapshot only makes opening faster: one that cannot be written (disk full) is a notice, not a failure. */
+  private snapshotIfPossible(): void {
+    try {
+      this.snapshotNow();
+    } catch (err) {
+      if (!(err instanceof StoreWriteError)) throw err;
+      this.onNotice?.(err.message);
+    }
+  }
+
+  private onNotice?: (text: string) => void;
 
   snapshotNow(): void {
     this.log.flush();
@@ -339,6 +412,7 @@ export class LocalProcess {
     this.snapshots.write(seq, gzipSync(encodeMemoryImage(this.checkpoint), { level: 1 }), {
       encoding: 'gzip',
       seq,
+      [LOG_CHECKSUM]: this.log.checksumOf(seq),
       process: this.meta.id,
       received: Object.fromEntries(this.received),
       mailboxOffset: this.mailboxOffset,
@@ -371,8 +445,11 @@ export class LocalProcess {
   close(): void {
     if (this.closed) return;
     try {
-      if (this.log.lastSeq > this.lastSnapshotSeq) this.snapshotNow();
-      else this.log.flush();
+      // A log stopped by a write error was reported when it failed; closing just lets go.
+      if (!this.log.writeError) {
+        this.log.flush();
+        if (this.log.lastSeq > this.lastSnapshotSeq) this.snapshotIfPossible();
+      }
     } finally {
       this.closed = true;
       this.engine.close();

@@ -7,6 +7,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ensureDir, writeFailure } from './fsync.js';
 
 export class ProcessLockedError extends Error {
   readonly lockFile: string;
@@ -30,6 +31,18 @@ interface Holder {
   startedAt: string;
   token: string;
   what?: string;
+  /** When the holder's OS process started (Linux: clock ticks after boot), so a reused pid is not mistaken for it. */
+  procStart?: string;
+}
+
+/** Something that is not a lock file sits where a lock file goes (a folder, a device). */
+export class LockFileError extends Error {
+  readonly lockFile: string;
+  constructor(message: string, lockFile: string) {
+    super(message);
+    this.name = 'LockFileError';
+    this.lockFile = lockFile;
+  }
 }
 
 export const PROCESS_LOCK = 'aos.lock';
@@ -48,7 +61,7 @@ let exitHookInstalled = false;
  * exits). `what` names the thing for the error, e.g. `process "chat"`.
  */
 export function acquireLock(dir: string, what: string): Lock {
-  fs.mkdirSync(dir, { recursive: true });
+  ensureDir(dir);
   const file = path.join(dir, PROCESS_LOCK);
   for (let attempt = 0; attempt < 50; attempt++) {
     const got = tryAcquire(file, what);
@@ -70,7 +83,7 @@ export function acquireLock(dir: string, what: string): Lock {
  * several programs). Waits up to timeoutMs for a live holder.
  */
 export function withShortLock<T>(dir: string, fn: () => T, timeoutMs = 5000): T {
-  fs.mkdirSync(dir, { recursive: true });
+  ensureDir(dir);
   const file = path.join(dir, SHORT_LOCK);
   const deadline = Date.now() + timeoutMs;
   let wait = 2;
@@ -112,6 +125,8 @@ function tryAcquire(file: string, what: string): Attempt {
     token: crypto.randomBytes(12).toString('hex'),
     what,
   };
+  const start = procStartOf(process.pid);
+  if (start !== undefined) me.procStart = start;
   if (createExclusive(file, me)) return { token: me.token };
   const cur = readHolder(file);
   if (cur === 'missing') return { state: 'busy' }; // released just now; retry
@@ -131,9 +146,13 @@ function createExclusive(file: string, me: Holder): boolean {
   }
   try {
     fs.writeSync(fd, JSON.stringify(me));
-  } finally {
+  } catch (err) {
+    // A half-written lock would make everyone wait for it to go stale.
     fs.closeSync(fd);
+    fs.rmSync(file, { force: true });
+    throw writeFailure(err, file, 'nothing was changed');
   }
+  fs.closeSync(fd);
   return true;
 }
 
@@ -146,6 +165,13 @@ interface Seen {
 function readHolder(file: string): Seen | 'missing' {
   try {
     const st = fs.statSync(file);
+    if (!st.isFile()) {
+      throw new LockFileError(
+        `${file} is ${st.isDirectory() ? 'a folder' : 'not a regular file'}, where aos-ts keeps a lock file. ` +
+          `Remove it (${st.isDirectory() ? 'rmdir' : 'rm'} "${file}") and try again.`,
+        file,
+      );
+    }
     const text = fs.readFileSync(file, 'utf8');
     let holder: Holder | undefined;
     try {
@@ -168,7 +194,39 @@ function judge(seen: Seen): 'stale' | 'live' | 'this-process' | 'other-host' | '
   if (Date.parse(h.startedAt) < bootedAt - 60_000) return 'stale'; // holder ran before the last reboot
   if (h.hostname !== os.hostname()) return 'other-host'; // cannot check a pid on another machine
   if (h.pid === process.pid) return held.has(h.token) ? 'this-process' : 'stale';
-  return pidAlive(h.pid) ? 'live' : 'stale';
+  return holderAlive(h) ? 'live' : 'stale';
+}
+
+/**
+ * Is the program that wrote this lock still running? A pid that is gone, a
+ * zombie (killed, not yet reaped), or a pid now used by a program that
+ * started later than the holder all mean no.
+ */
+function holderAlive(h: Holder): boolean {
+  if (!pidAlive(h.pid)) return false;
+  const stat = procStat(h.pid);
+  if (stat === undefined) return true; // no /proc here: the pid is all we can check
+  if (stat.state === 'Z' || stat.state === 'X' || stat.state === 'x') return false;
+  return h.procStart === undefined || h.procStart === stat.start;
+}
+
+/** State and start time of a pid from /proc (Linux), or undefined elsewhere or when unreadable. */
+function procStat(pid: number): { state: string; start: string } | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // "pid (comm) state ppid ..." where comm may hold spaces and parentheses.
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  const state = fields[0];
+  const start = fields[19];
+  return state && start ? { state, start } : undefined;
+}
+
+function procStartOf(pid: number): string | undefined {
+  return procStat(pid)?.start;
 }
 
 /** Remove a stale lock file, unless someone replaced it since we judged it. */
@@ -211,6 +269,57 @@ function handle(file: string, token: string): Lock {
       if (!held.delete(token)) return;
       removeIfOurs(file, token);
     },
+  };
+}
+
+/**
+ * Remove every lock under `processesDir` that this program holds, including
+ * those its worker threads took (found by pid). Only for a program that is
+ * about to end and whose writers have stopped.
+ */
+export function releaseLocksOfThisProgram(processesDir: string): void {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(processesDir);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    for (const name of [PROCESS_LOCK, SHORT_LOCK]) {
+      const file = path.join(processesDir, entry, name);
+      try {
+        const h = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<Holder>;
+        if (h.pid === process.pid && h.hostname === os.hostname()) fs.unlinkSync(file);
+      } catch {
+        // No lock there, or not ours.
+      }
+    }
+  }
+  for (const [t, f] of held) removeIfOurs(f, t);
+  held.clear();
+}
+
+/**
+ * On SIGHUP (the terminal was closed) or SIGTERM: stop the writers, release
+ * the locks at once and exit, so the next program opens the process without
+ * waiting. Returns a function that removes the handlers.
+ */
+export function releaseLocksOnSignal(processesDir: string, stopWriters: () => Promise<unknown>): () => void {
+  let ending = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (ending) return;
+    ending = true;
+    const code = 128 + (os.constants.signals[signal] ?? 15);
+    void Promise.race([stopWriters().catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]).finally(() => {
+      releaseLocksOfThisProgram(processesDir);
+      process.exit(code);
+    });
+  };
+  process.on('SIGHUP', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGHUP', handler);
+    process.off('SIGTERM', handler);
   };
 }
 

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
-import { fsyncDir } from './fsync.js';
+import { ensureDir, fsyncDir, storeIo, writeFailure, writeFully } from './fsync.js';
 
 export interface LogRecord {
   seq: number;
@@ -83,6 +83,42 @@ function scan(buf: Buffer, firstSeq: number): Scan {
     pos += HEADER + buf.readUInt32LE(pos);
   }
   return { offsets, end: pos };
+}
+
+/**
+ * A tail that a crash can leave: a record cut short (its header or body runs
+ * past the end of the file), or zeros a file system left after a power loss.
+ * A whole record with a wrong checksum is damage instead.
+ */
+function isTorn(buf: Buffer, offset: number): boolean {
+  if (buf.length - offset < HEADER) return true;
+  const len = buf.readUInt32LE(offset);
+  if (len > buf.length - offset - HEADER) {
+    // Unless the rest is one whole record whose length field alone was damaged.
+    return buf.length - offset === HEADER || crc32(buf.subarray(offset + HEADER)) !== buf.readUInt32LE(offset + 4);
+  }
+  for (let i = offset; i < buf.length; i++) if (buf[i] !== 0) return false;
+  return true;
+}
+
+/** Durably keep bytes removed from a store file beside it (never overwriting an earlier copy). */
+export function keepAside(file: string, bytes: Uint8Array): void {
+  if (fs.existsSync(file)) return;
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    const fd = fs.openSync(tmp, 'w', 0o644);
+    try {
+      writeFully(fd, bytes);
+      storeIo.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, file);
+    fsyncDir(path.dirname(file));
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw writeFailure(err, file, 'nothing was changed; the damaged bytes are still where they were');
+  }
 }
 
 /** Is there any well-formed record after `from`? Then the damage is not a torn tail. */
@@ -172,7 +208,7 @@ export class MessageLog {
     this.dir = dir;
     this.segmentRecords = Math.max(1, opts.segmentRecords ?? 1024);
     this.segmentBytes = Math.max(1, opts.segmentBytes ?? 4 << 20);
-    fs.mkdirSync(dir, { recursive: true });
+    ensureDir(dir);
     this.segments = fs
       .readdirSync(dir)
       .filter((n) => /^\d{12}\.seg$/.test(n))
@@ -185,7 +221,12 @@ export class MessageLog {
       return;
     }
     const first = this.segments[this.segments.length - 1]!;
-    this.fd = fs.openSync(this.file(first), fs.constants.O_RDWR);
+    try {
+      this.fd = fs.openSync(this.file(first), fs.constants.O_RDWR);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      throw new LogCorruptError(this.file(first), 0, `it cannot be opened (${code})`, 'Fix its permissions, or move it aside (with every later .seg file).');
+    }
     try {
       this.recoverActive(first);
     } catch (err) {
@@ -196,6 +237,11 @@ export class MessageLog {
 
   get lastSeq(): number {
     return this.last;
+  }
+
+  /** The write error that stopped this log, if one did (it must be reopened). */
+  get writeError(): Error | undefined {
+    return this.broken;
   }
 
   /** Queue a record; returns its seq. Not durable until flush(). */
@@ -226,7 +272,7 @@ export class MessageLog {
     this.usable();
     this.writePending();
     if (!this.dirty) return;
-    this.guard(() => fs.fdatasyncSync(this.fd));
+    this.guard(() => storeIo.fdatasyncSync(this.fd), this.activeFile());
     this.dirty = false;
   }
 
@@ -241,6 +287,47 @@ export class MessageLog {
     if (!Number.isInteger(seq) || seq < 1 || seq > this.last) return undefined;
     for (const rec of this.read(seq)) return rec;
     return undefined;
+  }
+
+  /**
+   * The checksum stored with record `seq` (undefined when there is none): a
+   * snapshot keeps it to prove later that the log it covers is still this one.
+   */
+  checksumOf(seq: number): number | undefined {
+    this.usable();
+    if (!Number.isInteger(seq) || seq < 1 || seq > this.last) return undefined;
+    this.writePending();
+    const idx = this.segmentIndexFor(seq);
+    const first = this.segments[idx]!;
+    if (idx === this.segments.length - 1) {
+      const head = Buffer.alloc(HEADER);
+      fs.readSync(this.fd, head, 0, HEADER, this.offsets[seq - first]!);
+      return head.readUInt32LE(4);
+    }
+    const file = this.file(first);
+    const buf = readSegment(file);
+    const s = scan(buf, first);
+    const off = s.offsets[seq - first];
+    return off === undefined ? undefined : buf.readUInt32LE(off + 4);
+  }
+
+  /**
+   * The first record of the log in `dir`, read without opening (or changing)
+   * the log: what a process folder whose process.json is lost was.
+   */
+  static peekFirst(dir: string): LogRecord | undefined {
+    let buf: Buffer;
+    try {
+      buf = fs.readFileSync(path.join(dir, segName(1)));
+    } catch {
+      return undefined;
+    }
+    if (frameProblem(buf, 0, 1) !== undefined) return undefined;
+    try {
+      return JSON.parse(buf.toString('utf8', HEADER, HEADER + buf.readUInt32LE(0))) as LogRecord;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Durably drop every record after `seq`. */
@@ -314,32 +401,60 @@ export class MessageLog {
       if (problem.startsWith('expected seq') || problem.endsWith('no seq') || validFrameAfter(buf, offset)) {
         throw new LogCorruptError(file, offset, `${problem}, and records that look valid follow it`, MOVE_ASIDE);
       }
-      fs.ftruncateSync(this.fd, offset);
-      fs.fsyncSync(this.fd);
-      this.notices.push(
-        `dropped an incomplete record at the end of ${file} (${buf.length - offset} bytes at offset ${offset}, ${problem}; ` +
-          `it was being written during a crash and was never acknowledged)`,
-      );
+      const seq = first + s.offsets.length;
+      const bytes = buf.length - offset;
+      if (isTorn(buf, offset)) {
+        // The record never reached the disk whole, so its fsync never returned
+        // and nobody was told its result.
+        this.truncateTail(offset);
+        this.notices.push(
+          `${file}: dropped an incomplete record at its end (seq ${seq}, ${bytes} bytes at byte ${offset}: ${problem}). ` +
+            'It was being written when aos-ts stopped, so its result was never shown.',
+        );
+      } else {
+        // A whole record that fails its checksum: damage, not a crash. It may
+        // have been acknowledged, so its bytes are kept beside the log.
+        const aside = `${file}.damaged-${offset}`;
+        keepAside(aside, buf.subarray(offset));
+        this.truncateTail(offset);
+        this.notices.push(
+          `${file}: the last record (seq ${seq}, ${bytes} bytes at byte ${offset}) is damaged (${problem}) and was moved to ${aside}. ` +
+            'It may have been acknowledged: the process continues from seq ' +
+            `${seq - 1}, and that file holds the damaged bytes.`,
+        );
+      }
     }
     this.offsets = s.offsets;
     this.size = s.end;
     this.last = first + s.offsets.length - 1;
   }
 
+  private truncateTail(offset: number): void {
+    const file = this.activeFile();
+    try {
+      fs.ftruncateSync(this.fd, offset);
+      storeIo.fsyncSync(this.fd);
+    } catch (err) {
+      throw writeFailure(err, file, 'nothing was changed');
+    }
+  }
+
   private roll(): void {
     // Seal the full segment durably before the next one exists, so only the
     // last segment can ever have a torn tail.
     this.flush();
-    fs.closeSync(this.fd);
     const first = this.last + 1;
     const file = this.file(first);
-    this.fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o644);
+    this.guard(() => {
+      fs.closeSync(this.fd);
+      this.fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o644);
+    }, file);
     if (fs.fstatSync(this.fd).size !== 0) {
       // Never overwrite history we did not expect to exist.
       this.broken = new Error(`${file} already exists and is not empty; move it aside and reopen the process`);
       throw this.broken;
     }
-    fsyncDir(this.dir);
+    this.guard(() => fsyncDir(this.dir), file);
     this.segments.push(first);
     this.offsets = [];
     this.size = 0;
@@ -349,13 +464,27 @@ export class MessageLog {
     if (this.pendingBytes === 0) return;
     const data = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
     this.guard(() => {
-      let done = 0;
-      while (done < data.length) done += fs.writeSync(this.fd, data, done, data.length - done, this.size + done);
-    });
+      try {
+        writeFully(this.fd, data, this.size);
+      } catch (err) {
+        // Take back whatever part of the batch reached the file, so the log on
+        // disk ends at its last whole record; none of the batch was acknowledged.
+        try {
+          fs.ftruncateSync(this.fd, this.size);
+        } catch {
+          // Reopening drops a torn tail anyway.
+        }
+        throw err;
+      }
+    }, this.activeFile());
     this.size += data.length;
     this.pending = [];
     this.pendingBytes = 0;
     this.dirty = true;
+  }
+
+  private activeFile(): string {
+    return this.file(this.segments[this.segments.length - 1]!);
   }
 
   private *iterate(fromSeq: number, end: number): Generator<LogRecord> {
@@ -407,20 +536,20 @@ export class MessageLog {
     if (this.closed) throw new Error(`the message log in ${this.dir} is closed; open it again to use it`);
     if (this.broken) {
       throw new Error(
-        `the message log in ${this.dir} stopped after a write error (${this.broken.message}); ` +
-          'reopen the process — records that were not flushed are gone',
+        `the message log in ${this.dir} stopped after a write error: ${this.broken.message}\n` +
+          'Close the process and open it again (messages whose results were shown are kept).',
       );
     }
   }
 
-  private guard(io: () => void): void {
+  private guard(io: () => void, file = this.dir): void {
     try {
       io();
     } catch (err) {
       // After a failed write or fsync the on-disk state is unknown; refuse to
       // carry on and let reopen-recovery decide what survived.
-      this.broken = err as Error;
-      throw err;
+      this.broken = writeFailure(err, file);
+      throw this.broken;
     }
   }
 }

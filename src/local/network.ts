@@ -19,7 +19,7 @@ import { LocalProcess } from './local-process.js';
 import { MailReader } from './mail.js';
 import { assignedMessage, dryrunMessage, userMessage, type DryrunRequest } from './messages.js';
 import { markDelivered, redeliverOutbox } from './outbox-recovery.js';
-import { LOCAL_MODULE_ID, type ProcessMeta } from './process-meta.js';
+import { LOCAL_MODULE_ID, type ProcessMeta, type ProcessMetaError } from './process-meta.js';
 import { ProcessRegistry } from './registry.js';
 import { Cascade, DEFAULT_CASCADE_LIMIT, Scheduler, type Delivery, type Settled } from './scheduler.js';
 import { baseTags, isReservedProcessTag } from './tags.js';
@@ -91,7 +91,7 @@ export class LocalNetwork {
       spawn: (name, o) => this.spawn(name, o),
       markDelivered: (procs) => markDelivered(procs, (t) => this.notice(t)),
     });
-    this.mail = new MailReader(this.scheduler);
+    this.mail = new MailReader(this.scheduler, (t) => this.notice(t));
     this.cron = new CronTicker({
       now: () => this.now(),
       notice: (t) => this.notice(t),
@@ -126,6 +126,11 @@ export class LocalNetwork {
   /** The id of the process with this id or name; an error when a name is ambiguous. */
   resolve(nameOrId: string): string | undefined {
     return this.registry.resolve(nameOrId);
+  }
+
+  /** Process folders whose process.json is missing or damaged. */
+  damaged(): ProcessMetaError[] {
+    return this.registry.damaged();
   }
 
   isLocal(id: string): boolean {
@@ -317,9 +322,12 @@ export class LocalNetwork {
     this.closed = true;
     // Mail that arrives while closing is handled before the lock goes: the
     // last look and the release happen under the short lock senders append under.
+    const lastLook = new Map<LocalProcess, number>();
     while (this.open.size > 0) {
       for (const proc of [...this.open.values()]) {
-        if (this.mail.closeIfQuiet(proc)) this.open.delete(proc.id);
+        const stuck = lastLook.get(proc) === proc.mailboxOffset;
+        lastLook.set(proc, proc.mailboxOffset);
+        if (this.mail.closeIfQuiet(proc, stuck)) this.open.delete(proc.id);
         else this.mail.poll(proc);
       }
       await this.idle();

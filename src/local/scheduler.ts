@@ -147,6 +147,7 @@ export class Scheduler {
     // a cursor that lags after a crash only means a longer (deduplicated) check.
     const delivered = new Map<LocalProcess, number>();
     let waves = 0;
+    let flushFailed = false;
     while (this.queue.length > 0) {
       const wave = this.queue.splice(0);
       const handled: { item: QueueItem; delivery?: Delivery; error?: unknown }[] = [];
@@ -158,31 +159,44 @@ export class Scheduler {
           handled.push({ item, error });
         }
       }
-      // Group commit: one flush per log, before any outbox moves on.
-      for (const proc of touched) proc.flush();
+      // Group commit: one flush per log, before any outbox moves on. A log
+      // that cannot be flushed (disk full) fails the wave's messages to it:
+      // none of them is acknowledged or acted on.
+      const unflushed = new Map<string, unknown>();
+      for (const proc of touched) {
+        try {
+          proc.flush();
+        } catch (err) {
+          unflushed.set(proc.id, err);
+        }
+      }
       for (const { item, delivery, error } of handled) {
         const c = item.cascade;
         try {
           if (error !== undefined) throw error;
+          if (delivery && unflushed.has(delivery.process)) throw unflushed.get(delivery.process);
           if (delivery) {
             this.record(c, delivery);
             await this.routeOutbox(delivery, c);
           }
         } catch (err) {
-          if (!c.first) c.reject(err);
+          // Only the caller's own cascade has someone to tell; the rest (mail, cron, recovery) become notices.
+          if (!c.first && c.fromCaller) c.reject(err);
           else this.host.notice(`delivery to ${item.target} failed: ${(err as Error).message}`);
         }
         this.finish(c);
       }
-      // The previous wave's outboxes were handled and flushed in this one.
-      for (const [p, seq] of routed) delivered.set(p, seq);
-      routed = new Map([...touched].map((p) => [p, p.lastSeq]));
+      // The previous wave's outboxes were handled and flushed in this one;
+      // after a failed flush nothing more counts as delivered (reopening redelivers, targets drop duplicates).
+      if (unflushed.size > 0) flushFailed = true;
+      if (!flushFailed) for (const [p, seq] of routed) delivered.set(p, seq);
+      routed = new Map([...touched].filter((p) => !unflushed.has(p.id)).map((p) => [p, p.lastSeq]));
       if (++waves % 16 === 0) {
         this.host.markDelivered(delivered);
         delivered.clear();
       }
     }
-    for (const [p, seq] of routed) delivered.set(p, seq);
+    if (!flushFailed) for (const [p, seq] of routed) delivered.set(p, seq);
     this.host.markDelivered(delivered);
   }
 
@@ -205,12 +219,16 @@ export class Scheduler {
       if (!(err instanceof ProcessLockedError) || (!item.origin && !item.handOff)) throw err;
       // Another aos-ts has it open: leave the message in its mailbox. If that
       // program closed meanwhile, opening it now picks the mail up here.
-      appendToMailbox(this.host.dirOf(item.target), { msg: item.msg, origin: item.origin });
+      appendToMailbox(this.host.dirOf(item.target), { msg: item.msg, origin: item.origin }, (t) => this.host.notice(t));
       c.settled.handedOff.push({ target: item.target, msg: item.msg });
       await this.host.get(item.target).catch(() => undefined);
       return undefined;
     }
-    if (item.origin && proc.hasReceived(item.origin)) return undefined;
+    if (item.origin && proc.hasReceived(item.origin)) {
+      // Already here: the mailbox line is consumed all the same.
+      if (item.mailboxEnd !== undefined) proc.mailboxOffset = Math.max(proc.mailboxOffset, item.mailboxEnd);
+      return undefined;
+    }
     // The scheduler refuses to assign a message twice to the same process.
     if (item.assigned && typeof item.msg.Id === 'string' && proc.history.seqOf(item.msg.Id) !== undefined) return undefined;
     const { seq, result } = await proc.evaluate(item.msg, { origin: item.origin, mailboxEnd: item.mailboxEnd });

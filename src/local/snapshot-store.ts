@@ -7,7 +7,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fsyncDir } from './fsync.js';
+import { ensureDir, fsyncDir, storeIo, writeFailure, writeFully } from './fsync.js';
 
 export interface Snapshot {
   seq: number;
@@ -38,7 +38,7 @@ export class SnapshotStore {
   constructor(dir: string, opts: { keep?: number } = {}) {
     this.dir = dir;
     this.keep = Math.max(1, opts.keep ?? 3);
-    fs.mkdirSync(dir, { recursive: true });
+    ensureDir(dir);
   }
 
   /** Atomically store the state as of `seq`; prunes all but the newest `keep`. */
@@ -54,33 +54,84 @@ export class SnapshotStore {
     const sum = crypto.createHash('sha256').update(head).update(metaBuf).update(data).digest();
 
     const tmp = path.join(this.dir, `.${label(seq)}.snap.${process.pid}.tmp`);
-    const fd = fs.openSync(tmp, 'w', 0o644);
+    const file = path.join(this.dir, `${label(seq)}.snap`);
     try {
-      for (const part of [head, metaBuf, data, sum]) writeAll(fd, part);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
+      const fd = fs.openSync(tmp, 'w', 0o644);
+      try {
+        for (const part of [head, metaBuf, data, sum]) writeFully(fd, part);
+        storeIo.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+      fs.renameSync(tmp, file);
+      fsyncDir(this.dir);
+    } catch (err) {
+      fs.rmSync(tmp, { force: true });
+      // The log is the record; a snapshot only makes opening faster.
+      throw writeFailure(err, file, 'nothing acknowledged was lost (a snapshot only makes opening faster)');
     }
-    fs.renameSync(tmp, path.join(this.dir, `${label(seq)}.snap`));
-    fsyncDir(this.dir);
     this.prune();
   }
 
   /** The newest snapshot that verifies; damaged ones are skipped (never deleted) and reported. */
   latest(): Snapshot | NoSnapshot {
-    const bad: string[] = [];
-    for (const seq of this.seqs().reverse()) {
+    return this.choose(undefined);
+  }
+
+  /**
+   * The newest snapshot that verifies and agrees with `log`: one past the
+   * log's end, or made from a record the log no longer holds, was made from a
+   * history this log is not, so it is refused and moved aside (kept, never
+   * deleted) and an older one, or the whole log, is used. `accept` can skip
+   * snapshots for the caller's own reasons (silently).
+   */
+  forLog(log: LogView, accept: (seq: number) => boolean = () => true): Snapshot | NoSnapshot {
+    return this.choose(log, accept);
+  }
+
+  private choose(log: LogView | undefined, accept: (seq: number) => boolean = () => true): Snapshot | NoSnapshot {
+    const notices: string[] = [];
+    const seqs = this.seqs().reverse();
+    if (log && log.lastSeq === 0 && seqs.length > 0) {
+      const file = path.join(this.dir, `${label(seqs[0]!)}.snap`);
+      throw new StoreStateError(
+        `the message log ${log.dir} is empty, but ${file} holds this process's state up to message ${seqs[0]}: its history is missing. ` +
+          `Restore ${log.dir} from a backup, or move the process folder ${path.dirname(log.dir)} aside to drop the process.`,
+        [log.dir, file],
+      );
+    }
+    for (const seq of seqs) {
       const file = path.join(this.dir, `${label(seq)}.snap`);
       const got = readSnapshot(file, seq);
       if (typeof got === 'string') {
-        bad.push(`snapshot ${label(seq)} is damaged (${got})`);
+        notices.push(`snapshot ${file} is damaged (${got}); it was skipped and left in place`);
         continue;
       }
-      const notices = bad.map((b) => `${b}; using the one at ${label(seq)}`);
+      if (log) {
+        const why = disagreement(log, seq, got.meta);
+        if (why) {
+          const aside = this.setAside(file);
+          notices.push(
+            `snapshot ${file} was not used: ${why}. It was moved to ${aside} (kept for you); ` +
+              `the state comes from the log ${log.dir} instead.`,
+          );
+          continue;
+        }
+        if (!accept(seq)) continue;
+      }
       return { seq, data: got.data, meta: got.meta, notices };
     }
-    const notices = bad.map((b) => `${b}; no older snapshot is usable, so the state will be rebuilt by replaying the whole log`);
+    if (notices.length > 0) notices.push('no snapshot is usable, so the state is rebuilt by replaying the whole log');
     return { seq: 0, notices };
+  }
+
+  /** Move a snapshot out of the way without deleting it; returns where it went. */
+  private setAside(file: string): string {
+    let aside = `${file}.unused`;
+    for (let i = 2; fs.existsSync(aside); i++) aside = `${file}.unused-${i}`;
+    fs.renameSync(file, aside);
+    fsyncDir(this.dir);
+    return aside;
   }
 
   private seqs(): number[] {
@@ -94,15 +145,51 @@ export class SnapshotStore {
 
   private prune(): void {
     const seqs = this.seqs();
-    for (const seq of seqs.slice(0, Math.max(0, seqs.length - this.keep))) {
-      fs.rmSync(path.join(this.dir, `${label(seq)}.snap`), { force: true });
-    }
+    // Best effort: the new snapshot is already safe, and whatever cannot be
+    // removed now (a folder with a snapshot's name?) is tried again next time.
+    const remove = (file: string) => {
+      try {
+        fs.rmSync(file, { force: true });
+      } catch {
+        // Left in place.
+      }
+    };
+    for (const seq of seqs.slice(0, Math.max(0, seqs.length - this.keep))) remove(path.join(this.dir, `${label(seq)}.snap`));
     // Temp files of writers that died mid-write are useless; those of live writers are left alone.
     for (const n of fs.readdirSync(this.dir)) {
       const m = TEMP.exec(n);
-      if (m && !pidAlive(Number(m[2]))) fs.rmSync(path.join(this.dir, n), { force: true });
+      if (m && !pidAlive(Number(m[2]))) remove(path.join(this.dir, n));
     }
   }
+}
+
+/** What a snapshot needs to know about the log it is checked against. */
+export interface LogView {
+  readonly dir: string;
+  readonly lastSeq: number;
+  checksumOf(seq: number): number | undefined;
+}
+
+/** The log and the snapshots disagree and no state is consistent with both. */
+export class StoreStateError extends Error {
+  readonly files: string[];
+  constructor(message: string, files: string[]) {
+    super(message);
+    this.name = 'StoreStateError';
+    this.files = files;
+  }
+}
+
+/** The meta field where a snapshot keeps the checksum of the last record it covers. */
+export const LOG_CHECKSUM = 'logChecksum';
+
+function disagreement(log: LogView, seq: number, meta: Record<string, unknown>): string | undefined {
+  if (seq > log.lastSeq) return `it covers messages up to seq ${seq}, but the log ends at seq ${log.lastSeq} (the log lost its tail)`;
+  const want = meta[LOG_CHECKSUM];
+  if (typeof want === 'number' && log.checksumOf(seq) !== want) {
+    return `it was made from a different record ${seq} than the log holds now (the log was cut short and written again)`;
+  }
+  return undefined;
 }
 
 /** The snapshot's contents, or a short reason why it cannot be used. */
@@ -131,11 +218,6 @@ function readSnapshot(file: string, seq: number): { data: Uint8Array; meta: Reco
   }
   // Copy so the caller's data does not pin the whole file buffer.
   return { meta, data: new Uint8Array(buf.subarray(HEAD + metaLen, buf.length - SUM)) };
-}
-
-function writeAll(fd: number, data: Uint8Array): void {
-  let done = 0;
-  while (done < data.byteLength) done += fs.writeSync(fd, data, done, data.byteLength - done);
 }
 
 function pidAlive(pid: number): boolean {

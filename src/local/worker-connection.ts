@@ -21,6 +21,11 @@ export class WorkerConnection implements Connection {
 
   private constructor(private readonly worker: Worker) {}
 
+  /** Stop the worker at once, wherever it is (the program is ending on a signal). */
+  async terminate(): Promise<void> {
+    await this.worker.terminate();
+  }
+
   static async open(init: WorkerInit, onNotice: (text: string) => void): Promise<WorkerConnection> {
     const worker = new Worker(new URL('./worker-host.js', import.meta.url), { workerData: init });
     const conn = new WorkerConnection(worker);

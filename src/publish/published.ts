@@ -1,8 +1,8 @@
 // What the main command needs to know about a published process, read from
 // the process folders alone (no engine, no lock, no aoconnect).
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ProcessMeta, PublishedRemote } from '../local/process-meta.js';
+import { inspectProcessFolder, type ProcessMeta, type PublishedRemote } from '../local/process-meta.js';
 import type { RemoteFlags } from '../remote/settings.js';
 
 /** The published side of the local process named (or with the id) `nameOrId`, if it has one. */
@@ -14,12 +14,9 @@ export function findPublished(dataDir: string, nameOrId: string): (PublishedRemo
     return undefined;
   }
   for (const entry of entries) {
-    let meta: ProcessMeta;
-    try {
-      meta = JSON.parse(readFileSync(join(dataDir, 'processes', entry, 'process.json'), 'utf8')) as ProcessMeta;
-    } catch {
-      continue;
-    }
+    const seen = inspectProcessFolder(join(dataDir, 'processes', entry));
+    if (seen.state !== 'process') continue; // a damaged one is reported when it is opened
+    const meta: ProcessMeta = seen.meta;
     if (meta.name !== nameOrId && meta.id !== nameOrId) continue;
     if (meta.remote?.id) return { ...meta.remote, id: meta.remote.id, name: meta.name };
   }

@@ -96,12 +96,14 @@ export class RemoteConnection implements Connection {
     const sent = await traced(
       () => ao.message({ process: this.pid, signer, tags: message.Tags, data: message.Data ?? '' }),
       (last, err) => {
-        const outcome = neverArrived(last)
+        // No request at all (signing failed, e.g. a damaged key): nothing left this machine.
+        const notSent = last === undefined || neverArrived(last);
+        const outcome = notSent
           ? 'The message was not sent.'
           : last?.status !== undefined && last.status >= 400 && last.status < 500
             ? 'It was refused, so nothing was run.'
             : 'It may or may not have been sent: check before sending it again.';
-        return new RemoteError(`sending the ${action} to ${this.pid} failed: ${whatFailed(last, err)}. ${outcome} ${this.hint()}`, last, neverArrived(last) ? false : undefined);
+        return new RemoteError(`sending the ${action} to ${this.pid} failed: ${whatFailed(last, err)}. ${outcome} ${this.hint()}`, last, notSent ? false : undefined);
       },
     );
     if (this.settings.mode === 'mainnet') {

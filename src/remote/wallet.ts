@@ -2,7 +2,7 @@
 // Default ~/.aos.json, as aos uses, so the same processes are found under the
 // same address. The key itself is never printed, logged or put in the
 // environment: only its address and where it is kept are shown.
-import { createHash, generateKeyPair } from 'node:crypto';
+import { constants, createHash, createPrivateKey, createPublicKey, generateKeyPair, sign, verify } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
@@ -72,7 +72,40 @@ export function readWallet(file: string): Wallet {
   if (typeof jwk !== 'object' || jwk === null || k.kty !== 'RSA' || typeof k.n !== 'string' || typeof k.e !== 'string' || typeof k.d !== 'string') {
     throw new WalletError(`the wallet ${path} is not an Arweave RSA private key (JWK with kty "RSA", n, e and d). Check the file, or pass another with --wallet.`);
   }
+  keyWorks(k as Jwk, path);
   return { jwk: k as Jwk, address: addressOf(k as Jwk), path, created: false };
+}
+
+const big = (b64url: string): bigint => BigInt(`0x${Buffer.from(b64url, 'base64url').toString('hex') || '0'}`);
+
+/** n = p q and e d = 1 modulo lcm(p - 1, q - 1): signing may use d or the CRT parts, so all must agree. */
+function partsFit(jwk: Jwk): boolean {
+  const { p, q, dp, dq, qi } = jwk as Jwk & { p?: string; q?: string; dp?: string; dq?: string; qi?: string };
+  if (typeof p !== 'string' || typeof q !== 'string') return true; // checked by signing above
+  const [n, e, d, P, Q] = [big(jwk.n), big(jwk.e), big(jwk.d ?? ''), big(p), big(q)];
+  if (P * Q !== n) return false;
+  const gcd = (a: bigint, b: bigint): bigint => (b === 0n ? a : gcd(b, a % b));
+  const lambda = ((P - 1n) * (Q - 1n)) / gcd(P - 1n, Q - 1n);
+  if ((e * d) % lambda !== 1n) return false;
+  if (typeof dp === 'string' && big(dp) !== d % (P - 1n)) return false;
+  if (typeof dq === 'string' && big(dq) !== d % (Q - 1n)) return false;
+  return typeof qi !== 'string' || (big(qi) * Q) % P === 1n;
+}
+
+/** A key whose parts do not fit together cannot sign: say so now, before anything is sent. */
+function keyWorks(jwk: Jwk, path: string): void {
+  const probe = Buffer.from('aos-ts wallet check');
+  let ok = false;
+  try {
+    const key = createPrivateKey({ key: jwk as unknown as Parameters<typeof createPrivateKey>[0] & object, format: 'jwk' } as never);
+    const sig = sign('sha256', probe, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 });
+    ok = verify('sha256', probe, { key: createPublicKey(key), padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, sig) && partsFit(jwk);
+  } catch {
+    ok = false;
+  }
+  if (!ok) {
+    throw new WalletError(`the wallet ${path} is damaged: its key cannot sign (its parts do not fit together). Nothing was sent. Restore the file from a backup, or pass another with --wallet.`);
+  }
 }
 
 /** A new 4096-bit RSA key in Arweave's JWK shape (takes a second or two). */

@@ -34,6 +34,11 @@ function bundled(name: string): string {
   return out;
 }
 
+/** The bundled JS of a fixture, to start some other way than runFixture. */
+export function fixtureScript(name: string): string {
+  return bundled(name);
+}
+
 /** Start a fixture from test/local/fixtures as a separate Node program. */
 export function runFixture(name: string, args: string[], stdin: 'ignore' | 'pipe' = 'ignore'): ChildProcess {
   const child = spawn(process.execPath, [bundled(name), ...args], { stdio: [stdin, 'pipe', 'pipe'] });
@@ -68,4 +73,23 @@ export function exited(child: ChildProcess): Promise<void> {
     if (child.exitCode !== null || child.signalCode !== null) resolve();
     else child.once('exit', () => resolve());
   });
+}
+
+/**
+ * A seeded random source for tests that pick random moments (e.g. when to
+ * SIGKILL). The seed is printed; AOS_TEST_SEED=<seed> repeats a run's choices.
+ */
+export function seededRandom(label: string): () => number {
+  const given = process.env.AOS_TEST_SEED;
+  const seed = given !== undefined && given !== '' ? Number(given) >>> 0 : (Math.random() * 2 ** 32) >>> 0;
+  console.log(`${label}: seed ${seed} (repeat with AOS_TEST_SEED=${seed})`);
+  // mulberry32
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }

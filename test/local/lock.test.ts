@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { acquireLock, PROCESS_LOCK, ProcessLockedError, SHORT_LOCK, withShortLock } from '../../src/local/lock.js';
-import { cleanupFixtures, exited, runFixture, tempDir, waitForLine } from './helpers.js';
+import { spawn } from 'node:child_process';
+import { acquireLock, LockFileError, PROCESS_LOCK, ProcessLockedError, SHORT_LOCK, withShortLock } from '../../src/local/lock.js';
+import { cleanupFixtures, exited, fixtureScript, runFixture, tempDir, waitForLine } from './helpers.js';
 
 const dirs: string[] = [];
 function newDir(): string {
@@ -143,4 +144,81 @@ describe('withShortLock', () => {
     for (const k of kids) expect(k.exitCode).toBe(0);
     expect(fs.readFileSync(counter, 'utf8')).toBe('300');
   });
+});
+
+/** Start time of a pid as /proc/<pid>/stat gives it (field 22). */
+function procStart(pid: number): string {
+  const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return text.slice(text.lastIndexOf(')') + 2).split(' ')[19]!;
+}
+const linux = process.platform === 'linux' && fs.existsSync('/proc/self/stat');
+
+describe('lock files that are not what they seem', () => {
+  it('a folder where aos.lock goes: an error naming it and what to do', () => {
+    const dir = newDir();
+    const file = path.join(dir, PROCESS_LOCK);
+    fs.mkdirSync(file);
+    let err: unknown;
+    try {
+      acquireLock(dir, 'process "chat"');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(LockFileError);
+    expect((err as Error).message).toBe(`${file} is a folder, where aos-ts keeps a lock file. Remove it (rmdir "${file}") and try again.`);
+    expect(fs.statSync(file).isDirectory()).toBe(true);
+  });
+
+  it.skipIf(!linux)('a pid now used by a program that started after the holder is not the holder', async () => {
+    const dir = newDir();
+    const other = spawn('sleep', ['30']);
+    try {
+      await new Promise((r) => other.once('spawn', r));
+      const pid = other.pid!;
+      // The same pid and start time: live.
+      writeHolder(path.join(dir, PROCESS_LOCK), { pid, procStart: procStart(pid) });
+      expect(() => acquireLock(dir, 'p')).toThrow(new RegExp(`open in another aos-ts \\(pid ${pid}\\)`));
+      // The same pid, another start time: the holder died and its pid was reused.
+      writeHolder(path.join(dir, PROCESS_LOCK), { pid, procStart: String(Number(procStart(pid)) - 1) });
+      acquireLock(dir, 'p').release();
+    } finally {
+      other.kill('SIGKILL');
+      await exited(other);
+    }
+  });
+
+  it.skipIf(!linux)('right after a SIGKILL, a holder not yet reaped (a zombie) is taken over', async () => {
+    const dir = newDir();
+    // sh starts the holder in the background and becomes `sleep`, which never reaps it.
+    const script = fixtureScript('lock-holder.ts');
+    const parent = spawn('sh', ['-c', `"${process.execPath}" "${script}" "${dir}" & echo $!; exec sleep 30`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const pid = Number(await new Promise<string>((r) => parent.stdout!.once('data', (d: Buffer) => r(d.toString().trim()))));
+      const file = path.join(dir, PROCESS_LOCK);
+      for (let i = 0; i < 200 && !fs.existsSync(file); i++) await new Promise((r) => setTimeout(r, 25));
+      for (let i = 0; i < 200 && fs.readFileSync(file, 'utf8') === ''; i++) await new Promise((r) => setTimeout(r, 25));
+      expect(() => acquireLock(dir, 'p')).toThrow(ProcessLockedError);
+      process.kill(pid, 'SIGKILL');
+      for (let i = 0; i < 200 && !fs.readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z '); i++) await new Promise((r) => setTimeout(r, 25));
+      expect(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')).toContain(') Z '); // dead but still listed
+      acquireLock(dir, 'p').release();
+    } finally {
+      parent.kill('SIGKILL');
+      await exited(parent);
+    }
+  });
+
+  for (const signal of ['SIGHUP', 'SIGTERM'] as const) {
+    it(`${signal} (a closed terminal) releases the locks a worker thread held, at once`, async () => {
+      const processesDir = newDir();
+      const child = runFixture('signal-holder.ts', [processesDir, 'p1']);
+      await waitForLine(child, /^locked/);
+      const file = path.join(processesDir, 'p1', PROCESS_LOCK);
+      expect(JSON.parse(fs.readFileSync(file, 'utf8')).pid).toBe(child.pid);
+      child.kill(signal);
+      await exited(child);
+      expect(child.exitCode).toBe(signal === 'SIGHUP' ? 129 : 143);
+      expect(fs.existsSync(file)).toBe(false);
+    });
+  }
 });

@@ -5,7 +5,7 @@ import { afterAll, expect, it } from 'vitest';
 import { MessageLog } from '../../src/local/message-log.js';
 import { SnapshotStore } from '../../src/local/snapshot-store.js';
 import { payloadFor, snapshotBytes } from './fixtures/payload.js';
-import { cleanupFixtures, exited, runFixture, tempDir, waitForLine } from './helpers.js';
+import { cleanupFixtures, exited, runFixture, seededRandom, tempDir, waitForLine } from './helpers.js';
 
 const dir = tempDir();
 const snapDir = tempDir();
@@ -16,11 +16,12 @@ afterAll(() => {
 });
 
 it('keeps every acknowledged record through 20 SIGKILLs', async () => {
+  const random = seededRandom('log crash test');
   const started = Date.now();
   let acked = 0;
   let kills = 0;
   const notices: string[] = [];
-  const spawnWriter = () => runFixture('log-writer.ts', [dir, 'wait'], 'pipe');
+  const spawnWriter = () => runFixture('log-writer.ts', [dir, 'wait', String(Math.floor(random() * 2 ** 32))], 'pipe');
   let next = spawnWriter();
   for (let round = 0; round < 20; round++) {
     const child = next;
@@ -31,7 +32,7 @@ it('keeps every acknowledged record through 20 SIGKILLs', async () => {
     if (round < 19) next = spawnWriter(); // warms up while this one runs; it touches the log only after "go"
 
     // Let it run a little longer so the kill lands at an arbitrary point of append/flush/roll.
-    await new Promise((r) => setTimeout(r, Math.random() * 150));
+    await new Promise((r) => setTimeout(r, random() * 150));
     child.kill('SIGKILL');
     await exited(child);
     expect(child.signalCode).toBe('SIGKILL');
@@ -58,19 +59,23 @@ it('keeps every acknowledged record through 20 SIGKILLs', async () => {
     log.close();
   }
   expect(kills).toBe(20);
+  // A kill cuts a record short; it never makes a whole record with a bad checksum.
+  expect(notices.filter((n) => !/dropped an incomplete record/.test(n))).toEqual([]);
+  expect(fs.readdirSync(dir).filter((n) => n.includes('.damaged-'))).toEqual([]);
   expect(acked).toBeGreaterThan(100);
   // Informational: how often a kill left a torn tail to clean up.
   console.log(`crash test: ${acked} acknowledged records, ${notices.length} torn tails dropped, ${Date.now() - started} ms`);
 }, 40_000);
 
 it('never leaves a damaged or missing snapshot after SIGKILL', async () => {
+  const random = seededRandom('snapshot crash test');
   let acked = 0;
   for (let round = 0; round < 6; round++) {
     const child = runFixture('snapshot-writer.ts', [snapDir]);
     let out = '';
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     await waitForLine(child, /^ack \d+/);
-    await new Promise((r) => setTimeout(r, Math.random() * 100));
+    await new Promise((r) => setTimeout(r, random() * 100));
     child.kill('SIGKILL');
     await exited(child);
     for (const m of out.matchAll(/^ack (\d+)$/gm)) acked = Math.max(acked, Number(m[1]));

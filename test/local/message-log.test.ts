@@ -3,6 +3,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LogCorruptError, MessageLog } from '../../src/local/message-log.js';
 import { tempDir } from './helpers.js';
+import { StoreWriteError } from '../../src/local/fsync.js';
+import { failWritesAfter, fillDisk, tinyDisk } from './disk.js';
 
 const dirs: string[] = [];
 function newDir(): string {
@@ -179,7 +181,9 @@ describe('MessageLog recovery', () => {
       const log = MessageLog.open(dir);
       expect(log.lastSeq, `cut at ${cut}`).toBe(4);
       expect(log.notices).toHaveLength(1);
-      expect(log.notices[0]).toMatch(/dropped an incomplete record at the end of .*000000000001\.seg/);
+      expect(log.notices[0]).toMatch(/000000000001\.seg: dropped an incomplete record at its end \(seq 5,/);
+      expect(log.notices[0]).toMatch(/never shown/);
+      expect(fs.readdirSync(dir).filter((n) => n.includes('damaged'))).toEqual([]);
       expect(fs.statSync(file).size).toBe(lastStart);
       expect(seqsOf(log)).toEqual([1, 2, 3, 4]);
       log.close();
@@ -191,21 +195,63 @@ describe('MessageLog recovery', () => {
     log.close();
   });
 
-  it('drops a last record whose bytes were garbled or zero-filled by a crash', () => {
+  it('keeps a whole last record with a bad checksum aside, without calling it unacknowledged', () => {
     const dir = newDir();
     fill(dir, 5);
     const file = path.join(dir, '000000000001.seg');
     const lastStart = recordOffsets(file)[4]!;
+    const original = fs.readFileSync(file).subarray(lastStart);
     flipByte(file, lastStart + 20); // full length, bad checksum
-    let log = MessageLog.open(dir);
-    expect(log.lastSeq).toBe(4);
-    expect(log.notices[0]).toMatch(/checksum mismatch/);
-    log.close();
-
-    fs.appendFileSync(file, Buffer.alloc(4096)); // size grew but data never landed
-    log = MessageLog.open(dir);
+    const damaged = fs.readFileSync(file).subarray(lastStart);
+    const log = MessageLog.open(dir);
     expect(log.lastSeq).toBe(4);
     expect(log.notices).toHaveLength(1);
+    const aside = `${file}.damaged-${lastStart}`;
+    expect(log.notices[0]).toContain('checksum mismatch');
+    expect(log.notices[0]).toContain(aside);
+    expect(log.notices[0]).toMatch(/may have been acknowledged/);
+    expect(log.notices[0]).not.toMatch(/never/);
+    expect(fs.readFileSync(aside).equals(damaged)).toBe(true);
+    expect(damaged.equals(original)).toBe(false);
+    expect(fs.statSync(file).size).toBe(lastStart);
+    log.close();
+  });
+
+  it('tells damage from a torn tail for every byte of the last record', () => {
+    const dir = newDir();
+    fill(dir, 3);
+    const file = path.join(dir, '000000000001.seg');
+    const whole = fs.readFileSync(file);
+    const lastStart = recordOffsets(file)[2]!;
+    for (let at = lastStart; at < whole.length; at++) {
+      fs.writeFileSync(file, whole);
+      for (const n of fs.readdirSync(dir)) if (n.includes('damaged')) fs.rmSync(path.join(dir, n));
+      flipByte(file, at);
+      let log: MessageLog;
+      try {
+        log = MessageLog.open(dir);
+      } catch (err) {
+        // A flipped length can make the record look like one followed by more: corruption, nothing changed.
+        expect(err, `flip at ${at}`).toBeInstanceOf(LogCorruptError);
+        expect(fs.readFileSync(file).length).toBe(whole.length);
+        continue;
+      }
+      expect(log.lastSeq, `flip at ${at}`).toBe(2);
+      expect(log.notices[0], `flip at ${at}`).toMatch(/may have been acknowledged/);
+      expect(fs.existsSync(`${file}.damaged-${lastStart}`), `flip at ${at}`).toBe(true);
+      log.close();
+    }
+  });
+
+  it('drops zeros a crash left after the last record as a torn tail', () => {
+    const dir = newDir();
+    fill(dir, 5);
+    const file = path.join(dir, '000000000001.seg');
+    fs.appendFileSync(file, Buffer.alloc(4096)); // size grew but data never landed
+    const log = MessageLog.open(dir);
+    expect(log.lastSeq).toBe(5);
+    expect(log.notices).toHaveLength(1);
+    expect(log.notices[0]).toMatch(/incomplete record/);
     log.close();
   });
 
@@ -270,5 +316,70 @@ describe('MessageLog recovery', () => {
     const log = MessageLog.open(dir, { segmentRecords: 10 });
     expect(() => seqsOf(log)).toThrow(/ends at seq 10 but the next segment starts at seq 21/);
     log.close();
+  });
+});
+
+describe('MessageLog write failures', () => {
+  for (const code of ['ENOSPC', 'EIO']) {
+    it(`${code} part-way through a batch: a clear error, no torn bytes, every flushed record kept`, () => {
+      const dir = newDir();
+      const log = MessageLog.open(dir);
+      for (let i = 1; i <= 3; i++) log.append({ i });
+      log.flush();
+      const file = path.join(dir, '000000000001.seg');
+      const flushedSize = fs.statSync(file).size;
+      for (let i = 4; i <= 6; i++) log.append({ i, pad: 'p'.repeat(100) });
+      const restore = failWritesAfter(50, code);
+      let err: unknown;
+      try {
+        log.flush();
+      } catch (e) {
+        err = e;
+      } finally {
+        restore();
+      }
+      expect(err).toBeInstanceOf(StoreWriteError);
+      const message = (err as Error).message;
+      expect(message).toContain(file);
+      expect(message).toMatch(code === 'ENOSPC' ? /^the disk is full: could not write / : /I\/O error writing /);
+      expect(message).toMatch(/nothing acknowledged was lost\.$/);
+      expect(message.split('\n')).toHaveLength(1);
+      // The partial batch was taken back; the log refuses further use until reopened.
+      expect(fs.statSync(file).size).toBe(flushedSize);
+      expect(() => log.append({ i: 7 })).toThrow(/stopped after a write error: /);
+      log.close();
+      const again = MessageLog.open(dir);
+      expect(again.notices).toEqual([]);
+      expect(seqsOf(again)).toEqual([1, 2, 3]);
+      expect(again.append({ i: 4 })).toBe(4);
+      again.close();
+    });
+  }
+
+  const disk = tinyDisk(128);
+  it.skipIf(!disk)('on a real full disk (tmpfs): the error names the segment, and freeing space is enough', () => {
+    try {
+      const dir = path.join(disk!.dir, 'log');
+      const log = MessageLog.open(dir);
+      for (let i = 1; i <= 3; i++) log.append({ i });
+      log.flush();
+      const filler = fillDisk(disk!.dir, 0);
+      let err: unknown;
+      try {
+        for (let i = 0; i < 1000; i++) log.append({ i, pad: 'x'.repeat(2000) });
+        log.flush();
+      } catch (e) {
+        err = e;
+      }
+      expect((err as Error).message).toMatch(/^the disk is full: could not write .*000000000001\.seg\. Free some space/);
+      log.close();
+      fs.rmSync(filler);
+      const again = MessageLog.open(dir);
+      expect(again.notices).toEqual([]);
+      expect(seqsOf(again)).toEqual([1, 2, 3]);
+      again.close();
+    } finally {
+      disk!.unmount();
+    }
   });
 });

@@ -8,6 +8,7 @@ import { tagValue } from '../../src/engine/types.js';
 import { LocalProcess, type ProcessRecord } from '../../src/local/local-process.js';
 import { LocalNetwork } from '../../src/local/network.js';
 import { MINI_TOKEN, removeTempDirs, replayDigest, tempDataDir } from '../helpers/local.js';
+import { seededRandom } from './helpers.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/network-workload.mjs', import.meta.url));
 const children = new Set<ChildProcess>();
@@ -25,6 +26,7 @@ it('loses nothing acknowledged and runs nothing twice through dozens of SIGKILLs
   const dataDir = tempDataDir();
   const acked = new Set<string>();
   const ROUNDS = 24;
+  const random = seededRandom('network crash test');
   let totalTransfers = 0;
   for (let round = 0; round < ROUNDS; round++) {
     const child = spawn(process.execPath, [fixture, dataDir, MINI_TOKEN], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -48,7 +50,7 @@ it('loses nothing acknowledged and runs nothing twice through dozens of SIGKILLs
     });
     const exit = new Promise<void>((r) => child.once('exit', () => r()));
     await Promise.race([gotAck, exit.then(() => Promise.reject(new Error(`workload exited: ${err}`)))]);
-    await new Promise((r) => setTimeout(r, 20 + Math.random() * 400));
+    await new Promise((r) => setTimeout(r, 20 + random() * 400));
     child.kill('SIGKILL');
     await exit;
     children.delete(child);

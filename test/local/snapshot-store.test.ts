@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SnapshotStore } from '../../src/local/snapshot-store.js';
+import { LOG_CHECKSUM, SnapshotStore, StoreStateError, type LogView } from '../../src/local/snapshot-store.js';
+import { StoreWriteError } from '../../src/local/fsync.js';
+import { failWritesAfter, fillDisk, tinyDisk } from './disk.js';
 import { tempDir } from './helpers.js';
 
 const dirs: string[] = [];
@@ -60,7 +62,7 @@ describe('SnapshotStore', () => {
     flipByte(snapFile(dir, 120), 33); // the last data byte, just before the checksum
     const got = store.latest();
     expect(got.seq).toBe(100);
-    expect(got.notices).toEqual(['snapshot 000000000120 is damaged (checksum mismatch); using the one at 000000000100']);
+    expect(got.notices).toEqual([`snapshot ${snapFile(dir, 120)} is damaged (checksum mismatch); it was skipped and left in place`]);
     expect(fs.existsSync(snapFile(dir, 120))).toBe(true);
   });
 
@@ -75,8 +77,8 @@ describe('SnapshotStore', () => {
     const got = store.latest();
     expect(got.seq).toBe(100);
     expect(got.notices).toEqual([
-      'snapshot 000000000120 is damaged (not a snapshot file); using the one at 000000000100',
-      'snapshot 000000000110 is damaged (truncated or wrong length); using the one at 000000000100',
+      `snapshot ${snapFile(dir, 120)} is damaged (not a snapshot file); it was skipped and left in place`,
+      `snapshot ${snapFile(dir, 110)} is damaged (truncated or wrong length); it was skipped and left in place`,
     ]);
   });
 
@@ -87,7 +89,10 @@ describe('SnapshotStore', () => {
     flipByte(snapFile(dir, 5), 1);
     const got = store.latest();
     expect(got.seq).toBe(0);
-    expect(got.notices[0]).toMatch(/^snapshot 000000000005 is damaged \(checksum mismatch\); no older snapshot is usable, so the state will be rebuilt by replaying the whole log$/);
+    expect(got.notices).toEqual([
+      `snapshot ${snapFile(dir, 5)} is damaged (checksum mismatch); it was skipped and left in place`,
+      'no snapshot is usable, so the state is rebuilt by replaying the whole log',
+    ]);
   });
 
   it('detects a snapshot renamed to another seq', () => {
@@ -125,5 +130,94 @@ describe('SnapshotStore', () => {
     const dir = newDir();
     new SnapshotStore(dir).write(7, bytes('x'), { a: 1 });
     expect(fs.readdirSync(dir)).toEqual(['000000000007.snap']);
+  });
+
+  it('a folder with a snapshot\'s name is skipped with a notice and does not stop writes or pruning', () => {
+    const dir = newDir();
+    const store = new SnapshotStore(dir, { keep: 1 });
+    fs.mkdirSync(snapFile(dir, 1));
+    store.write(2, bytes('two'), {});
+    store.write(3, bytes('three'), {});
+    const got = store.latest();
+    expect(got.seq).toBe(3);
+    expect(fs.existsSync(snapFile(dir, 2))).toBe(false);
+    fs.rmSync(snapFile(dir, 3));
+    fs.rmSync(snapFile(dir, 1), { recursive: true });
+    fs.mkdirSync(snapFile(dir, 5));
+    const none = store.latest();
+    expect(none.seq).toBe(0);
+    expect(none.notices[0]).toMatch(new RegExp(`snapshot ${snapFile(dir, 5)} is damaged \\(cannot read it: EISDIR\\)`));
+  });
+
+  it('refuses a snapshot past the end of the log, moves it aside and uses an older one', () => {
+    const dir = newDir();
+    const store = new SnapshotStore(dir);
+    store.write(4, bytes('old'), { [LOG_CHECKSUM]: 44 });
+    store.write(30, bytes('new'), { [LOG_CHECKSUM]: 3030 });
+    const log: LogView = { dir: '/x/log', lastSeq: 10, checksumOf: (seq) => (seq === 4 ? 44 : seq * 7) };
+    const got = store.forLog(log);
+    expect(got.seq).toBe(4);
+    expect(got.notices).toHaveLength(1);
+    expect(got.notices[0]).toContain(snapFile(dir, 30));
+    expect(got.notices[0]).toContain('the log ends at seq 10');
+    expect(got.notices[0]).toContain(`${snapFile(dir, 30)}.unused`);
+    expect(fs.readdirSync(dir).sort()).toEqual(['000000000004.snap', '000000000030.snap.unused']);
+    // A later snapshot at the same seq does not overwrite the one kept aside.
+    store.write(30, bytes('newer'), {});
+    expect(fs.readdirSync(dir).sort()).toEqual(['000000000004.snap', '000000000030.snap', '000000000030.snap.unused']);
+  });
+
+  it('refuses a snapshot made from a record the log no longer holds (log cut and written again)', () => {
+    const dir = newDir();
+    const store = new SnapshotStore(dir);
+    store.write(20, bytes('from the old history'), { [LOG_CHECKSUM]: 1234 });
+    const log: LogView = { dir: '/x/log', lastSeq: 32, checksumOf: () => 999 };
+    const got = store.forLog(log);
+    expect(got.seq).toBe(0);
+    expect(got.notices[0]).toMatch(/different record 20/);
+    expect(fs.existsSync(`${snapFile(dir, 20)}.unused`)).toBe(true);
+    // The same log with the record the snapshot was made from: accepted.
+    store.write(21, bytes('x'), { [LOG_CHECKSUM]: 999 });
+    expect(store.forLog(log).seq).toBe(21);
+  });
+
+  it('errors, naming both, when the log is empty but a snapshot holds state', () => {
+    const dir = newDir();
+    const store = new SnapshotStore(dir);
+    store.write(7, bytes('state'), {});
+    const log: LogView = { dir: '/x/log', lastSeq: 0, checksumOf: () => undefined };
+    expect(() => store.forLog(log)).toThrow(StoreStateError);
+    expect(() => store.forLog(log)).toThrow(new RegExp(`/x/log is empty, but ${snapFile(dir, 7)} holds`));
+    expect(snaps(dir)).toEqual(['000000000007.snap']);
+  });
+
+  it('a failed write (disk full) is a clear error, leaves no temp file and keeps the older snapshots', () => {
+    const dir = newDir();
+    const store = new SnapshotStore(dir);
+    store.write(1, bytes('first'), {});
+    const restore = failWritesAfter(20);
+    try {
+      expect(() => store.write(2, bytes('x'.repeat(1000)), {})).toThrow(StoreWriteError);
+      expect(() => store.write(2, bytes('x'.repeat(1000)), {})).toThrow(/^the disk is full: could not write .*000000000002\.snap\. Free some space/);
+    } finally {
+      restore();
+    }
+    expect(fs.readdirSync(dir)).toEqual(['000000000001.snap']);
+    expect(store.latest().seq).toBe(1);
+  });
+
+  const disk = tinyDisk(256);
+  it.skipIf(!disk)('on a real full disk (tmpfs): the same error, the same files', () => {
+    try {
+      const dir = path.join(disk!.dir, 'snaps');
+      const store = new SnapshotStore(dir);
+      store.write(1, bytes('first'), {});
+      fillDisk(disk!.dir, 1024);
+      expect(() => store.write(2, new Uint8Array(64 * 1024), {})).toThrow(/^the disk is full: could not write .*000000000002\.snap/);
+      expect(fs.readdirSync(dir)).toEqual(['000000000001.snap']);
+      expect(store.latest().seq).toBe(1);
+    } finally {
+      disk!.unmount();
+    }
   });
 });
