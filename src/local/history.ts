@@ -9,7 +9,7 @@
 // the last one, so messages handled meanwhile (by a cascade, an undo) are seen.
 import type { AoResult, OutboxMessage } from '../engine/types.js';
 import type { MessageRecord, ProcessRecord } from './records.js';
-import { PATCH_ENVELOPE_KEYS } from './tags.js';
+import { applyPatchMessages, patchesOf } from './patch-state.js';
 
 /** What a history reads: a process's log (LocalProcess satisfies it). */
 export interface HistorySource {
@@ -49,8 +49,9 @@ export class ProcessHistory {
   private readonly ids = new Map<string, number>();
   private readonly undoneSeqs = new Set<number>();
   /** Records that set patch@1.0 state, in order (kept so an undo can be honoured). */
-  private readonly patchRecords: { seq: number; entries: [string, unknown][] }[] = [];
-  private patchState?: Map<string, unknown>;
+  private readonly patchRecords: { seq: number; patches: OutboxMessage[] }[] = [];
+  /** The patched state after every message read so far (built on first use). */
+  private patchState?: Record<string, unknown>;
   private lastTime?: number;
 
   constructor(private readonly source: HistorySource) {}
@@ -66,10 +67,10 @@ export class ProcessHistory {
         if (this.patchRecords.some((p) => p.seq === rec.undoes)) this.patchState = undefined;
       } else {
         if (typeof rec.msg.Id === 'string' && rec.msg.Id !== '') this.ids.set(rec.msg.Id, rec.seq);
-        const entries = patchEntries(rec.result);
-        if (entries.length > 0) {
-          this.patchRecords.push({ seq: rec.seq, entries });
-          if (this.patchState) for (const [k, v] of entries) this.patchState.set(k, v);
+        const patches = patchesOf(rec.result);
+        if (patches.length > 0) {
+          this.patchRecords.push({ seq: rec.seq, patches });
+          if (this.patchState) this.patchState = applyPatchMessages(this.patchState, patches);
         }
         const ts = Number(rec.msg.Timestamp);
         if (Number.isFinite(ts)) this.lastTime = ts;
@@ -168,27 +169,31 @@ export class ProcessHistory {
     return { records, hasNextPage: false };
   }
 
-  /** Every patch@1.0 key the process set, later values winning, undone messages left out. */
-  patchedState(): Map<string, unknown> {
+  /**
+   * The state the process set with patch@1.0 (patch-state.ts's rule), later
+   * values winning, undone messages left out; after the message at
+   * `throughSeq` when given (state at a slot), else after the newest.
+   */
+  patchedState(throughSeq?: number): Record<string, unknown> {
     this.sync();
-    if (!this.patchState) {
-      const state = new Map<string, unknown>();
-      for (const p of this.patchRecords) {
-        if (this.undoneSeqs.has(p.seq)) continue;
-        for (const [k, v] of p.entries) state.set(k, v);
-      }
-      this.patchState = state;
+    const full = throughSeq === undefined || throughSeq >= this.through;
+    if (full && this.patchState) return this.patchState;
+    let state: Record<string, unknown> = {};
+    for (const p of this.patchRecords) {
+      if (!full && p.seq > throughSeq!) break;
+      if (!this.undoneSeqs.has(p.seq)) state = applyPatchMessages(state, p.patches);
     }
-    return this.patchState;
+    if (full) this.patchState = state;
+    return state;
   }
 
   /** The value a process set with patch@1.0 under `path` (nested keys walk into tables). */
   patched(path: string[]): { found: boolean; value?: unknown } {
     const [head, ...rest] = path;
     const state = this.patchedState();
-    if (head === undefined) return { found: true, value: Object.fromEntries(state) };
-    if (!state.has(head)) return { found: false };
-    let value: unknown = state.get(head);
+    if (head === undefined) return { found: true, value: state };
+    if (!(head in state)) return { found: false };
+    let value: unknown = state[head];
     for (const key of rest) {
       if (value === null || typeof value !== 'object' || !(key in (value as Record<string, unknown>))) return { found: false };
       value = (value as Record<string, unknown>)[key];
@@ -201,18 +206,3 @@ function timeOf(rec: MessageRecord): number {
   return Number(rec.msg.Timestamp ?? 0);
 }
 
-/** A Target-less message with device = patch@1.0 sets each of its other tags as state. */
-export function patchMessages(result: AoResult): OutboxMessage[] {
-  if (result.Error !== undefined) return [];
-  return (result.Messages ?? []).filter(
-    (m) => !m.Target && m.Tags.some((t) => t.name.toLowerCase() === 'device' && t.value === 'patch@1.0'),
-  );
-}
-
-function patchEntries(result: AoResult): [string, unknown][] {
-  const out: [string, unknown][] = [];
-  for (const m of patchMessages(result)) {
-    for (const t of m.Tags) if (!PATCH_ENVELOPE_KEYS.has(t.name.toLowerCase())) out.push([t.name, t.value as unknown]);
-  }
-  return out;
-}

@@ -44,7 +44,11 @@ function deepSet(state: Record<string, unknown>, key: string, value: unknown): v
 
 /** A new state with the patches of `result` applied (the input is not changed). */
 export function applyPatches(state: Record<string, unknown>, result: AoResult): Record<string, unknown> {
-  const patches = patchesOf(result);
+  return applyPatchMessages(state, patchesOf(result));
+}
+
+/** A new state with these patch messages applied in order (the input is not changed). */
+export function applyPatchMessages(state: Record<string, unknown>, patches: OutboxMessage[]): Record<string, unknown> {
   if (patches.length === 0) return state;
   const next: Record<string, unknown> = { ...state };
   for (const m of patches) {

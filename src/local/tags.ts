@@ -23,8 +23,6 @@ export function baseTags(type: 'Message' | 'Process'): Tag[] {
   ];
 }
 
-/** Tags of a patch@1.0 message that are envelope, not state (HyperBEAM keys: lower case). */
-export const PATCH_ENVELOPE_KEYS: ReadonlySet<string> = new Set(['data-protocol', 'variant', 'type', 'reference', 'device', 'from-process', 'x-reference']);
 
 /** Tags that steer a HyperBEAM request rather than describe the message (lower case, as HyperBEAM keys are). */
 export const CONTROL_KEYS: ReadonlySet<string> = new Set([

@@ -11,8 +11,8 @@
 import type { ServerResponse } from 'node:http';
 import type { AoResult, OutboxMessage } from '../../engine/types.js';
 import { derivedId } from '../../local/ids.js';
-import type { LocalProcess, ProcessRecord } from '../../local/local-process.js';
-import { applyPatches, withoutPatches } from '../../local/patch-state.js';
+import type { LocalProcess } from '../../local/local-process.js';
+import { withoutPatches } from '../../local/patch-state.js';
 import { blockHeightAt } from '../../local/process-meta.js';
 import { cuResult } from '../context.js';
 import { HttpError, sendJson, sendText, type Req } from '../http.js';
@@ -363,37 +363,6 @@ function luaModule(ctx: ServedContext, ref: unknown): string {
 
 // --- process state ------------------------------------------------------------
 
-interface Cached {
-  through: number;
-  patches: Record<string, unknown>;
-}
-const cache = new WeakMap<ServedContext, Map<string, Cached>>();
-
-/** The patched keys after the message at `seq` (all of them when undefined). */
-function patchesThrough(ctx: ServedContext, proc: LocalProcess, seq: number): Record<string, unknown> {
-  let perCtx = cache.get(ctx);
-  if (!perCtx) cache.set(ctx, (perCtx = new Map()));
-  const cached = perCtx.get(proc.id);
-  const live = seq >= proc.lastSeq;
-  let from = 1;
-  let patches: Record<string, unknown> = {};
-  if (live && cached && cached.through <= proc.lastSeq) {
-    from = cached.through + 1;
-    patches = cached.patches;
-  }
-  const undone = new Set<number>();
-  for (const rec of proc.records(from) as Iterable<ProcessRecord>) {
-    if (rec.seq > seq) break;
-    if (rec.kind === 'undo') {
-      undone.add(rec.undoes);
-      continue;
-    }
-    if (!undone.has(rec.seq)) patches = applyPatches(patches, rec.result);
-  }
-  if (live && undone.size === 0) perCtx.set(proc.id, { through: proc.lastSeq, patches });
-  return patches;
-}
-
 function outboxMsg(m: OutboxMessage): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const t of m.Tags) out[t.name.toLowerCase()] = t.value;
@@ -414,7 +383,7 @@ function stateAt(ctx: ServedContext, proc: LocalProcess, slot: number | undefine
   const current = proc.lastSeq - 1;
   if (slot !== undefined && slot > current) throw new HttpError(404, `process ${proc.id} has no slot ${slot} yet (its current slot is ${current})`);
   const seq = (slot ?? current) + 1;
-  const patches = patchesThrough(ctx, proc, seq);
+  const patches = proc.history.patchedState(seq);
   const rec = proc.history.record(seq);
   const m = proc.meta;
   const definition: Record<string, unknown> = { id: m.id, owner: m.owner };
