@@ -14,6 +14,7 @@ import { derivedId } from './ids.js';
 import { ProcessLockedError } from './lock.js';
 import type { LocalProcess, Origin } from './local-process.js';
 import { appendToMailbox } from './mailbox.js';
+import { isPatchMessage } from './patch-state.js';
 import { assignedMessage, forwardedMessage, processMessage } from './messages.js';
 import type { ProcessMeta } from './process-meta.js';
 import { stringTags } from './tags.js';
@@ -260,6 +261,8 @@ export class Scheduler {
     const ts = this.host.now();
     const messages = d.result.Messages ?? [];
     for (const [index, m] of messages.entries()) {
+      // A patch@1.0 message sets the sender's state (ProcessHistory reads it); it is never delivered, whatever its Target.
+      if (isPatchMessage(m)) continue;
       const origin = { process: d.process, seq: d.seq, index };
       if (!m.Target || !this.host.isLocal(m.Target)) {
         c.settled.pending.push({ from: d.process, message: m });
@@ -288,7 +291,7 @@ export class Scheduler {
     const messages = d.result.Messages ?? [];
     const ts = typeof d.msg.Timestamp === 'number' ? d.msg.Timestamp : this.host.now();
     for (const [index, m] of messages.entries()) {
-      if (!m.Target || !this.host.isLocal(m.Target)) continue;
+      if (isPatchMessage(m) || !m.Target || !this.host.isLocal(m.Target)) continue;
       const msg = this.forwarded(d.process, m, derivedId('message', d.process, d.seq, index), ts);
       this.enqueue({ target: m.Target, msg, origin: { process: d.process, seq: d.seq, index }, cascade: c });
     }

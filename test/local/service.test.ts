@@ -74,6 +74,17 @@ describe('the history', () => {
     await new LocalConnection(ao.network, proc).undo();
     expect(proc.history.patched(['counter'])).toEqual({ found: false });
   });
+
+  it('a patch@1.0 message addressed to the process itself is applied, not delivered (the docs\' example)', async () => {
+    const ao = setup();
+    const pid = await ao.spawn({ tags: [{ name: 'Name', value: 'self-patcher' }] });
+    const inboxBefore = await evalOk(ao, pid, 'return #Inbox');
+    await evalOk(ao, pid, `Send({ Target = ao.id, device = 'patch@1.0', cache = { balances = { alice = '5' } } })`);
+    const proc = await ao.network.get(pid);
+    expect(proc.history.patched(['cache', 'balances', 'alice'])).toEqual({ found: true, value: '5' });
+    // Had it been delivered, the process would hold it in its Inbox.
+    expect(await evalOk(ao, pid, 'return #Inbox')).toBe(inboxBefore);
+  });
 });
 
 describe('Assign', () => {
