@@ -13,8 +13,13 @@ import { loadOsModules, osLuaDir } from './lua-modules.js';
 import { captureMemory, restoreMemory, type MemoryImage } from './memory-image.js';
 import type { AoEnv, AoMessage, AoResult } from './types.js';
 
-/** About 3 s of Lua on this class of machine: generous, but an endless loop ends. */
-export const DEFAULT_INSTRUCTION_BUDGET = 500_000_000;
+/**
+ * Lua instructions one message may run. Measured on the 2-core dev machine
+ * (docs-limits.md): an empty loop runs about 40 million a second, so this
+ * ends a plain runaway in about 2.5 CPU seconds; allocation-heavy loops run
+ * fewer instructions a second and are ended by the time limit instead.
+ */
+export const DEFAULT_INSTRUCTION_BUDGET = 100_000_000;
 export const DEFAULT_MEMORY_LIMIT = 512 * 1024 * 1024;
 
 export interface EngineOptions {
