@@ -4,6 +4,10 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import type { MainOptions } from './cli/options.js';
+import { relaunchWithoutBackgroundJit } from './relaunch.js';
+
+// Node can hang at exit (nodejs/node#54918): run under V8 options that avoid it.
+await relaunchWithoutBackgroundJit();
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
