@@ -19,7 +19,11 @@ const MARK = 'AOS_TS_RELAUNCHED';
  * program should do the work itself.
  */
 export async function relaunchWithoutBackgroundJit(): Promise<void> {
-  if (process.env[MARK] === '1' || process.env.AOS_TS_NO_RELAUNCH === '1') return;
+  if (process.env[MARK] === '1') return watchLauncher();
+  if (process.env.AOS_TS_NO_RELAUNCH === '1') return;
+  // Only one-shot runs for now: they are what scripts and CI wait on. (The
+  // shell and other commands keep their own pid and signal handling.)
+  if (!process.argv.slice(2).some((a) => a === '--run' || a === '-r' || a.startsWith('--run='))) return;
   if (NO_BACKGROUND_JIT.every((f) => process.execArgv.includes(f))) return;
   const script = process.argv[1];
   if (!script) return;
@@ -49,4 +53,16 @@ export async function relaunchWithoutBackgroundJit(): Promise<void> {
     return new Promise(() => {});
   }
   process.exit(outcome.code ?? 1);
+}
+
+/**
+ * In the relaunched program: if the launcher is killed outright (SIGKILL),
+ * end too, as the single program would have. (An orphan gets a new parent.)
+ */
+function watchLauncher(): void {
+  const launcher = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid !== launcher) process.kill(process.pid, 'SIGKILL');
+  }, 500);
+  timer.unref();
 }
