@@ -10,7 +10,10 @@ import { REPLY, REQUEST, type EngineReply, type EngineRequest, type WorkerSetup 
 import { LuaVm } from './lua-vm.js';
 
 async function main(): Promise<void> {
-  const setup = workerData as WorkerSetup;
+  // A spare thread starts with no setup: its modules load while nothing waits
+  // for it, and the setup comes when an engine is wanted.
+  const setup = ((workerData as WorkerSetup | null) ??
+    (await new Promise<WorkerSetup>((resolve) => parentPort!.once('message', resolve)))) as WorkerSetup;
   const ctl = new Int32Array(setup.ctl);
   const port = setup.port;
   let vm: LuaVm;

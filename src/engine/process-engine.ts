@@ -80,10 +80,46 @@ function devWorkerEntry(): Promise<URL> {
   return devEntry;
 }
 
-async function newWorker(setup: WorkerSetup): Promise<Worker> {
+async function newWorker(setup: WorkerSetup | null): Promise<Worker> {
   const js = new URL('./engine-worker.js', import.meta.url);
   const entry = existsSync(fileURLToPath(js)) ? js : await devWorkerEntry();
-  return new Worker(entry, { workerData: setup, transferList: [setup.port] });
+  return new Worker(entry, setup ? { workerData: setup, transferList: [setup.port] } : { workerData: null });
+}
+
+/**
+ * Starting a thread and loading its modules costs more than making the VM,
+ * so a program that makes engines one after another (a network, a rollback
+ * after the time limit) keeps one spare thread loaded. The first engine of a
+ * program makes none: a one-shot run needs only one.
+ */
+let spare: Promise<Worker> | undefined;
+let enginesMade = 0;
+
+async function engineThread(setup: WorkerSetup): Promise<Worker> {
+  const waiting = spare;
+  spare = undefined;
+  enginesMade++;
+  let worker: Worker | undefined;
+  if (waiting) {
+    worker = await waiting.catch(() => undefined);
+    if (worker) {
+      // Held by the program again until it is ready (a spare is not).
+      worker.ref();
+      worker.postMessage(setup, [setup.port]);
+    }
+  }
+  worker ??= await newWorker(setup);
+  if (enginesMade >= 2) {
+    spare = newWorker(null).then((w) => {
+      w.unref();
+      w.on('error', () => {});
+      return w;
+    });
+    spare.catch(() => {
+      spare = undefined;
+    });
+  }
+  return worker;
 }
 
 type ReadyMessage = { ready: true; memoryUsed: number } | { ready: false; error: string };
@@ -120,7 +156,7 @@ export class ProcessEngine {
     };
     const ctl = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
     const { port1, port2 } = new MessageChannel();
-    const worker = await newWorker({ ctl, port: port2, options: { ...opts, luaDir: opts.luaDir ?? osLuaDir() }, image });
+    const worker = await engineThread({ ctl, port: port2, options: { ...opts, luaDir: opts.luaDir ?? osLuaDir() }, image });
     const ready = await new Promise<ReadyMessage>((resolve, reject) => {
       worker.once('message', (m: ReadyMessage) => resolve(m));
       worker.once('error', reject);

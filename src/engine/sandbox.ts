@@ -188,13 +188,11 @@ coroutine.resume = function(...)
   return recheck(rawresume(...))
 end
 local rawrep = string.rep
+-- Charged after the copy: one call is bounded by the memory limit (a huge
+-- result fails as memory), a loop of them by the budget.
 string.rep = function(s, n, sep)
-  if rawtype(n) == "number" and n > 0 then
-    local width = rawtype(s) == "string" and #s or 8
-    if sep ~= nil then width = width + (rawtype(sep) == "string" and #sep or 8) end
-    charge(n * width // BYTES_PER_INSTRUCTION)
-  end
   local r = rawrep(s, n, sep)
+  charge(#r // BYTES_PER_INSTRUCTION)
   return r
 end
 -- Hooks are per thread and new coroutines do not inherit ours here: give
