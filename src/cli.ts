@@ -47,7 +47,8 @@ program
   .option('--no-color', 'no colours (NO_COLOR is honoured too)')
   .option('--data-dir <dir>', 'where local processes live (default: $AOS_TS_HOME or the user data folder)')
   .addOption(new Option('--budget <instructions>', 'Lua instructions one message may run').argParser(positiveInt('--budget')))
-  .addOption(new Option('--memory <mib>', 'memory limit of a process in MiB').argParser(positiveInt('--memory')));
+  .addOption(new Option('--memory <mib>', 'memory limit of a process in MiB').argParser(positiveInt('--memory')))
+  .addOption(new Option('--timeout <seconds>', 'wall-clock seconds one message may run (default 10)').argParser(positiveInt('--timeout')));
 addRemoteOptions(program)
   .showHelpAfterError('(run aos-ts --help for usage)')
   // Commander's own usage errors read like ours: `aos-ts: <what happened>`.
