@@ -128,6 +128,8 @@ export class ProcessEngine {
   private seq = 0;
   private closed = false;
   private crashed = false;
+  /** Why the engine cannot be used any more (for the error of a later call). */
+  private crashReason = 'it crashed earlier';
   private used = 0;
   private lastEnv?: AoEnv;
   private lastEnvJson = '';
@@ -243,7 +245,7 @@ export class ProcessEngine {
 
   private call(req: EngineRequest): EngineReply {
     if (this.closed) throw new Error('engine is closed');
-    if (this.crashed) throw new EngineCrashedError('it crashed earlier');
+    if (this.crashed) throw new EngineCrashedError(this.crashReason);
     const seq = ++this.seq;
     this.port.postMessage(req);
     Atomics.store(this.ctl, REQUEST, seq);
@@ -255,6 +257,7 @@ export class ProcessEngine {
       const left = until - performance.now();
       if (left <= 0) {
         this.stop();
+        this.crashReason = `it was stopped at the ${formatSeconds(this.options.timeLimitMs)} time limit and must be rebuilt`;
         throw new TimeLimitError(this.options.timeLimitMs);
       }
       Atomics.wait(this.ctl, REPLY, at, left);
