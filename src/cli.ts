@@ -4,6 +4,10 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import type { MainOptions } from './cli/options.js';
+import { relaunchWithoutBackgroundJit } from './relaunch.js';
+
+// Node can hang at exit (nodejs/node#54918): run under V8 options that avoid it.
+await relaunchWithoutBackgroundJit();
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -56,7 +60,8 @@ program
   .option('--no-color', 'no colours (NO_COLOR is honoured too)')
   .option('--data-dir <dir>', 'where local processes live (default: $AOS_TS_HOME or the user data folder)')
   .addOption(new Option('--budget <instructions>', 'Lua instructions one message may run').argParser(positiveInt('--budget')))
-  .addOption(new Option('--memory <mib>', `memory limit of a process in MiB (at most ${MAX_MEMORY_MIB})`).argParser(memoryMiB));
+  .addOption(new Option('--memory <mib>', `memory limit of a process in MiB (at most ${MAX_MEMORY_MIB})`).argParser(memoryMiB))
+  .addOption(new Option('--timeout <seconds>', 'wall-clock seconds one message may run (default 10)').argParser(positiveInt('--timeout')));
 addRemoteOptions(program)
   .showHelpAfterError('(run aos-ts --help for usage)')
   // Commander's own usage errors read like ours: `aos-ts: <what happened>`.

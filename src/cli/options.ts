@@ -10,11 +10,13 @@ export interface MainOptions {
   dataDir?: string;
   budget?: number;
   memory?: number;
+  timeout?: number;
 }
 
-export function engineOptions(opts: Pick<MainOptions, 'budget' | 'memory'>): EngineOptions {
+export function engineOptions(opts: Pick<MainOptions, 'budget' | 'memory' | 'timeout'>): EngineOptions {
   const engine: EngineOptions = {};
   if (opts.budget !== undefined) engine.instructionBudget = opts.budget;
   if (opts.memory !== undefined) engine.memoryLimitBytes = opts.memory * 1024 * 1024;
+  if (opts.timeout !== undefined) engine.timeLimitMs = opts.timeout * 1000;
   return engine;
 }

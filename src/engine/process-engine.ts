@@ -1,294 +1,283 @@
-// One process = one wasmoon Lua VM running the aos process OS.
+// One process = one wasmoon Lua VM running the aos process OS, supervised.
 //
-// Each engine gets its own LuaFactory (its own wasm memory), so that the whole
-// VM can be snapshotted and restored byte for byte, and so that two engines
-// never share a string-hash seed. Every Lua call goes through the bridge in
-// sandbox.ts with our own push/read of byte strings: wasmoon's string helpers
-// copy through the small emscripten stack and stop at NUL bytes.
-import { LuaEngine, LuaFactory } from 'wasmoon';
-import { BUDGET_ERROR, SANDBOX_LUA } from './sandbox.js';
-import { loadOsModules, osLuaDir } from './lua-modules.js';
-import { captureMemory, restoreMemory, type MemoryImage } from './memory-image.js';
+// The VM (lua-vm.ts) runs in a worker thread of its own. Every call (a
+// message, a host read, a snapshot, a restore) is one synchronous round trip
+// with a wall-clock deadline enforced here, outside the Lua state: the
+// instruction budget inside the VM cannot stop everything (finalizers and
+// message handlers run with hooks off, C functions such as pattern matching
+// run as one instruction), but terminating the thread can. An overrun ends
+// as an Error result naming the limit; the engine is then marked crashed, and
+// its owner rebuilds it from its last good state (LocalProcess does: restore
+// the checkpoint into a fresh engine and replay the successes since).
+//
+// The methods stay synchronous, as they were when the VM ran on the calling
+// thread. Requests go through a MessagePort and the reply is taken off it
+// with receiveMessageOnPort, while this thread waits on a shared counter
+// (Atomics.wait with the time left): no event-loop turn per message on
+// either side, and snapshot pages cross without a copy.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { REPLY, REQUEST, type EngineReply, type EngineRequest, type WorkerSetup } from './engine-protocol.js';
+import {
+  DEFAULT_INSTRUCTION_BUDGET,
+  DEFAULT_MEMORY_LIMIT,
+  EngineCrashedError,
+  readEvalReply,
+  readHandleReply,
+  type EngineOptions,
+} from './lua-vm.js';
+import { osLuaDir } from './lua-modules.js';
+import type { MemoryImage } from './memory-image.js';
 import type { AoEnv, AoMessage, AoResult } from './types.js';
 
-/** About 3 s of Lua on this class of machine: generous, but an endless loop ends. */
-export const DEFAULT_INSTRUCTION_BUDGET = 500_000_000;
-export const DEFAULT_MEMORY_LIMIT = 512 * 1024 * 1024;
+export { DEFAULT_INSTRUCTION_BUDGET, DEFAULT_MEMORY_LIMIT, EngineCrashedError, type EngineOptions } from './lua-vm.js';
 
-export interface EngineOptions {
-  /** Lua VM instructions one message may use before it is stopped. */
-  instructionBudget?: number;
-  /** Bytes the Lua heap may hold; an allocation past it fails with an Error result. */
-  memoryLimitBytes?: number;
-  /** Folder of the process OS's .lua files (default: the bundled OS). */
-  luaDir?: string;
-}
+/** Wall-clock time one message, read or snapshot may take. */
+export const DEFAULT_TIME_LIMIT_MS = 10_000;
 
-/** The engine itself failed (not the Lua code): it must be rebuilt from a snapshot. */
-export class EngineCrashedError extends Error {
-  constructor(cause: unknown) {
-    super(`the Lua engine stopped unexpectedly: ${cause instanceof Error ? cause.message : String(cause)}`);
-    this.name = 'EngineCrashedError';
+/** A call ran past the engine's time limit; the engine was stopped and must be rebuilt. */
+export class TimeLimitError extends Error {
+  constructor(limitMs: number) {
+    super(
+      `Stopped: this message ran past the ${formatSeconds(limitMs)} time limit ` +
+        `(an endless loop, or long work inside one Lua library call). Nothing it did was kept.`,
+    );
+    this.name = 'TimeLimitError';
   }
 }
 
-type LuaModule = Awaited<ReturnType<LuaFactory['getLuaModule']>>;
-type Emscripten = LuaModule['module'] & {
-  HEAPU8: Uint8Array;
-  _malloc(size: number): number;
-  _free(ptr: number): void;
-  _lua_pushlstring(L: number, ptr: number, len: number): number;
-  _lua_tolstring(L: number, idx: number, lenPtr: number): number;
-  _lua_rawlen(L: number, idx: number): number | bigint;
-  _lua_pcallk(L: number, nargs: number, nresults: number, errfunc: number, ctx: number, k: number): number;
-  _lua_settop(L: number, idx: number): void;
-  _lua_gettop(L: number): number;
-};
-interface MemoryStats {
-  memoryUsed: number;
-  memoryMax?: number;
+function formatSeconds(ms: number): string {
+  const s = ms / 1000;
+  return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
 }
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+let devEntry: Promise<URL> | undefined;
 
 /**
- * The C environment the VM sees. Emscripten builds it on the wasm heap, and by
- * default it holds the host script's path (`_`) and language: left alone, the
- * Lua heap would sit at different addresses in different programs, and a
- * process would not replay (or restore a snapshot) byte for byte elsewhere.
+ * Running from the TypeScript sources (the tests), there is no engine-worker.js:
+ * bundle the worker once per program with esbuild (a dev dependency) into the
+ * git-ignored scratch/ folder, where `wasmoon` still resolves.
  */
-const FIXED_ENVIRONMENT = { _: 'aos-ts', LANG: 'C.UTF-8', USER: 'aos', LOGNAME: 'aos', HOME: '/', PATH: '/', PWD: '/' };
-
-async function newLuaEngine(): Promise<{ factory: LuaFactory; engine: LuaEngine; wasm: LuaModule }> {
-  const factory = new LuaFactory(undefined, FIXED_ENVIRONMENT);
-  const wasm = await factory.getLuaModule();
-  // Lua seeds its string hash from time(NULL) when the state is created. A
-  // fixed clock for that instant gives every engine the same seed, so `pairs`
-  // order (and with it tag order and printed tables) replays identically.
-  const realNow = Date.now;
-  Date.now = () => 0;
-  try {
-    const engine = new LuaEngine(wasm, { traceAllocations: true, openStandardLibs: true, enableProxy: false });
-    return { factory, engine, wasm };
-  } finally {
-    Date.now = realNow;
-  }
+function devWorkerEntry(): Promise<URL> {
+  devEntry ??= (async () => {
+    const { build } = await import('esbuild');
+    const source = fileURLToPath(new URL('./engine-worker.ts', import.meta.url));
+    const out = await build({ entryPoints: [source], bundle: true, platform: 'node', format: 'esm', packages: 'external', write: false });
+    const code = out.outputFiles[0]!.text;
+    const dir = fileURLToPath(new URL('../../scratch/', import.meta.url));
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `engine-worker.${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`);
+    if (!existsSync(file)) {
+      const tmp = `${file}.${process.pid}.tmp`;
+      writeFileSync(tmp, code);
+      renameSync(tmp, file);
+    }
+    return pathToFileURL(file);
+  })();
+  return devEntry;
 }
 
+async function newWorker(setup: WorkerSetup | null): Promise<Worker> {
+  const js = new URL('./engine-worker.js', import.meta.url);
+  const entry = existsSync(fileURLToPath(js)) ? js : await devWorkerEntry();
+  return new Worker(entry, setup ? { workerData: setup, transferList: [setup.port] } : { workerData: null });
+}
+
+/**
+ * Starting a thread and loading its modules costs more than making the VM,
+ * so a program that makes engines one after another (a network, a rollback
+ * after the time limit) keeps one spare thread loaded. The first engine of a
+ * program makes none: a one-shot run needs only one.
+ */
+let spare: Promise<Worker> | undefined;
+let enginesMade = 0;
+
+async function engineThread(setup: WorkerSetup): Promise<Worker> {
+  const waiting = spare;
+  spare = undefined;
+  enginesMade++;
+  let worker: Worker | undefined;
+  if (waiting) {
+    worker = await waiting.catch(() => undefined);
+    if (worker) {
+      // Held by the program again until it is ready (a spare is not).
+      worker.ref();
+      worker.postMessage(setup, [setup.port]);
+    }
+  }
+  worker ??= await newWorker(setup);
+  if (enginesMade >= 2) {
+    spare = newWorker(null).then((w) => {
+      w.unref();
+      w.on('error', () => {});
+      return w;
+    });
+    spare.catch(() => {
+      spare = undefined;
+    });
+  }
+  return worker;
+}
+
+type ReadyMessage = { ready: true; memoryUsed: number } | { ready: false; error: string };
+
 export class ProcessEngine {
+  private seq = 0;
   private closed = false;
   private crashed = false;
+  /** Why the engine cannot be used any more (for the error of a later call). */
+  private crashReason = 'it crashed earlier';
+  private used = 0;
+  private lastEnv?: AoEnv;
+  private lastEnvJson = '';
 
   private constructor(
-    private readonly engine: LuaEngine,
-    private readonly wasm: LuaModule,
+    private readonly worker: Worker,
+    private readonly port: MessagePort,
+    private readonly ctl: Int32Array,
     readonly options: Required<Omit<EngineOptions, 'luaDir'>>,
   ) {}
 
   static async create(opts: EngineOptions = {}): Promise<ProcessEngine> {
-    const self = await ProcessEngine.bare(opts);
-    self.setup(opts.luaDir ?? osLuaDir());
-    return self;
+    return ProcessEngine.start(opts);
   }
 
-  /**
-   * A fresh engine whose Lua state is exactly the one captured in `image`.
-   * The sandbox and the OS are in the image, so they are not loaded again:
-   * only the JavaScript side (made the same way by every engine) is needed.
-   */
+  /** A fresh engine whose Lua state is exactly the one captured in `image`. */
   static async fromImage(image: MemoryImage, opts: EngineOptions = {}): Promise<ProcessEngine> {
-    const self = await ProcessEngine.bare(opts);
-    self.restore(image);
-    return self;
+    return ProcessEngine.start(opts, image);
   }
 
-  private static async bare(opts: EngineOptions): Promise<ProcessEngine> {
-    const { engine, wasm } = await newLuaEngine();
-    const self = new ProcessEngine(engine, wasm, {
+  private static async start(opts: EngineOptions, image?: MemoryImage): Promise<ProcessEngine> {
+    const options = {
       instructionBudget: opts.instructionBudget ?? DEFAULT_INSTRUCTION_BUDGET,
       memoryLimitBytes: opts.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT,
-    });
-    self.stats.memoryMax = self.options.memoryLimitBytes;
+      timeLimitMs: opts.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS,
+    };
+    const ctl = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
+    const { port1, port2 } = new MessageChannel();
+    const worker = await engineThread({ ctl, port: port2, options: { ...opts, luaDir: opts.luaDir ?? osLuaDir() }, image });
+    const ready = await new Promise<ReadyMessage>((resolve, reject) => {
+      worker.once('message', (m: ReadyMessage) => resolve(m));
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`the engine thread stopped while starting (exit code ${code})`)));
+    }).catch((err: unknown) => ({ ready: false as const, error: (err as Error).message }));
+    worker.removeAllListeners('message');
+    worker.removeAllListeners('exit');
+    worker.removeAllListeners('error');
+    // A thread that dies later is found by the next call (no reply in time).
+    worker.on('error', () => {});
+    if (!ready.ready) {
+      void worker.terminate();
+      throw new Error(ready.error);
+    }
+    // An engine nobody closed must not keep the program alive.
+    worker.unref();
+    const self = new ProcessEngine(worker, port1, new Int32Array(ctl), options);
+    self.used = ready.memoryUsed;
     return self;
   }
 
-  private get L(): number {
-    return this.engine.global.address;
-  }
-
-  private get em(): Emscripten {
-    return this.wasm.module as Emscripten;
-  }
-
-  private get stats(): MemoryStats {
-    return (this.engine.global as unknown as { memoryStats: MemoryStats }).memoryStats;
-  }
-
-  private setup(luaDir: string): void {
-    this.engine.doStringSync(SANDBOX_LUA);
-    for (const mod of loadOsModules(luaDir)) {
-      this.call('__aos_register', [mod.name, mod.source]);
-      if (mod.alias) this.call('__aos_alias', [mod.alias, mod.name]);
-    }
-    this.call('__aos_boot', []);
-  }
-
   /**
-   * Handle one message. Never throws for anything the Lua code does: syntax
-   * and runtime errors, the instruction budget and the memory limit all come
-   * back as `{ Error }`. Throws EngineCrashedError only if the VM itself broke.
+   * Handle one message. Never throws for anything the Lua code does: errors,
+   * the instruction budget, the memory limit and the time limit all come
+   * back as `{ Error }` (after the time limit, isCrashed is true and the
+   * engine must be rebuilt). Throws EngineCrashedError if the VM broke.
    */
   handle(msg: AoMessage, env: AoEnv): AoResult {
-    const raw = this.call('__aos_handle', [JSON.stringify(msg), JSON.stringify(env), String(this.options.instructionBudget)]);
-    const reply = JSON.parse(raw) as { ok: boolean; response?: AoResult; error?: string };
-    if (!reply.ok) return { Error: this.explain(reply.error ?? 'unknown error') };
-    const result = normalizeResult(reply.response);
-    if (result.Error !== undefined) result.Error = this.explain(result.Error);
-    return result;
+    if (env !== this.lastEnv) {
+      this.lastEnv = env;
+      this.lastEnvJson = JSON.stringify(env);
+    }
+    let reply: EngineReply;
+    try {
+      reply = this.call({ op: 'handle', msg: JSON.stringify(msg), env: this.lastEnvJson });
+    } catch (err) {
+      if (err instanceof TimeLimitError) return { Error: err.message };
+      throw err;
+    }
+    return readHandleReply((reply as { value: string }).value, this.options);
   }
 
-  /** Run host-side Lua (not a message) and return its JSON-encodable value. */
+  /** Run host-side Lua (not a message) and return its JSON-encodable value; throws TimeLimitError on overrun. */
   evalLua(source: string): unknown {
-    const raw = this.call('__aos_eval', [source, String(this.options.instructionBudget)]);
-    const reply = JSON.parse(raw) as { ok: boolean; value?: unknown; error?: string };
-    if (!reply.ok) throw new Error(this.explain(reply.error ?? 'unknown error'));
-    return reply.value;
+    const reply = this.call({ op: 'eval', source });
+    return readEvalReply((reply as { value: string }).value, this.options);
   }
 
-  /** Bytes in use by the Lua heap right now. */
+  /** Bytes in use by the Lua heap (as of the last call). */
   get memoryUsed(): number {
-    return this.stats.memoryUsed;
+    return this.used;
   }
 
+  /** True once the VM broke or was stopped for overrunning: rebuild it from a snapshot. */
   get isCrashed(): boolean {
     return this.crashed;
   }
 
   /** Capture the whole VM (call only between messages). */
   snapshot(): MemoryImage {
-    this.assertUsable();
-    return captureMemory(this.em.HEAPU8, { memoryUsed: this.stats.memoryUsed, luaState: this.L });
+    const reply = this.call({ op: 'snapshot' }) as { image: MemoryImage };
+    const image = reply.image;
+    const pages = image.pages as Uint8Array;
+    return { ...image, pages: Buffer.from(pages.buffer, pages.byteOffset, pages.byteLength) };
   }
 
   /** Put the VM back exactly as it was when `image` was taken. */
   restore(image: MemoryImage): void {
-    if (this.closed) throw new Error('engine is closed');
-    if (image.meta.luaState !== this.L) {
-      throw new Error(`this snapshot was made by a different engine layout (lua_State at ${image.meta.luaState}, here ${this.L}; another wasmoon version?); replay the log instead`);
-    }
-    const em = this.em;
-    if (em.HEAPU8.length < image.heapSize) {
-      // Grow the wasm memory the way the program itself would: through malloc.
-      // Where the block lands is unknown, so ask for the whole size.
-      const p = em._malloc(image.heapSize);
-      if (!p) throw new Error(`cannot grow engine memory to ${image.heapSize} bytes`);
-      em._free(p);
-    }
-    restoreMemory(em.HEAPU8, image);
-    this.stats.memoryUsed = image.meta.memoryUsed;
-    this.crashed = false;
+    this.call({ op: 'restore', image });
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    try {
-      this.engine.global.close();
-    } catch {
-      // A crashed VM may fail to close; its memory goes with the factory.
-    }
+    this.port.close();
+    // The thread holds nothing that must be written: its memory goes with it.
+    void this.worker.terminate();
   }
 
-  private explain(error: string): string {
-    if (error === BUDGET_ERROR || error.endsWith(BUDGET_ERROR)) {
-      return (
-        `Stopped: this message ran more than ${this.options.instructionBudget.toLocaleString('en-US')} Lua instructions ` +
-        `(an endless loop?). Nothing it did was kept.`
-      );
-    }
-    if (error.includes('not enough memory')) {
-      const mib = Math.round(this.options.memoryLimitBytes / (1024 * 1024));
-      return `Stopped: the process tried to use more than its ${mib} MiB memory limit. Nothing it did was kept.\n${error}`;
-    }
-    return error;
+  private stop(): void {
+    this.crashed = true;
+    void this.worker.terminate();
   }
 
-  private assertUsable(): void {
+  private call(req: EngineRequest): EngineReply {
     if (this.closed) throw new Error('engine is closed');
-    if (this.crashed) throw new EngineCrashedError('it crashed earlier');
-  }
-
-  /** Call a global Lua function with string arguments; returns its string result. */
-  private call(fn: string, args: string[]): string {
-    this.assertUsable();
-    const em = this.em;
-    const L = this.L;
-    const top = em._lua_gettop(L);
-    try {
-      this.engine.global.lua.lua_getglobal(L, fn);
-      this.pushAll(args);
-      const status = em._lua_pcallk(L, args.length, 1, 0, 0, 0);
-      const out = this.readString(-1);
-      if (status !== 0) throw new Error(`${fn}: ${out}`);
-      return out;
-    } catch (err) {
-      if (err instanceof Error && err.message.startsWith(`${fn}:`)) throw err;
-      this.crashed = true;
-      throw new EngineCrashedError(err);
-    } finally {
-      if (!this.crashed) em._lua_settop(L, top);
-    }
-  }
-
-  /** Push every argument from one block of engine memory (one malloc, one free). */
-  private pushAll(args: string[]): void {
-    const em = this.em;
-    const parts = args.map((a) => encoder.encode(a));
-    let total = 1;
-    for (const p of parts) total += p.length;
-    const ptr = em._malloc(total);
-    if (!ptr) throw new Error('out of engine memory while passing a message');
-    try {
-      // Copy everything before the first push: a push may grow the wasm
-      // memory, which would leave an earlier HEAPU8 view detached.
-      const heap = em.HEAPU8;
-      let at = ptr;
-      for (const p of parts) {
-        heap.set(p, at);
-        at += p.length;
+    if (this.crashed) throw new EngineCrashedError(this.crashReason);
+    const seq = ++this.seq;
+    this.port.postMessage(req);
+    Atomics.store(this.ctl, REQUEST, seq);
+    Atomics.notify(this.ctl, REQUEST);
+    const until = performance.now() + this.options.timeLimitMs;
+    for (;;) {
+      const at = Atomics.load(this.ctl, REPLY);
+      if (at === seq) break;
+      const left = until - performance.now();
+      if (left <= 0) {
+        this.stop();
+        this.crashReason = `it was stopped at the ${formatSeconds(this.options.timeLimitMs)} time limit and must be rebuilt`;
+        throw new TimeLimitError(this.options.timeLimitMs);
       }
-      at = ptr;
-      for (const p of parts) {
-        em._lua_pushlstring(this.L, at, p.length);
-        at += p.length;
-      }
-    } finally {
-      em._free(ptr);
+      Atomics.wait(this.ctl, REPLY, at, left);
     }
+    const got = receiveMessageOnPort(this.port);
+    if (!got) {
+      this.stop();
+      throw new EngineCrashedError('its thread sent no reply');
+    }
+    const reply = got.message as EngineReply;
+    this.used = reply.memoryUsed;
+    if (!reply.ok) {
+      if (reply.crashed) {
+        this.stop();
+        const err = new EngineCrashedError(reply.error);
+        err.message = reply.error;
+        throw err;
+      }
+      throw new Error(reply.error);
+    }
+    return reply;
   }
-
-  private readString(idx: number): string {
-    const em = this.em;
-    // No length out-parameter: once lua_tolstring has made the value a
-    // string, lua_rawlen is its byte length.
-    const ptr = em._lua_tolstring(this.L, idx, 0);
-    if (!ptr) return '';
-    const len = Number(em._lua_rawlen(this.L, idx));
-    return decoder.decode(em.HEAPU8.subarray(ptr, ptr + len));
-  }
-}
-
-/** The Lua json encoder writes empty tables as []; give callers the shapes they expect. */
-function normalizeResult(r: AoResult | undefined): AoResult {
-  if (!r || Array.isArray(r)) return { Output: {}, Messages: [], Spawns: [], Assignments: [] };
-  if (r.Error !== undefined) return { Error: typeof r.Error === 'string' ? r.Error : JSON.stringify(r.Error) };
-  const out = Array.isArray(r.Output) && r.Output.length === 0 ? {} : r.Output;
-  return {
-    ...r,
-    Output: out,
-    Messages: r.Messages ?? [],
-    Spawns: r.Spawns ?? [],
-    Assignments: r.Assignments ?? [],
-  };
 }

@@ -2,19 +2,36 @@
 //
 // It does three jobs, all inside Lua so that no JavaScript function has to
 // live in the Lua state (which keeps whole-memory snapshots restorable):
-//   1. Sandbox: take away everything that reaches the host or the clock.
+//   1. Sandbox: take away everything that reaches the host or the clock, and
+//      everything that reaches the sandbox's own internals (the debug library
+//      is replaced by a read-only subset).
 //   2. Budget: a count hook stops runaway code; the error it raises cannot
-//      be swallowed by pcall/xpcall/coroutine.resume in user code.
+//      be swallowed by pcall/xpcall/coroutine.resume in user code. Work done
+//      inside C (string.rep, coroutine switches) is charged too. The budget
+//      is the cheap inner guard: the wall-clock deadline outside the VM
+//      (supervised-engine.ts) is the one nothing escapes.
 //   3. Bridge: `__aos_handle(msgJson, envJson, budget)` decodes, calls
-//      process.handle, and encodes the result, never throwing.
+//      process.handle, and encodes the result, never throwing. The bridge
+//      functions live in the Lua registry, out of the process's reach.
 
 export const BUDGET_ERROR = 'instruction budget exceeded';
+/**
+ * string.rep charges one instruction per this many bytes it makes. Measured
+ * (docs-limits.md): making 1 MB costs about as much time as 500,000 simple
+ * instructions in this build, so one byte is charged as one instruction.
+ */
+export const BYTES_PER_INSTRUCTION = 1;
+/** What one switch into a coroutine costs, in instructions (measured: a resume and its yield take about 165 instructions' time). */
+export const RESUME_COST = 200;
 
 export const SANDBOX_LUA = String.raw`
 local rawerror, rawpcall, rawxpcall = error, pcall, xpcall
 local rawresume, rawtype, rawselect = coroutine.resume, type, select
 local sethook = debug.sethook
 local load_ = load
+-- The host finds the bridge functions in the registry, which no Lua code
+-- can reach once the debug library is replaced (below).
+local registry = debug.getregistry()
 
 -- 1. Sandbox ---------------------------------------------------------------
 io = nil
@@ -22,16 +39,77 @@ package.loaded.io = nil
 os.execute, os.exit, os.getenv, os.remove, os.rename, os.tmpname = nil, nil, nil, nil, nil, nil
 dofile, loadfile = nil, nil
 package.loadlib, package.searchpath, package.cpath, package.path = nil, nil, "", ""
-debug.sethook = function() rawerror("debug.sethook is not available in a process", 2) end
-debug.gethook = function() return nil end
-debug.getregistry = nil
-debug.setcstacklimit = nil
 print = function() end
+
+-- The debug library would hand out the sandbox's own functions and their
+-- upvalues (the raw load, sethook, the budget). A process gets what reads:
+-- traceback, getmetatable, and getinfo without function values ('f' and
+-- 'L' are dropped, so no frame's function leaks).
+local getinfo, traceback, dgetmetatable = debug.getinfo, debug.traceback, debug.getmetatable
+local function readOnly(what)
+  if rawtype(what) ~= "string" then return what end
+  return (what:gsub("[fL]", ""))
+end
+local function dropFunc(info)
+  if rawtype(info) == "table" then info.func, info.activelines = nil, nil end
+  return info
+end
+debug = {
+  traceback = traceback,
+  getmetatable = dgetmetatable,
+  getinfo = function(a, b, c)
+    if rawtype(a) == "thread" then
+      if c == nil then c = "nSltur" end
+      return dropFunc(getinfo(a, b, readOnly(c)))
+    end
+    if b == nil then b = "nSltur" end
+    -- Levels count from the caller, as if this wrapper were not there.
+    if rawtype(a) == "number" and a > 0 then a = a + 1 end
+    return dropFunc(getinfo(a, readOnly(b)))
+  end,
+}
+for _, name in ipairs({ "sethook", "gethook", "getregistry", "getlocal", "setlocal", "getupvalue", "setupvalue",
+    "upvalueid", "upvaluejoin", "setmetatable", "getuservalue", "setuservalue", "setcstacklimit" }) do
+  local what = "debug." .. name .. " is not available in a process"
+  debug[name] = function() rawerror(what, 2) end
+end
+package.loaded.debug = debug
 
 -- Binary chunks could corrupt the VM: only source text may be loaded.
 -- The varargs keep "env given as nil" apart from "env not given", as load does.
 load = function(chunk, name, _mode, ...)
   return load_(chunk, name, "t", ...)
+end
+
+-- Finalizers run with hooks off, where no budget can stop them: __gc is
+-- ignored. An object is marked for finalization only when setmetatable sees
+-- __gc in the metatable, so the field is hidden for that moment (and
+-- debug.setmetatable is gone).
+local rawsetmetatable, rawgetmetatable, rawget, rawset = setmetatable, getmetatable, rawget, rawset
+setmetatable = function(t, mt)
+  if rawtype(t) == "table" and rawtype(mt) == "table" and rawget(mt, "__gc") ~= nil then
+    local old = rawgetmetatable(t)
+    if rawtype(old) ~= "table" or rawget(old, "__metatable") == nil then
+      local gc = rawget(mt, "__gc")
+      rawset(mt, "__gc", nil)
+      rawsetmetatable(t, mt)
+      rawset(mt, "__gc", gc)
+      return t
+    end
+  end
+  local r = rawsetmetatable(t, mt)
+  return r
+end
+
+-- The collector: a process may run it ('collect', 'step') and read it
+-- ('count', 'isrunning'); stopping it or changing its mode would leave the
+-- process (and its snapshots) without collection, so those are refused.
+local rawcollect = collectgarbage
+collectgarbage = function(opt, ...)
+  if opt == nil or opt == "collect" or opt == "count" or opt == "step" or opt == "isrunning" then
+    return rawcollect(opt, ...)
+  end
+  rawerror("collectgarbage('" .. tostring(opt) .. "') is not available in a process: aos-ts runs the collector (use 'collect', 'step' or 'count')", 2)
 end
 
 -- The clock and the calendar come from the message, never from the host.
@@ -68,9 +146,21 @@ end
 -- 2. Budget ------------------------------------------------------------------
 local BUDGET_ERROR = "${BUDGET_ERROR}"
 local STEP = 1000
+-- Work that one VM instruction starts but C does: the bytes string.rep makes
+-- (BYTES_PER_INSTRUCTION of them cost one instruction) and each switch into
+-- a coroutine (RESUME_COST instructions).
+local BYTES_PER_INSTRUCTION = ${BYTES_PER_INSTRUCTION}
+local RESUME_COST = ${RESUME_COST}
 local budget, exceeded = math.huge, false
 local function hook()
   used = used + STEP
+  if used > budget then
+    exceeded = true
+    rawerror(BUDGET_ERROR, 0)
+  end
+end
+local function charge(n)
+  used = used + n
   if used > budget then
     exceeded = true
     rawerror(BUDGET_ERROR, 0)
@@ -81,8 +171,30 @@ local function recheck(...)
   return ...
 end
 pcall = function(...) return recheck(rawpcall(...)) end
-xpcall = function(...) return recheck(rawxpcall(...)) end
-coroutine.resume = function(...) return recheck(rawresume(...)) end
+-- A message handler runs with hooks off when the error came from the hook:
+-- once the budget is spent, handlers are skipped and the error goes on.
+xpcall = function(f, handler, ...)
+  local h = handler
+  if rawtype(handler) == "function" then
+    h = function(e)
+      if exceeded then return e end
+      return handler(e)
+    end
+  end
+  return recheck(rawxpcall(f, h, ...))
+end
+coroutine.resume = function(...)
+  charge(RESUME_COST)
+  return recheck(rawresume(...))
+end
+local rawrep = string.rep
+-- Charged after the copy: one call is bounded by the memory limit (a huge
+-- result fails as memory), a loop of them by the budget.
+string.rep = function(s, n, sep)
+  local r = rawrep(s, n, sep)
+  charge(#r // BYTES_PER_INSTRUCTION)
+  return r
+end
 -- Hooks are per thread and new coroutines do not inherit ours here: give
 -- every coroutine the budget hook (create: on the thread; wrap: from inside,
 -- as a tail call so no extra frame shows in tracebacks).
@@ -94,16 +206,21 @@ coroutine.create = function(f)
 end
 coroutine.wrap = function(f)
   if rawtype(f) ~= "function" then return rawwrap(f) end
-  return rawwrap(function(...)
+  local resume = rawwrap(function(...)
     sethook(hook, "", STEP)
     return f(...)
   end)
+  return function(...)
+    charge(RESUME_COST)
+    return resume(...)
+  end
 end
+
 
 -- 3. Bridge ------------------------------------------------------------------
 -- A module is compiled the first time it is required, not at boot: most
 -- processes never load most of the library (.crypto alone is dozens of files).
-function __aos_register(name, source)
+function registry.__aos_register(name, source)
   local function compileAndRun(...)
     local f, err = load_(source, name, "t")
     if not f then rawerror(err, 0) end
@@ -113,12 +230,12 @@ function __aos_register(name, source)
   preload[name] = compileAndRun
 end
 
-function __aos_alias(alias, name)
+function registry.__aos_alias(alias, name)
   preload[alias] = function() return require(name) end
 end
 
 local json, process, bootHandle, bootEncode, bootDecode, bootProgram, bootRebuild, JSON_RESULT
-function __aos_boot()
+function registry.__aos_boot()
   json = require(".json")
   process = require(".process")
   -- The functions as the OS defines them: while a process has not replaced
@@ -132,17 +249,20 @@ function __aos_boot()
   -- only, so it is as deterministic as the incremental mode. (AO's own
   -- module is Lua 5.3, which has no generational mode; GC mode is not
   -- something a process can rely on either way.)
-  collectgarbage("generational")
+  rawcollect("generational")
   return "ok"
 end
 
 local function start(limit)
   used, budget, exceeded = 0, limit, false
+  -- No message may run with the collector off (an image made before
+  -- collectgarbage was restricted may hold a stopped one).
+  if not rawcollect("isrunning") then rawcollect("restart") end
   sethook(hook, "", STEP)
 end
 
 -- Evaluate a Lua chunk outside any message (used by the host for probes).
-function __aos_eval(source, limit)
+function registry.__aos_eval(source, limit)
   start(tonumber(limit))
   local f, err = load_(source, "host", "t")
   if not f then return json.encode({ ok = false, error = err }) end
@@ -166,7 +286,7 @@ local function decodeEnv(text)
   return env
 end
 
-function __aos_handle(msgJson, envJson, limit)
+function registry.__aos_handle(msgJson, envJson, limit)
   start(tonumber(limit))
   local ok, res = rawpcall(function()
     local msg = json.decode(msgJson)

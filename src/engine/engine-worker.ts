@@ -1,0 +1,79 @@
+// The thread a supervised engine (process-engine.ts) runs in. It holds one
+// LuaVm and answers requests one at a time, synchronously: the host posts a
+// request on the port, bumps ctl[REQUEST] and waits on ctl[REPLY]; this
+// thread waits on ctl[REQUEST], takes the request off the port, runs it,
+// posts the reply and bumps ctl[REPLY]. No event loop turn sits between a
+// request and its reply. If a request overruns, the host terminates this
+// thread (the wait is interruptible) and builds a new one.
+import { receiveMessageOnPort, workerData, parentPort } from 'node:worker_threads';
+import { REPLY, REQUEST, type EngineReply, type EngineRequest, type WorkerSetup } from './engine-protocol.js';
+import { LuaVm } from './lua-vm.js';
+
+async function main(): Promise<void> {
+  // A spare thread starts with no setup: its modules load while nothing waits
+  // for it, and the setup comes when an engine is wanted.
+  const setup = ((workerData as WorkerSetup | null) ??
+    (await new Promise<WorkerSetup>((resolve) => parentPort!.once('message', resolve)))) as WorkerSetup;
+  const ctl = new Int32Array(setup.ctl);
+  const port = setup.port;
+  let vm: LuaVm;
+  try {
+    vm = setup.image ? await LuaVm.fromImage(setup.image, setup.options) : await LuaVm.create(setup.options);
+  } catch (err) {
+    parentPort!.postMessage({ ready: false, error: (err as Error).message });
+    return;
+  }
+  parentPort!.postMessage({ ready: true, memoryUsed: vm.memoryUsed });
+
+  let seen = 0;
+  for (;;) {
+    Atomics.wait(ctl, REQUEST, seen);
+    const seq = Atomics.load(ctl, REQUEST);
+    if (seq === seen) continue;
+    seen = seq;
+    let got = receiveMessageOnPort(port);
+    // The request is queued before the counter moves; this is only a guard.
+    while (!got) {
+      Atomics.wait(ctl, REQUEST, seq, 1);
+      got = receiveMessageOnPort(port);
+    }
+    const req = got.message as EngineRequest;
+    let reply: EngineReply;
+    const transfer: ArrayBuffer[] = [];
+    try {
+      reply = { ok: true, memoryUsed: 0 };
+      switch (req.op) {
+        case 'handle':
+          reply.value = vm.handleJson(req.msg, req.env);
+          break;
+        case 'eval':
+          reply.value = vm.evalLuaJson(req.source);
+          break;
+        case 'snapshot': {
+          const image = vm.snapshot();
+          reply.image = image;
+          // The pages are a fresh buffer of their own: hand it over, no copy.
+          if (image.pages.byteOffset === 0 && image.pages.byteLength === image.pages.buffer.byteLength) {
+            transfer.push(image.pages.buffer as ArrayBuffer);
+          }
+          break;
+        }
+        case 'restore':
+          vm.restore({ ...req.image, pages: Buffer.from(req.image.pages.buffer, req.image.pages.byteOffset, req.image.pages.byteLength) });
+          break;
+        case 'close':
+          vm.close();
+          break;
+      }
+      reply.memoryUsed = req.op === 'close' ? 0 : vm.memoryUsed;
+    } catch (err) {
+      reply = { ok: false, crashed: vm.isCrashed, error: (err as Error).message, memoryUsed: vm.isCrashed ? 0 : vm.memoryUsed };
+    }
+    port.postMessage(reply, transfer);
+    Atomics.store(ctl, REPLY, seq);
+    Atomics.notify(ctl, REPLY);
+    if (req.op === 'close') return;
+  }
+}
+
+void main();

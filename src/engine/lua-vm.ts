@@ -1,0 +1,341 @@
+// One process = one wasmoon Lua VM running the aos process OS. This is the VM
+// itself, run on whichever thread calls it; ProcessEngine (process-engine.ts)
+// runs one in a worker thread under a wall-clock deadline.
+//
+// Each engine gets its own LuaFactory (its own wasm memory), so that the whole
+// VM can be snapshotted and restored byte for byte, and so that two engines
+// never share a string-hash seed. Every Lua call goes through the bridge in
+// sandbox.ts with our own push/read of byte strings: wasmoon's string helpers
+// copy through the small emscripten stack and stop at NUL bytes.
+import { LuaEngine, LuaFactory } from 'wasmoon';
+import { BUDGET_ERROR, SANDBOX_LUA } from './sandbox.js';
+import { loadOsModules, osLuaDir } from './lua-modules.js';
+import { captureMemory, restoreMemory, type MemoryImage } from './memory-image.js';
+import type { AoEnv, AoMessage, AoResult } from './types.js';
+
+/**
+ * Lua instructions one message may run. Measured on the 2-core dev machine
+ * (docs-limits.md): an empty loop runs about 40 million a second, so this
+ * ends a plain runaway in about 2.5 CPU seconds; allocation-heavy loops run
+ * fewer instructions a second and are ended by the time limit instead.
+ */
+export const DEFAULT_INSTRUCTION_BUDGET = 100_000_000;
+export const DEFAULT_MEMORY_LIMIT = 512 * 1024 * 1024;
+
+export interface EngineOptions {
+  /** Lua VM instructions one message may use before it is stopped. */
+  instructionBudget?: number;
+  /** Bytes the Lua heap may hold; an allocation past it fails with an Error result. */
+  memoryLimitBytes?: number;
+  /** Folder of the process OS's .lua files (default: the bundled OS). */
+  luaDir?: string;
+  /**
+   * Wall-clock milliseconds one message (or read) may take before the engine
+   * is stopped from outside and rebuilt (ProcessEngine only; default 10 s).
+   */
+  timeLimitMs?: number;
+}
+
+/** The engine itself failed (not the Lua code): it must be rebuilt from a snapshot. */
+export class EngineCrashedError extends Error {
+  constructor(cause: unknown) {
+    super(`the Lua engine stopped unexpectedly: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'EngineCrashedError';
+  }
+}
+
+type LuaModule = Awaited<ReturnType<LuaFactory['getLuaModule']>>;
+type Emscripten = LuaModule['module'] & {
+  HEAPU8: Uint8Array;
+  _malloc(size: number): number;
+  _free(ptr: number): void;
+  _lua_pushlstring(L: number, ptr: number, len: number): number;
+  _lua_tolstring(L: number, idx: number, lenPtr: number): number;
+  _lua_rawlen(L: number, idx: number): number | bigint;
+  _lua_pcallk(L: number, nargs: number, nresults: number, errfunc: number, ctx: number, k: number): number;
+  _lua_settop(L: number, idx: number): void;
+  _lua_gettop(L: number): number;
+};
+interface MemoryStats {
+  memoryUsed: number;
+  memoryMax?: number;
+}
+
+const LUA_REGISTRYINDEX = -1_000_000 - 1000;
+const LUA_TNIL = 0;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * The C environment the VM sees. Emscripten builds it on the wasm heap, and by
+ * default it holds the host script's path (`_`) and language: left alone, the
+ * Lua heap would sit at different addresses in different programs, and a
+ * process would not replay (or restore a snapshot) byte for byte elsewhere.
+ */
+const FIXED_ENVIRONMENT = { _: 'aos-ts', LANG: 'C.UTF-8', USER: 'aos', LOGNAME: 'aos', HOME: '/', PATH: '/', PWD: '/' };
+
+async function newLuaEngine(): Promise<{ factory: LuaFactory; engine: LuaEngine; wasm: LuaModule }> {
+  const factory = new LuaFactory(undefined, FIXED_ENVIRONMENT);
+  const wasm = await factory.getLuaModule();
+  // Lua seeds its string hash from time(NULL) when the state is created. A
+  // fixed clock for that instant gives every engine the same seed, so `pairs`
+  // order (and with it tag order and printed tables) replays identically.
+  const realNow = Date.now;
+  Date.now = () => 0;
+  try {
+    const engine = new LuaEngine(wasm, { traceAllocations: true, openStandardLibs: true, enableProxy: false });
+    return { factory, engine, wasm };
+  } finally {
+    Date.now = realNow;
+  }
+}
+
+export class LuaVm {
+  private closed = false;
+  private crashed = false;
+
+  private constructor(
+    private readonly engine: LuaEngine,
+    private readonly wasm: LuaModule,
+    readonly options: Required<Omit<EngineOptions, 'luaDir' | 'timeLimitMs'>>,
+  ) {}
+
+  static async create(opts: EngineOptions = {}): Promise<LuaVm> {
+    const self = await LuaVm.bare(opts);
+    self.setup(opts.luaDir ?? osLuaDir());
+    return self;
+  }
+
+  /**
+   * A fresh engine whose Lua state is exactly the one captured in `image`.
+   * The sandbox and the OS are in the image, so they are not loaded again:
+   * only the JavaScript side (made the same way by every engine) is needed.
+   */
+  static async fromImage(image: MemoryImage, opts: EngineOptions = {}): Promise<LuaVm> {
+    const self = await LuaVm.bare(opts);
+    self.restore(image);
+    return self;
+  }
+
+  private static async bare(opts: EngineOptions): Promise<LuaVm> {
+    const { engine, wasm } = await newLuaEngine();
+    const self = new LuaVm(engine, wasm, {
+      instructionBudget: opts.instructionBudget ?? DEFAULT_INSTRUCTION_BUDGET,
+      memoryLimitBytes: opts.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT,
+    });
+    self.stats.memoryMax = self.options.memoryLimitBytes;
+    return self;
+  }
+
+  private get L(): number {
+    return this.engine.global.address;
+  }
+
+  private get em(): Emscripten {
+    return this.wasm.module as Emscripten;
+  }
+
+  private get stats(): MemoryStats {
+    return (this.engine.global as unknown as { memoryStats: MemoryStats }).memoryStats;
+  }
+
+  private setup(luaDir: string): void {
+    this.engine.doStringSync(SANDBOX_LUA);
+    for (const mod of loadOsModules(luaDir)) {
+      this.call('__aos_register', [mod.name, mod.source]);
+      if (mod.alias) this.call('__aos_alias', [mod.alias, mod.name]);
+    }
+    this.call('__aos_boot', []);
+  }
+
+  /**
+   * Handle one message. Never throws for anything the Lua code does: syntax
+   * and runtime errors, the instruction budget and the memory limit all come
+   * back as `{ Error }`. Throws EngineCrashedError only if the VM itself broke.
+   */
+  handle(msg: AoMessage, env: AoEnv): AoResult {
+    return readHandleReply(this.handleJson(JSON.stringify(msg), JSON.stringify(env)), this.options);
+  }
+
+  /** handle() with the message and environment already encoded; returns the bridge's raw reply. */
+  handleJson(msgJson: string, envJson: string): string {
+    return this.call('__aos_handle', [msgJson, envJson, String(this.options.instructionBudget)]);
+  }
+
+  /** Run host-side Lua (not a message) and return its JSON-encodable value. */
+  evalLua(source: string): unknown {
+    return readEvalReply(this.evalLuaJson(source), this.options);
+  }
+
+  /** evalLua() returning the bridge's raw reply. */
+  evalLuaJson(source: string): string {
+    return this.call('__aos_eval', [source, String(this.options.instructionBudget)]);
+  }
+
+  /** Bytes in use by the Lua heap right now. */
+  get memoryUsed(): number {
+    return this.stats.memoryUsed;
+  }
+
+  get isCrashed(): boolean {
+    return this.crashed;
+  }
+
+  /** Capture the whole VM (call only between messages). */
+  snapshot(): MemoryImage {
+    this.assertUsable();
+    return captureMemory(this.em.HEAPU8, { memoryUsed: this.stats.memoryUsed, luaState: this.L });
+  }
+
+  /** Put the VM back exactly as it was when `image` was taken. */
+  restore(image: MemoryImage): void {
+    if (this.closed) throw new Error('engine is closed');
+    if (image.meta.luaState !== this.L) {
+      throw new Error(`this snapshot was made by a different engine layout (lua_State at ${image.meta.luaState}, here ${this.L}; another wasmoon version?); replay the log instead`);
+    }
+    const em = this.em;
+    if (em.HEAPU8.length < image.heapSize) {
+      // Grow the wasm memory the way the program itself would: through malloc.
+      // Where the block lands is unknown, so ask for the whole size.
+      const p = em._malloc(image.heapSize);
+      if (!p) throw new Error(`cannot grow engine memory to ${image.heapSize} bytes`);
+      em._free(p);
+    }
+    restoreMemory(em.HEAPU8, image);
+    this.stats.memoryUsed = image.meta.memoryUsed;
+    this.crashed = false;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.engine.global.close();
+    } catch {
+      // A crashed VM may fail to close; its memory goes with the factory.
+    }
+  }
+
+  private assertUsable(): void {
+    if (this.closed) throw new Error('engine is closed');
+    if (this.crashed) throw new EngineCrashedError('it crashed earlier');
+  }
+
+  /** Call a global Lua function with string arguments; returns its string result. */
+  private call(fn: string, args: string[]): string {
+    this.assertUsable();
+    const em = this.em;
+    const L = this.L;
+    const top = em._lua_gettop(L);
+    try {
+      // The bridge lives in the registry; images made before it moved there
+      // have it as globals.
+      if (this.engine.global.lua.lua_getfield(L, LUA_REGISTRYINDEX, fn) === LUA_TNIL) {
+        em._lua_settop(L, top);
+        this.engine.global.lua.lua_getglobal(L, fn);
+      }
+      this.pushAll(args);
+      const status = em._lua_pcallk(L, args.length, 1, 0, 0, 0);
+      const out = this.readString(-1);
+      if (status !== 0) throw new Error(`${fn}: ${out}`);
+      return out;
+    } catch (err) {
+      if (err instanceof Error && err.message.startsWith(`${fn}:`)) throw err;
+      this.crashed = true;
+      throw new EngineCrashedError(err);
+    } finally {
+      if (!this.crashed) em._lua_settop(L, top);
+    }
+  }
+
+  /** Push every argument from one block of engine memory (one malloc, one free). */
+  private pushAll(args: string[]): void {
+    const em = this.em;
+    const parts = args.map((a) => encoder.encode(a));
+    let total = 1;
+    for (const p of parts) total += p.length;
+    const ptr = em._malloc(total);
+    if (!ptr) throw new Error('out of engine memory while passing a message');
+    try {
+      // Copy everything before the first push: a push may grow the wasm
+      // memory, which would leave an earlier HEAPU8 view detached.
+      const heap = em.HEAPU8;
+      let at = ptr;
+      for (const p of parts) {
+        heap.set(p, at);
+        at += p.length;
+      }
+      at = ptr;
+      for (const p of parts) {
+        em._lua_pushlstring(this.L, at, p.length);
+        at += p.length;
+      }
+    } finally {
+      em._free(ptr);
+    }
+  }
+
+  private readString(idx: number): string {
+    const em = this.em;
+    // No length out-parameter: once lua_tolstring has made the value a
+    // string, lua_rawlen is its byte length.
+    const ptr = em._lua_tolstring(this.L, idx, 0);
+    if (!ptr) return '';
+    const len = Number(em._lua_rawlen(this.L, idx));
+    return decoder.decode(em.HEAPU8.subarray(ptr, ptr + len));
+  }
+}
+
+export interface Limits {
+  instructionBudget: number;
+  memoryLimitBytes: number;
+}
+
+/** Turn the bridge's reply to __aos_handle into a result. */
+export function readHandleReply(raw: string, limits: Limits): AoResult {
+  let reply: { ok: boolean; response?: AoResult; error?: string };
+  try {
+    reply = JSON.parse(raw) as typeof reply;
+  } catch {
+    return { Error: 'the process returned a result that is not valid JSON' };
+  }
+  if (!reply.ok) return { Error: explainError(reply.error ?? 'unknown error', limits) };
+  const result = normalizeResult(reply.response);
+  if (result.Error !== undefined) result.Error = explainError(result.Error, limits);
+  return result;
+}
+
+/** Turn the bridge's reply to __aos_eval into a value, or throw its error. */
+export function readEvalReply(raw: string, limits: Limits): unknown {
+  const reply = JSON.parse(raw) as { ok: boolean; value?: unknown; error?: string };
+  if (!reply.ok) throw new Error(explainError(reply.error ?? 'unknown error', limits));
+  return reply.value;
+}
+
+export function explainError(error: string, limits: Limits): string {
+  if (error === BUDGET_ERROR || error.endsWith(BUDGET_ERROR)) {
+    return (
+      `Stopped: this message ran more than ${limits.instructionBudget.toLocaleString('en-US')} Lua instructions ` +
+      `(an endless loop?). Nothing it did was kept.`
+    );
+  }
+  if (error.includes('not enough memory')) {
+    const mib = Math.round(limits.memoryLimitBytes / (1024 * 1024));
+    return `Stopped: the process tried to use more than its ${mib} MiB memory limit. Nothing it did was kept.\n${error}`;
+  }
+  return error;
+}
+
+/** The Lua json encoder writes empty tables as []; give callers the shapes they expect. */
+function normalizeResult(r: AoResult | undefined): AoResult {
+  if (!r || Array.isArray(r)) return { Output: {}, Messages: [], Spawns: [], Assignments: [] };
+  if (r.Error !== undefined) return { Error: typeof r.Error === 'string' ? r.Error : JSON.stringify(r.Error) };
+  const out = Array.isArray(r.Output) && r.Output.length === 0 ? {} : r.Output;
+  return {
+    ...r,
+    Output: out,
+    Messages: r.Messages ?? [],
+    Spawns: r.Spawns ?? [],
+    Assignments: r.Assignments ?? [],
+  };
+}

@@ -1,0 +1,76 @@
+// Node can deadlock at exit (nodejs/node#54918, still open): a V8 compile job
+// running on a background thread waits for a garbage collection that only the
+// main thread can run, while the main thread, already exiting, waits for that
+// job. The program has printed everything and never ends. V8 options turning
+// the background JIT off avoid it, but they are read only when Node starts
+// (v8.setFlagsFromString is too late: measured with --trace-opt, compiles
+// stay concurrent), and NODE_OPTIONS refuses them. So the CLI starts itself
+// once more with them: this first program only waits for the second and
+// passes its exit code (or signal) on.
+import { spawn } from 'node:child_process';
+
+/**
+ * No optimizing JavaScript compilers (TurboFan, Maglev) and no background
+ * baseline compiles: no compile job can be left waiting at exit. A one-shot
+ * run's JavaScript is short-lived, and the Lua engine is WebAssembly, which
+ * these options do not touch (measured: no change in bench/engine.mjs).
+ * Turning only the concurrency off (--no-concurrent-recompilation) cost more,
+ * as every optimizing compile then blocks the main thread.
+ */
+export const NO_BACKGROUND_JIT = ['--no-turbofan', '--no-maglev', '--no-concurrent-sparkplug'];
+const MARK = 'AOS_TS_RELAUNCHED';
+
+/**
+ * Run this CLI again under NO_BACKGROUND_JIT unless it already runs so (or
+ * AOS_TS_NO_RELAUNCH=1). When it relaunches, the returned promise never
+ * settles: the program exits with the child's code. Resolves when this
+ * program should do the work itself.
+ */
+export async function relaunchWithoutBackgroundJit(): Promise<void> {
+  if (process.env[MARK] === '1') return watchLauncher();
+  if (process.env.AOS_TS_NO_RELAUNCH === '1') return;
+  // Only one-shot runs for now: they are what scripts and CI wait on. (The
+  // shell and other commands keep their own pid and signal handling.)
+  if (!process.argv.slice(2).some((a) => a === '--run' || a === '-r' || a.startsWith('--run='))) return;
+  if (NO_BACKGROUND_JIT.every((f) => process.execArgv.includes(f))) return;
+  const script = process.argv[1];
+  if (!script) return;
+  const started = Date.now();
+  const child = spawn(process.execPath, [...NO_BACKGROUND_JIT, ...process.execArgv, script, ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: { ...process.env, [MARK]: '1' },
+  });
+  // A terminal sends Ctrl-C (and a hang-up) to both programs: pass a signal on
+  // only when it cannot have reached the child already.
+  const fromTerminal = process.stdin.isTTY === true;
+  const forward = (signal: NodeJS.Signals) => () => {
+    if (!fromTerminal || signal === 'SIGTERM') child.kill(signal);
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  const handlers = signals.map((s) => [s, forward(s)] as const);
+  for (const [s, h] of handlers) process.on(s, h);
+  const outcome = await new Promise<{ code: number | null; signal: NodeJS.Signals | null } | 'failed'>((resolve) => {
+    child.once('error', () => resolve('failed'));
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+  for (const [s, h] of handlers) process.off(s, h);
+  // This Node refuses one of the options (exit code 9, at once): do the work here.
+  if (outcome === 'failed' || (outcome.code === 9 && Date.now() - started < 5000)) return;
+  if (outcome.signal) {
+    process.kill(process.pid, outcome.signal);
+    return new Promise(() => {});
+  }
+  process.exit(outcome.code ?? 1);
+}
+
+/**
+ * In the relaunched program: if the launcher is killed outright (SIGKILL),
+ * end too, as the single program would have. (An orphan gets a new parent.)
+ */
+function watchLauncher(): void {
+  const launcher = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid !== launcher) process.kill(process.pid, 'SIGKILL');
+  }, 500);
+  timer.unref();
+}

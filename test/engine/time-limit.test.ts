@@ -1,0 +1,71 @@
+// Issue 13: a wall-clock limit outside the Lua state ends what the budget
+// cannot (long work inside one C call), as an Error naming the limit; the
+// process keeps its state from before the message and keeps working.
+import { afterEach, describe, expect, it } from 'vitest';
+import { ProcessEngine } from '../../src/engine/process-engine.js';
+import { data, env, evalMsg, fromFred, processMsg } from '../helpers/messages.js';
+import { evalIn, network, outputData, removeTempDirs } from '../helpers/local.js';
+
+const LIMIT = 3000;
+const TIME_ERROR = /ran past the 3 s time limit.*Nothing it did was kept/;
+// One C call (string.find backtracking) that runs for minutes: no hook fires inside it.
+const STUCK = `("a"):rep(2e4):find(".-.-.-.-b")`;
+
+const engines: ProcessEngine[] = [];
+afterEach(() => {
+  while (engines.length) engines.pop()!.close();
+  removeTempDirs();
+});
+
+describe('the time limit of an engine', () => {
+  it('stops work inside a C function and marks the engine for rebuilding', async () => {
+    const e = await ProcessEngine.create({ timeLimitMs: LIMIT });
+    engines.push(e);
+    e.handle(processMsg(), env());
+    e.handle(evalMsg('Kept = 1'), env());
+    const image = e.snapshot();
+    const r = e.handle(evalMsg(`Kept = 2; ${STUCK}`), env());
+    expect(r.Error).toMatch(TIME_ERROR);
+    expect(e.isCrashed).toBe(true);
+    const again = await ProcessEngine.fromImage(image, { timeLimitMs: LIMIT });
+    engines.push(again);
+    expect(data(again.handle(evalMsg('return Kept'), env()))).toBe('1');
+  });
+
+  it('stops a host read (evalLua) with an error naming the limit', async () => {
+    const e = await ProcessEngine.create({ timeLimitMs: LIMIT });
+    engines.push(e);
+    expect(() => e.evalLua(`return ${STUCK}`)).toThrow(TIME_ERROR);
+    expect(e.isCrashed).toBe(true);
+  });
+});
+
+describe('a local process under the time limit', () => {
+  it('rolls back an Eval, a handler, a dry run and a read, and keeps answering', async () => {
+    const net = network(undefined, { engine: { timeLimitMs: LIMIT } });
+    const { process: p } = await net.openOrSpawn('stuck');
+    const { process: other } = await net.openOrSpawn('other');
+    await evalIn(net, p, 'Count = 1');
+    await evalIn(net, p, `Handlers.add("spin", "Spin", function(msg) Count = 99; ${STUCK} end)`);
+    const before = p.stateDigest();
+
+    const r = await evalIn(net, p, `Count = 2; Send({ Target = ao.id, Data = "lost" }); ${STUCK}`);
+    expect(r.Error).toMatch(TIME_ERROR);
+    expect(p.stateDigest()).toBe(before);
+    // Another process answers straight away.
+    expect(outputData(await evalIn(net, other, 'return 6 * 7'))).toBe('42');
+
+    const h = await p.evaluate({ ...fromFred([{ name: 'Action', value: 'Spin' }]), Target: p.id });
+    expect(h.result.Error).toMatch(TIME_ERROR);
+
+    const d = await p.dryrun({ ...fromFred([{ name: 'Action', value: 'Spin' }]), Target: p.id });
+    expect(d.Error).toMatch(TIME_ERROR);
+
+    await expect(p.inspect(`Count = 4; return ${STUCK}`)).rejects.toThrow(TIME_ERROR);
+
+    expect(p.stateDigest()).toBe(before);
+    expect(outputData(await evalIn(net, p, 'Count = Count + 1; return Count'))).toBe('2');
+    expect(await p.inspect('return Count')).toBe(2);
+    await net.close();
+  });
+});
