@@ -5,7 +5,7 @@
 import React, { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { Box, Static, Text, useApp, useStdin } from 'ink';
 import Spinner from 'ink-spinner';
-import { stripAnsi } from '../cli/output.js';
+import { stripAnsi } from '../text/ansi.js';
 import { KeyDecoder } from './keys.js';
 import type { ReplSession, TranscriptItem } from './session.js';
 

@@ -2,7 +2,7 @@
 // dispatcher can never disagree.
 import { expandPath } from '../bundle/resolve.js';
 import type { ReplSession } from './session.js';
-import { shortId, table } from './format.js';
+import { shortId, table } from '../text/width.js';
 
 export interface DotCommand {
   name: string;

@@ -3,7 +3,7 @@
 // renders `view` and forwards keys, so all of this is testable without a terminal.
 import type { Connection, LiveMessage } from '../connection.js';
 import type { AoResult } from '../engine/types.js';
-import { outputText } from '../cli/output.js';
+import { outputText } from '../text/result.js';
 import { commonPrefix, completeCommand, findCommand } from './commands.js';
 import * as ed from './editor.js';
 import { formatError } from './format.js';

@@ -3,7 +3,7 @@ import React from 'react';
 import { render } from 'ink';
 import type { Connection } from '../connection.js';
 import { App } from './App.js';
-import { trace } from '../cli/trace.js';
+import { trace } from '../text/trace.js';
 import { ReplSession, type SessionServices } from './session.js';
 
 export interface ReplStartOptions {

@@ -1,4 +1,4 @@
-// Shared helpers for the storage tests: temp dirs and child programs.
+// Child programs for the storage tests (crash and lock tests); temp dirs come from test/helpers/temp.ts.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -8,9 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-export function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'aos-local-'));
-}
+export { tempDir } from '../helpers/temp.js';
 
 // Fixtures are bundled once to plain JS: starting a child under tsx costs
 // ~0.5 s of CPU, which would dominate the crash tests.

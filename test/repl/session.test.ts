@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LocalConnection } from '../../src/local/local-connection.js';
 import { ReplSession } from '../../src/repl/session.js';
 import { KeyDecoder } from '../../src/repl/keys.js';
-import { stripAnsi } from '../../src/cli/output.js';
+import { stripAnsi } from '../../src/text/ansi.js';
 import { network, removeTempDirs } from '../helpers/local.js';
 import type { LocalNetwork } from '../../src/local/network.js';
 
