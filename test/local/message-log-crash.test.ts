@@ -5,7 +5,12 @@ import { afterAll, expect, it } from 'vitest';
 import { MessageLog } from '../../src/local/message-log.js';
 import { SnapshotStore } from '../../src/local/snapshot-store.js';
 import { payloadFor, snapshotBytes } from './fixtures/payload.js';
+import { seededRandom, testSeed } from '../helpers/wait.js';
 import { cleanupFixtures, exited, runFixture, tempDir, waitForLine } from './helpers.js';
+
+// Kill moments come from a seed (printed) so a failure can be repeated with AOS_TS_SEED.
+const seed = testSeed('message-log crash test');
+const random = seededRandom(seed);
 
 const dir = tempDir();
 const snapDir = tempDir();
@@ -20,7 +25,8 @@ it('keeps every acknowledged record through 20 SIGKILLs', async () => {
   let acked = 0;
   let kills = 0;
   const notices: string[] = [];
-  const spawnWriter = () => runFixture('log-writer.ts', [dir, 'wait'], 'pipe');
+  let spawned = 0;
+  const spawnWriter = () => runFixture('log-writer.ts', [dir, 'wait', String(seed + spawned++)], 'pipe');
   let next = spawnWriter();
   for (let round = 0; round < 20; round++) {
     const child = next;
@@ -31,7 +37,7 @@ it('keeps every acknowledged record through 20 SIGKILLs', async () => {
     if (round < 19) next = spawnWriter(); // warms up while this one runs; it touches the log only after "go"
 
     // Let it run a little longer so the kill lands at an arbitrary point of append/flush/roll.
-    await new Promise((r) => setTimeout(r, Math.random() * 150));
+    await new Promise((r) => setTimeout(r, random() * 150));
     child.kill('SIGKILL');
     await exited(child);
     expect(child.signalCode).toBe('SIGKILL');
@@ -70,7 +76,7 @@ it('never leaves a damaged or missing snapshot after SIGKILL', async () => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     await waitForLine(child, /^ack \d+/);
-    await new Promise((r) => setTimeout(r, Math.random() * 100));
+    await new Promise((r) => setTimeout(r, random() * 100));
     child.kill('SIGKILL');
     await exited(child);
     for (const m of out.matchAll(/^ack (\d+)$/gm)) acked = Math.max(acked, Number(m[1]));

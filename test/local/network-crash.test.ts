@@ -8,6 +8,7 @@ import { tagValue } from '../../src/engine/types.js';
 import { LocalProcess, type ProcessRecord } from '../../src/local/local-process.js';
 import { LocalNetwork } from '../../src/local/network.js';
 import { MINI_TOKEN, removeTempDirs, replayDigest, tempDataDir } from '../helpers/local.js';
+import { seededRandom, testSeed } from '../helpers/wait.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/network-workload.mjs', import.meta.url));
 const children = new Set<ChildProcess>();
@@ -22,6 +23,8 @@ function messages(proc: LocalProcess): (ProcessRecord & { kind: 'message' })[] {
 
 
 it('loses nothing acknowledged and runs nothing twice through dozens of SIGKILLs', async () => {
+  // The kill moments come from a seed (printed) so a failure can be repeated with AOS_TS_SEED.
+  const random = seededRandom(testSeed('network crash test'));
   const dataDir = tempDataDir();
   const acked = new Set<string>();
   const ROUNDS = 24;
@@ -48,7 +51,7 @@ it('loses nothing acknowledged and runs nothing twice through dozens of SIGKILLs
     });
     const exit = new Promise<void>((r) => child.once('exit', () => r()));
     await Promise.race([gotAck, exit.then(() => Promise.reject(new Error(`workload exited: ${err}`)))]);
-    await new Promise((r) => setTimeout(r, 20 + Math.random() * 400));
+    await new Promise((r) => setTimeout(r, 20 + random() * 400));
     child.kill('SIGKILL');
     await exit;
     children.delete(child);
