@@ -30,7 +30,18 @@ export interface LiveMessage {
   error?: string;
 }
 
+/** What a connection can do, where local and remote processes differ; the shell asks this, never the network name. */
+export interface Capabilities {
+  /** Take back the last message (`undo()`). */
+  undo: boolean;
+  /** Process names resolve to ids here (a local registry), so `.send counter` works. */
+  names: boolean;
+  /** Live messages say who sent them. */
+  liveSender: boolean;
+}
+
 export interface Connection {
+  readonly capabilities: Capabilities;
   info(): ProcessInfo;
   /** Run Lua in the process (an Eval message from the owner). */
   eval(code: string): Promise<AoResult>;
@@ -47,7 +58,7 @@ export interface Connection {
    * that the caller did not send itself. Returns an unsubscribe function.
    */
   onLive(listener: (m: LiveMessage) => void): () => void;
-  /** Local only: take back the last message you sent; says what was undone. */
+  /** When capabilities.undo: take back the last message you sent; says what was undone. */
   undo?(): Promise<string | undefined>;
   close(): Promise<void>;
 }

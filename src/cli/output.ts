@@ -2,7 +2,7 @@
 // notices, errors (`aos-ts: ...`), JSON, tables, and yes/no prompts.
 // Commands never touch process.stdout directly, so tests can run them in-process.
 import { createInterface } from 'node:readline/promises';
-import { stripAnsi, useColor } from '../text/ansi.js';
+import { painter, stripAnsi, useColor } from '../text/ansi.js';
 import { plainTable } from '../text/width.js';
 
 export interface CliStream {
@@ -69,7 +69,7 @@ export function error(message: string): void {
 export function noticeWriter(opts: OutputOptions): (text: string) => void {
   return (text: string) => {
     if (opts.quiet) return;
-    err(colorFor('stderr', opts) ? `\u001b[90m${text}\u001b[0m` : text);
+    err(painter(colorFor('stderr', opts)).gray(text));
   };
 }
 

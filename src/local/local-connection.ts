@@ -5,6 +5,7 @@ import type { LocalProcess } from './local-process.js';
 import type { LocalNetwork, Settled } from './network.js';
 
 export class LocalConnection implements Connection {
+  readonly capabilities = { undo: true, names: true, liveSender: true };
   /** What the last send/eval's cascade did, for callers that want it (--json, send). */
   lastSettled?: Settled;
 

@@ -8,6 +8,7 @@ type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 type RequestBody<R = Request> = R extends unknown ? Omit<R, 'id'> : never;
 
 export class WorkerConnection implements Connection {
+  readonly capabilities = { undo: true, names: true, liveSender: true };
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly liveListeners = new Set<(m: LiveMessage) => void>();

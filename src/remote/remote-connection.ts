@@ -25,6 +25,7 @@ const READ_AHEAD = 8;
 const PAGE = 100;
 
 export class RemoteConnection implements Connection {
+  readonly capabilities = { undo: false, names: false, liveSender: false };
   private readonly client: Client;
   private readonly settings: NetworkSettings;
   private readonly pid: string;

@@ -1,5 +1,5 @@
 // How results look in the shell.
-import { stripAnsi } from '../text/ansi.js';
+import { paint, stripAnsi } from '../text/ansi.js';
 
 const AOS_CHUNK = /\[string "aos"\]:(\d+):/;
 
@@ -31,5 +31,5 @@ export function formatError(
 }
 
 function gutter(n: number, line: string): string {
-  return `\u001b[34m${String(n).padStart(4)} |\u001b[0m ${line}`;
+  return `${paint.blue(`${String(n).padStart(4)} |`)} ${line}`;
 }

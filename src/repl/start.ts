@@ -3,6 +3,7 @@ import React from 'react';
 import { render } from 'ink';
 import type { Connection } from '../connection.js';
 import { App } from './App.js';
+import { paint } from '../text/ansi.js';
 import { trace } from '../text/trace.js';
 import { ReplSession, type SessionServices } from './session.js';
 
@@ -32,8 +33,8 @@ export async function startRepl(conn: Connection, opts: ReplStartOptions): Promi
   const where = info.network === 'local' ? `local, state in ${info.location}` : `${info.network} network`;
   const banner = opts.quiet
     ? undefined
-    : `\u001b[32maos-ts ${opts.version}\u001b[0m · process \u001b[1m${info.name}\u001b[0m \u001b[90m${info.id}\u001b[0m\n` +
-      `\u001b[90m${where}\nType Lua to run it in the process · .help for commands · Ctrl-D to exit\u001b[0m`;
+    : `${paint.green(`aos-ts ${opts.version}`)} · process ${paint.bold(info.name)} ${paint.gray(info.id)}\n` +
+      paint.gray(`${where}\nType Lua to run it in the process · .help for commands · Ctrl-D to exit`);
   await session.start(banner);
   trace('prompt fetched');
   process.stdout.write(BRACKETED_PASTE_ON);
