@@ -28,9 +28,11 @@ export function wantsRemote(name: string, opts: { dataDir?: string } & RemoteFla
   return isId(name) && !existsSync(join(resolveDataDir(opts.dataDir), 'processes', name));
 }
 
-/** Local or remote, and with which flags; says (once) when a local process has a published copy. */
+/**
+ * Local or remote, and with which flags; says (once) when a local process has
+ * a published copy. (--local with --remote is refused by the option declarations.)
+ */
 export async function decide(name: string, opts: WhereOptions): Promise<Side> {
-  if (opts.local && opts.remote) throw new UsageError('--local and --remote were both given; choose one.');
   if (opts.remote || (!opts.local && !isRemoteRequested(opts) && !isId(name))) {
     const { findPublished, flagsFor, publishedNotice } = await import('../publish/published.js');
     const published = findPublished(resolveDataDir(opts.dataDir), name);

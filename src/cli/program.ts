@@ -28,7 +28,7 @@ const options = {
 function addRemoteOptions(cmd: Command): Command {
   return cmd
     .option('--mainnet [url]', 'a process on AO mainnet (HyperBEAM); the node URL (default https://push.forward.computer, or the last one used)')
-    .option('--legacy', 'a process on the legacy AO network (MU/CU/SU)')
+    .addOption(new Option('--legacy', 'a process on the legacy AO network (MU/CU/SU)').conflicts('mainnet'))
     .option('--mu-url <url>', 'legacy: the messenger unit')
     .option('--cu-url <url>', 'legacy: the compute unit')
     .option('--gateway-url <url>', 'the gateway whose GraphQL finds processes by name')
@@ -200,8 +200,8 @@ export function buildProgram(done: (code: number) => void): Command {
     done(await runPublish(target, withRootOptions(cmd)));
   });
   program
-    .option('--local', 'open the local process even when it is published (the default)')
-    .option('--remote', 'open the published copy of a local process on AO (see aos-ts publish)');
+    .addOption(new Option('--local', 'open the local process even when it is published (the default)').conflicts('remote'))
+    .addOption(new Option('--remote', 'open the published copy of a local process on AO (see aos-ts publish)'));
   // Subcommands inherit the root's output and exit handling.
   for (const cmd of [...program.commands, ...blueprints.commands]) {
     cmd.exitOverride().configureOutput(program.configureOutput()).showHelpAfterError('(run aos-ts --help for usage)');

@@ -1,4 +1,6 @@
 // `aos-ts --run`, piped Lua and --json, through the CLI, in-process.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { aos } from '../helpers/cli.js';
 import { removeTempDirs, tempDataDir } from '../helpers/temp.js';
@@ -92,5 +94,18 @@ describe('aos-ts --run', () => {
     const dataDir = tempDataDir();
     const r = await aos(['--run', 'return tostring(io) .. tostring(os.execute) .. tostring(os.exit)'], { dataDir });
     expect(r.stdout).toBe('nilnilnil\n');
+  });
+});
+
+describe('options that exclude each other', () => {
+  it('--local with --remote, and --mainnet with --legacy, are refused before anything opens', async () => {
+    const dataDir = tempDataDir();
+    const both = await aos(['p', '--local', '--remote', '--run', '1'], { dataDir });
+    expect(both.code).toBe(1);
+    expect(both.stderr).toMatch(/^aos-ts: option '--local' cannot be used with option '--remote'/);
+    const networks = await aos(['p', '--mainnet', '--legacy', '--run', '1'], { dataDir });
+    expect(networks.code).toBe(1);
+    expect(networks.stderr).toMatch(/^aos-ts: option '--legacy' cannot be used with option '--mainnet/);
+    expect(existsSync(join(dataDir, 'processes'))).toBe(false);
   });
 });
