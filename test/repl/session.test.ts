@@ -160,7 +160,6 @@ describe('the shell', () => {
     await type('.hel\t');
     expect(session.getView().editor.text).toBe('.help ');
     await type('\u0015', 'MyLongGlobalName = 1\r');
-    await new Promise((r) => setTimeout(r, 50));
     await type('MyLong\t');
     expect(session.getView().editor.text).toBe('MyLongGlobalName');
   });
