@@ -1,13 +1,11 @@
 // The CLI, in-process: `aos-ts publish` (asking, --yes, the exit code of the
 // parity check) and `aos-ts <name>` / `--remote` afterwards, against an
 // `aos-ts serve` in this process (everything is async, so the node answers).
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNode, type RunningNode } from '../../src/node/server.js';
-import { generateJwk } from '../../src/remote/wallet.js';
 import { aos, type CliRun } from '../helpers/cli.js';
 import { removeTempDirs, tempDataDir } from '../helpers/temp.js';
+import { testWalletFile } from '../helpers/wallet.js';
 
 let node: RunningNode;
 let walletFile: string;
@@ -20,8 +18,7 @@ function aosTs(args: string[]): Promise<CliRun> {
 
 beforeAll(async () => {
   node = await startNode({ dataDir: tempDataDir(), port: 0 });
-  walletFile = join(tempDataDir(), 'wallet.json');
-  writeFileSync(walletFile, JSON.stringify(await generateJwk()), { mode: 0o600 });
+  walletFile = await testWalletFile(tempDataDir());
 }, 60_000);
 
 afterAll(async () => {
