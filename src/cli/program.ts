@@ -3,7 +3,7 @@
 // needs when it runs, so `aos-ts --help` stays fast.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
-import { io } from './output.js';
+import { error, io } from './output.js';
 
 function positiveInt(what: string) {
   return (value: string): number => {
@@ -226,7 +226,9 @@ export async function runCli(args: string[]): Promise<number> {
     await program.parseAsync(args, { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;
-    throw e;
+    // Commands report their own errors; anything that still escapes is one line, never a stack trace.
+    error(e instanceof Error ? e.message : String(e));
+    return 1;
   }
   return code;
 }
