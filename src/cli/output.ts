@@ -4,37 +4,9 @@
 import { createInterface } from 'node:readline/promises';
 import { painter, stripAnsi, useColor } from '../text/ansi.js';
 import { plainTable } from '../text/width.js';
+import { io } from './io.js';
 
-export interface CliStream {
-  write(text: string): unknown;
-  isTTY?: boolean;
-}
-
-export interface CliIo {
-  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
-  stdout: CliStream;
-  stderr: CliStream;
-  env: NodeJS.ProcessEnv;
-}
-
-const processIo = (): CliIo => ({ stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env });
-let current: CliIo | undefined;
-
-/** The streams commands write to: the process's own, unless a test runs the CLI in-process. */
-export function io(): CliIo {
-  return current ?? processIo();
-}
-
-/** Run `body` with other streams (the in-process test runner); restores the previous ones after. */
-export async function withIo<T>(next: CliIo, body: () => Promise<T>): Promise<T> {
-  const previous = current;
-  current = next;
-  try {
-    return await body();
-  } finally {
-    current = previous;
-  }
-}
+export { io, withIo, type CliIo, type CliStream } from './io.js';
 
 export interface OutputOptions {
   color?: boolean;

@@ -3,7 +3,7 @@
 // needs when it runs, so `aos-ts --help` stays fast.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
-import { error, io } from './output.js';
+import { io } from './io.js';
 
 function positiveInt(what: string) {
   return (value: string): number => {
@@ -227,7 +227,7 @@ export async function runCli(args: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;
     // Commands report their own errors; anything that still escapes is one line, never a stack trace.
-    error(e instanceof Error ? e.message : String(e));
+    io().stderr.write(`aos-ts: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   }
   return code;
