@@ -30,7 +30,7 @@ export async function startRepl(conn: Connection, opts: ReplStartOptions): Promi
     onExit: () => done(),
     clearScreen: () => process.stdout.write('\u001b[2J\u001b[3J\u001b[H'),
   });
-  const where = info.network === 'local' ? `local, state in ${info.location}` : `${info.network} network`;
+  const where = info.location !== undefined ? `local, state in ${info.location}` : `${info.network} network`;
   const banner = opts.quiet
     ? undefined
     : `${paint.green(`aos-ts ${opts.version}`)} · process ${paint.bold(info.name)} ${paint.gray(info.id)}\n` +
