@@ -43,6 +43,9 @@ export interface LiveMessage {
   error?: string;
 }
 
+/** What a connection can do, where local and remote processes differ; the shell asks this, never the network name. */
+export type Capabilities = ConnectionCapabilities;
+
 export interface Connection {
   info(): ProcessInfo;
   /** What this connection can do beyond the common calls. */

@@ -1,31 +1,16 @@
 // What the subcommands (spawn, send, list, inbox) share: option parsing,
-// opening the local network, naming processes, and printing. Kept free of
-// heavy imports at load time; the network is imported when it is opened.
+// opening the local network, and naming processes. Kept free of heavy
+// imports at load time; the network is imported when it is opened.
 import type { Tag } from '../engine/types.js';
 import type { LocalNetwork, NetworkOptions } from '../local/network.js';
 import { resolveDataDir } from '../local/paths.js';
-import { alignColumns, stripAnsi, useColor } from './output.js';
-
-export { shortId } from './output.js';
+import { noticeWriter, UsageError } from './output.js';
 
 export interface CommonOptions {
   dataDir?: string;
   json?: boolean;
   color?: boolean;
   quiet?: boolean;
-}
-
-/** A mistake in what the user typed: reported as `aos-ts: <message>`, exit 1. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
-
-/** Commander collector for repeatable options such as --tag. */
-export function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
 }
 
 /** `--tag name=value` strings as tags, in the order given. The value may contain `=`. */
@@ -59,15 +44,6 @@ export function parsePositive(flag: string, value: string | undefined, fallback:
   return n;
 }
 
-/** Notices for stderr (dimmed on a terminal); silent with --quiet. */
-export function noticeWriter(opts: CommonOptions): (text: string) => void {
-  const color = useColor(opts.color, process.stderr);
-  return (text: string) => {
-    if (opts.quiet) return;
-    process.stderr.write(`${color ? `\u001b[90m${text}\u001b[0m` : text}\n`);
-  };
-}
-
 export async function openNetwork(opts: CommonOptions, extra: Pick<NetworkOptions, 'cron'> = {}): Promise<LocalNetwork> {
   const { LocalNetwork } = await import('../local/network.js');
   return new LocalNetwork(resolveDataDir(opts.dataDir), { onNotice: noticeWriter(opts), ...extra });
@@ -83,33 +59,6 @@ export function findProcess(network: LocalNetwork, nameOrId: string): string {
     );
   }
   return id;
-}
-
-/** Run a command body: errors become `aos-ts: <message>` on stderr and exit code 1. */
-export async function runCommand(body: () => Promise<number>): Promise<number> {
-  try {
-    return await body();
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`aos-ts: ${message}\n`);
-    return 1;
-  }
-}
-
-export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
-}
-
-/** Text for a stream: ANSI colours kept only when that stream should have them. */
-export function forStream(stream: NodeJS.WriteStream, text: string, opts: CommonOptions): string {
-  return useColor(opts.color, stream) ? text : stripAnsi(text);
-}
-
-/** First line of `text`, at most `max` characters, control characters made visible. */
-export function clip(text: string, max: number): string {
-  const flat = stripAnsi(text).replace(/\r?\n/g, '↵').replace(/[\u0000-\u001f\u007f]/g, ' ');
-  const chars = Array.from(flat);
-  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : flat;
 }
 
 /** "3 minutes ago", "just now", "2 days ago" (or a date when older than a month). */
@@ -129,9 +78,4 @@ export function timeAgo(ms: number, now = Date.now()): string {
     value = Math.floor(value / size);
   }
   return new Date(ms).toISOString().slice(0, 10);
-}
-
-/** Columns padded to their widest cell (by characters); the last column is not padded. */
-export function table(rows: string[][]): string {
-  return alignColumns(rows).join('\n');
 }

@@ -1,6 +1,8 @@
 // `aos-ts inbox <process>`: the newest entries of the process's Inbox, read
 // with isolated host Lua (the process is not changed, nothing is logged).
-import { clip, findProcess, openNetwork, parsePositive, printJson, runCommand, shortId, table, type CommonOptions } from './common.js';
+import { clip, shortId } from '../text/width.js';
+import { findProcess, openNetwork, parsePositive, type CommonOptions } from './common.js';
+import { out, printJson, runCommand, table } from './output.js';
 
 export interface InboxCommandOptions extends CommonOptions {
   n?: string;
@@ -98,7 +100,7 @@ export function runInbox(target: string, opts: InboxCommandOptions): Promise<num
         return 0;
       }
       if (total === 0) {
-        process.stdout.write(`The Inbox of "${proc.name}" is empty. Messages no handler takes land there; try: aos-ts send ${proc.name} --action Hello\n`);
+        out(`The Inbox of "${proc.name}" is empty. Messages no handler takes land there; try: aos-ts send ${proc.name} --action Hello`);
         return 0;
       }
       const names = new Map(network.list().map((m) => [m.id, m.name]));
@@ -118,7 +120,7 @@ export function runInbox(target: string, opts: InboxCommandOptions): Promise<num
         ]);
       }
       const shown = entries.length < total ? `, showing the last ${entries.length} (-n to see more)` : '';
-      process.stdout.write(`Inbox of "${proc.name}": ${total} message${total === 1 ? '' : 's'}${shown}\n${table(table_)}\n`);
+      out(`Inbox of "${proc.name}": ${total} message${total === 1 ? '' : 's'}${shown}\n${table(table_)}`);
       return 0;
     } finally {
       await network.close();

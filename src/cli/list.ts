@@ -10,7 +10,8 @@ import { PROCESS_LOCK } from '../local/lock.js';
 import { MessageLog } from '../local/message-log.js';
 import { inspectProcessFolder, type ProcessMeta } from '../local/process-meta.js';
 import { resolveDataDir } from '../local/paths.js';
-import { noticeWriter, printJson, runCommand, table, timeAgo, type CommonOptions } from './common.js';
+import { timeAgo, type CommonOptions } from './common.js';
+import { noticeWriter, out, printJson, runCommand, table } from './output.js';
 
 export interface ListEntry {
   name: string;
@@ -33,7 +34,7 @@ export function runList(opts: CommonOptions): Promise<number> {
       return 0;
     }
     if (entries.length === 0) {
-      process.stdout.write(`No local processes in ${dataDir} yet. Create one with: aos-ts spawn <name>  (or open one at once with: aos-ts <name>)\n`);
+      out(`No local processes in ${dataDir} yet. Create one with: aos-ts spawn <name>  (or open one at once with: aos-ts <name>)`);
       return 0;
     }
     const now = Date.now();
@@ -48,7 +49,7 @@ export function runList(opts: CommonOptions): Promise<number> {
         e.openElsewhere ? `open elsewhere (${e.openElsewhere})` : '',
       ]);
     }
-    process.stdout.write(`${table(rows)}\n`);
+    out(table(rows));
     return 0;
   });
 }

@@ -1,54 +1,95 @@
-// How results reach a terminal or a script.
-import type { AoResult } from '../engine/types.js';
+// The CLI's one output module: where text goes (stdout, stderr, stdin, env),
+// notices, errors (`aos-ts: ...`), JSON, tables, and yes/no prompts.
+// Commands never touch process.stdout directly, so tests can run them in-process.
+import { createInterface } from 'node:readline/promises';
+import { painter, stripAnsi, useColor } from '../text/ansi.js';
+import { plainTable } from '../text/width.js';
+import { io } from './io.js';
 
-// CSI sequences (colours, cursor moves) and OSC sequences.
-const ANSI_PATTERN = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g;
+export { io, withIo, type CliIo, type CliStream } from './io.js';
 
-export function stripAnsi(text: string): string {
-  return text.replace(ANSI_PATTERN, '');
+export interface OutputOptions {
+  color?: boolean;
+  quiet?: boolean;
 }
 
-/** Colours only for a terminal, and never when NO_COLOR or --no-color say so. */
-export function useColor(flag: boolean | undefined, stream: NodeJS.WriteStream, env = process.env): boolean {
-  if (flag === false || (env.NO_COLOR ?? '') !== '') return false;
-  const force = env.FORCE_COLOR ?? '';
-  if (force !== '' && force !== '0' && force !== 'false') return true;
-  return Boolean(stream.isTTY);
+/** Whether the CLI's stdout (or stderr) should carry colours, from --no-color, NO_COLOR, FORCE_COLOR and the TTY. */
+export function colorFor(stream: 'stdout' | 'stderr', opts: OutputOptions = {}): boolean {
+  const { env } = io();
+  return useColor(opts.color, io()[stream], env);
 }
 
-/** The text a result shows: Output.data, whatever shape the process gave it. */
-export function outputText(result: AoResult): string {
-  const out = result.Output;
-  if (out === undefined || out === null) return '';
-  if (typeof out === 'string') return out;
-  const data = (out as { data?: unknown }).data;
-  if (data === undefined || data === null) return '';
-  if (typeof data === 'string') return data;
-  if (typeof data === 'object' && data !== null && typeof (data as { output?: unknown }).output === 'string') {
-    return (data as { output: string }).output;
+/** Text for a stream: ANSI colours kept only when that stream should have them. */
+export function forStream(stream: 'stdout' | 'stderr', text: string, opts: OutputOptions = {}): string {
+  return colorFor(stream, opts) ? text : stripAnsi(text);
+}
+
+export function out(text: string): void {
+  io().stdout.write(`${text}\n`);
+}
+
+export function err(text: string): void {
+  io().stderr.write(`${text}\n`);
+}
+
+/** `aos-ts: <message>` on stderr. */
+export function error(message: string): void {
+  err(`aos-ts: ${message}`);
+}
+
+/** Notices for stderr (dimmed on a terminal); silent with --quiet. */
+export function noticeWriter(opts: OutputOptions): (text: string) => void {
+  return (text: string) => {
+    if (opts.quiet) return;
+    err(painter(colorFor('stderr', opts)).gray(text));
+  };
+}
+
+export function printJson(value: unknown): void {
+  out(JSON.stringify(value, null, 2));
+}
+
+/** Columns padded to their widest cell (by terminal width); the last column is not padded. */
+export function table(rows: string[][]): string {
+  return plainTable(rows);
+}
+
+/** A mistake in what the user typed: reported as `aos-ts: <message>`, exit 1. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
   }
-  return JSON.stringify(data);
 }
 
-export function fail(message: string, code = 1): never {
-  process.stderr.write(`aos-ts: ${message}\n`);
-  process.exit(code);
+/** Run a command body: errors become `aos-ts: <message>` on stderr and exit code 1. */
+export async function runCommand(body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (e) {
+    error(e instanceof Error ? e.message : String(e));
+    return 1;
+  }
 }
 
-/** Rows as lines of padded columns (widths count visible characters); the last column is not padded, so rows never wrap for nothing. */
-export function alignColumns(rows: string[][]): string[] {
-  const width = (cell: string) => Array.from(stripAnsi(cell)).length;
-  const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, width(cell))));
-  return rows.map((row) =>
-    row
-      .map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat(widths[i]! - width(cell))))
-      .join('  ')
-      .trimEnd(),
-  );
+/** Whether a person can answer a question (stdin and stderr are terminals). */
+export function canAsk(): boolean {
+  const { stdin, stderr } = io();
+  return stdin.isTTY === true && stderr.isTTY === true;
 }
 
-/** `AbCdEf…wXyZ` for a 43-character id; other text as it is. */
-export function shortId(id: string): string {
-  return id.length > 14 ? `${id.slice(0, 6)}…${id.slice(-4)}` : id;
+/** One line typed by the user, the question on stderr. */
+export async function ask(question: string): Promise<string> {
+  const rl = createInterface({ input: io().stdin, output: io().stderr as NodeJS.WritableStream });
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
+  }
+}
+
+/** A yes/no question; anything but y or yes is no. */
+export async function confirm(question: string): Promise<boolean> {
+  const answer = (await ask(question)).trim().toLowerCase();
+  return answer === 'y' || answer === 'yes';
 }

@@ -1,23 +1,13 @@
 // `aos-ts publish <name>`: a local process goes live on AO (src/publish).
-import { createInterface } from 'node:readline/promises';
 import { resolveDataDir } from '../local/paths.js';
 import type { RemoteFlags } from '../remote/settings.js';
 import type { PublishPlan, PublishResult } from '../publish/publish.js';
-import { findProcess, noticeWriter, printJson, runCommand, UsageError, type CommonOptions } from './common.js';
+import { findProcess, type CommonOptions } from './common.js';
+import { canAsk, confirm as confirmYes, err, noticeWriter, out, printJson, runCommand, UsageError } from './output.js';
 
 export interface PublishCommandOptions extends CommonOptions, RemoteFlags {
   withState?: boolean;
   probe?: string[];
-}
-
-async function askYes(question: string): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    const answer = (await rl.question(question)).trim().toLowerCase();
-    return answer === 'y' || answer === 'yes';
-  } finally {
-    rl.close();
-  }
 }
 
 function report(result: PublishResult, name: string): void {
@@ -33,12 +23,12 @@ function report(result: PublishResult, name: string): void {
     }
   }
   if (result.remoteId) lines.push(`open it: aos-ts ${name} --remote   (aos-ts ${name} stays local)`);
-  process.stdout.write(`${lines.join('\n')}\n`);
+  out(lines.join('\n'));
 }
 
 export function runPublish(target: string, opts: PublishCommandOptions): Promise<number> {
   return runCommand(async () => {
-    const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true;
+    const interactive = canAsk();
     if (!opts.yes && !interactive) {
       throw new UsageError(
         `publish shows what it will send and asks first, but there is no terminal to ask. Run it in a terminal, or pass --yes to publish "${target}" without asking.`,
@@ -61,7 +51,7 @@ export function runPublish(target: string, opts: PublishCommandOptions): Promise
       // Published before: the same network unless flags say otherwise.
       const flags: RemoteFlags = !isRemoteRequested(opts) && proc.meta.remote?.mode ? { ...opts, ...flagsFor(proc.meta.remote) } : opts;
       const settings = await resolveSettings(flags);
-      const wallet = await loadWallet(opts.wallet, (t) => process.stderr.write(`${t}\n`));
+      const wallet = await loadWallet(opts.wallet, err);
       let sources: { name: string; source: string }[] = [];
       try {
         sources = blueprints.listBlueprints().map((b) => ({ name: b.name, source: blueprints.blueprintSource(b.name) }));
@@ -69,13 +59,13 @@ export function runPublish(target: string, opts: PublishCommandOptions): Promise
         sources = [];
       }
       const confirm = async (plan: PublishPlan): Promise<boolean> => {
-        process.stderr.write(`${describePlan(plan)}\n  signed by wallet ${wallet.address}\n`);
+        err(`${describePlan(plan)}\n  signed by wallet ${wallet.address}`);
         if (opts.yes) return true;
-        return askYes(plan.nothingNew ? 'Compare the answers now? [y/N] ' : 'Publish? [y/N] ');
+        return confirmYes(plan.nothingNew ? 'Compare the answers now? [y/N] ' : 'Publish? [y/N] ');
       };
       const result = await publish({ network, process: proc, settings, wallet, dataDir, withState: opts.withState, probes: opts.probe, confirm, notice, blueprints: sources });
       if (!result.confirmed) {
-        process.stderr.write('nothing was published.\n');
+        err('nothing was published.');
         return 1;
       }
       if (opts.json) printJson(result);

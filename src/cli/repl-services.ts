@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { bundleLua, watchBundle, type Bundle } from '../bundle/index.js';
 import { blueprintSource, listBlueprints } from '../blueprints.js';
-import type { LoadedBundle, SessionServices } from '../repl/session.js';
+import type { LoadedBundle, SessionServices } from '../repl/context.js';
 
 export function replServices(resolveTarget: (nameOrId: string) => Promise<string | undefined>): SessionServices {
   return {

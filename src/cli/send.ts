@@ -4,10 +4,12 @@
 import type { Tag } from '../engine/types.js';
 import { tagValue } from '../engine/types.js';
 import type { Delivery, Settled } from '../local/network.js';
-import { outputText } from './output.js';
-import { clip, findProcess, forStream, noticeWriter, openNetwork, parseTags, printJson, runCommand, shortId, UsageError, } from './common.js';
-import type { CommonOptions } from './common.js';
 import type { RemoteFlags } from '../remote/settings.js';
+import { outputText } from '../text/result.js';
+import { clip, shortId } from '../text/width.js';
+import { findProcess, openNetwork, parseTags, type CommonOptions } from './common.js';
+import { noticeWriter, printJson, runCommand, UsageError } from './output.js';
+import { printResult } from './script.js';
 
 export interface SendCommandOptions extends CommonOptions, RemoteFlags {
   action?: string;
@@ -28,11 +30,8 @@ export function runSend(target: string, opts: SendCommandOptions): Promise<numbe
     }
     tags.push(...extra);
 
-    const { wantsRemote } = await import('./run.js');
-    if (wantsRemote(target, opts)) {
-      const { runRemoteSend } = await import('./remote.js');
-      return runRemoteSend(target, tags, opts);
-    }
+    const { wantsRemote } = await import('./connect.js');
+    if (wantsRemote(target, opts)) return sendRemote(target, tags, opts);
 
     const network = await openNetwork(opts);
     try {
@@ -67,14 +66,22 @@ export function runSend(target: string, opts: SendCommandOptions): Promise<numbe
   });
 }
 
-function printSettled(settled: Settled, opts: SendCommandOptions, name: (id: string) => string | undefined, you: string): void {
-  const { result } = settled;
-  if (result.Error !== undefined) {
-    process.stderr.write(`${forStream(process.stderr, result.Error.replace(/^\n+/, ''), opts)}\n`);
-  } else {
-    const text = outputText(result);
-    if (text !== '') process.stdout.write(`${forStream(process.stdout, text, opts)}\n`);
+/** One message to a process on AO: its Output.data (or Error). */
+async function sendRemote(target: string, tags: Tag[], opts: SendCommandOptions): Promise<number> {
+  const { openRemoteConnection } = await import('./connect.js');
+  const conn = await openRemoteConnection(target, opts, false);
+  try {
+    const result = await conn.send({ Tags: tags, Data: opts.data });
+    if (opts.json) printJson({ process: conn.info().id, result });
+    else printResult(result, { color: opts.color });
+    return result.Error !== undefined ? 1 : 0;
+  } finally {
+    await conn.close();
   }
+}
+
+function printSettled(settled: Settled, opts: SendCommandOptions, name: (id: string) => string | undefined, you: string): void {
+  printResult(settled.result, { color: opts.color });
   const notice = noticeWriter(opts);
   const lines = cascadeLines(settled, name, you);
   if (lines.length > 0) notice(lines.join('\n'));

@@ -2,7 +2,8 @@
 // (legacy and mainnet modes), arweave-js and web front ends. Runs until
 // Ctrl-C (or SIGTERM), then closes every process cleanly.
 import { resolveDataDir } from '../local/paths.js';
-import { noticeWriter, printJson, runCommand, UsageError, type CommonOptions } from './common.js';
+import type { CommonOptions } from './common.js';
+import { error, noticeWriter, out, printJson, runCommand, UsageError } from './output.js';
 
 export interface ServeOptions extends CommonOptions {
   port?: string;
@@ -56,7 +57,7 @@ export function runServe(opts: ServeOptions): Promise<number> {
         strict: opts.strict,
         deadlineMs,
         accessLog: opts.log ? (line) => process.stderr.write(`${line}\n`) : undefined,
-        onNotice: (t) => process.stderr.write(`aos-ts: ${t}\n`),
+        onNotice: error,
         networkOptions: { onNotice: notice },
       });
     } catch (err) {
@@ -69,13 +70,13 @@ export function runServe(opts: ServeOptions): Promise<number> {
     const info = { url: node.url, module: node.context.module, scheduler: node.context.scheduler, dataDir };
     if (opts.json) printJson(info);
     else {
-      process.stdout.write(`aos-ts serve: ${node.url}  (data: ${dataDir})\n`);
+      out(`aos-ts serve: ${node.url}  (data: ${dataDir})`);
       if (!opts.quiet) {
-        process.stdout.write(
+        out(
           `  legacy:  connect({ MU_URL: '${node.url}', CU_URL: '${node.url}', GATEWAY_URL: '${node.url}' })\n` +
             `  mainnet: connect({ MODE: 'mainnet', URL: '${node.url}', signer })\n` +
             `  module ${info.module}  scheduler ${info.scheduler}\n` +
-            `  Ctrl-C stops it.\n`,
+            `  Ctrl-C stops it.`,
         );
       }
     }

@@ -2,25 +2,27 @@
 import { readFileSync } from 'node:fs';
 import { isId } from '../local/ids.js';
 import { isReservedProcessTag } from '../local/tags.js';
-import { outputText } from './output.js';
-import { forStream, noticeWriter, openNetwork, parseCron, parseTags, printJson, runCommand, UsageError, type CommonOptions } from './common.js';
+import { outputText } from '../text/result.js';
+import { openNetwork, parseCron, parseTags, type CommonOptions } from './common.js';
+import { error, forStream, noticeWriter, out, printJson, runCommand, UsageError } from './output.js';
 
 export interface SpawnCommandOptions extends CommonOptions {
   tag?: string[];
   cron?: string;
   data?: string;
-  /** The names of aos-ts's commands (src/cli.ts passes what it registered): a process may not take one. */
-  commandNames: string[];
 }
 
-
-export function runSpawn(name: string, opts: SpawnCommandOptions): Promise<number> {
+/**
+ * `reserved`: names `aos-ts <name>` would take for a subcommand (the
+ * program passes the commands it registered, so the list cannot go stale).
+ */
+export function runSpawn(name: string, opts: SpawnCommandOptions, reserved: readonly string[] = []): Promise<number> {
   return runCommand(async () => {
     if (name.trim() === '') throw new UsageError('the process name is empty. Give a name, e.g. aos-ts spawn counter.');
     if (isId(name)) {
       throw new UsageError(`"${name}" looks like a process id (43 characters of base64url); pick a name that does not, e.g. aos-ts spawn counter.`);
     }
-    if (opts.commandNames.includes(name)) {
+    if (reserved.includes(name)) {
       throw new UsageError(`"${name}" is an aos-ts command, so \`aos-ts ${name}\` could not open the process; choose another name.`);
     }
     const tags = parseTags(opts.tag);
@@ -41,14 +43,14 @@ export function runSpawn(name: string, opts: SpawnCommandOptions): Promise<numbe
       if (opts.json) {
         printJson({ id: proc.id, name: proc.name, owner: proc.meta.owner, cron: proc.meta.cron ?? null, tags: proc.meta.tags, result });
       } else {
-        process.stdout.write(`${proc.id}\n`);
+        out(proc.id);
         noticeWriter(opts)(`created local process "${proc.name}"${cron ? ` with cron ${cron}` : ''}; open it with: aos-ts ${proc.name}`);
         const booted = outputText(result);
         if (booted !== '' && result.Error === undefined) noticeWriter(opts)(booted);
       }
       if (result.Error !== undefined) {
-        const why = forStream(process.stderr, result.Error.replace(/^\n+/, ''), opts);
-        process.stderr.write(`aos-ts: the process was created, but its boot message failed:\n${why}\n`);
+        const why = forStream('stderr', result.Error.replace(/^\n+/, ''), opts);
+        error(`the process was created, but its boot message failed:\n${why}`);
         return 1;
       }
       return 0;

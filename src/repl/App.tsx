@@ -5,16 +5,17 @@
 import React, { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { Box, Static, Text, useApp, useStdin } from 'ink';
 import Spinner from 'ink-spinner';
-import { stripAnsi } from '../cli/output.js';
+import { stripAnsi } from '../text/ansi.js';
 import { KeyDecoder } from './keys.js';
-import type { ReplSession, TranscriptItem } from './session.js';
+import type { ReplSession } from './session.js';
+import { itemText, type TranscriptItem } from './transcript.js';
 
 const SPINNER_AFTER_MS = 150;
 
 export function App({ session, color }: { session: ReplSession; color: boolean }) {
   const view = useSyncExternalStore(session.subscribe, session.getView);
   const { exit } = useApp();
-  const { setRawMode, internal_eventEmitter: events, isRawModeSupported } = useStdin();
+  const { stdin, setRawMode, isRawModeSupported } = useStdin();
   const decoder = useRef(new KeyDecoder());
   const chain = useRef<Promise<void>>(Promise.resolve());
   const paint = (text: string) => (color ? text : stripAnsi(text));
@@ -26,19 +27,20 @@ export function App({ session, color }: { session: ReplSession; color: boolean }
   }, [isRawModeSupported, setRawMode]);
 
   useEffect(() => {
-    const onInput = (data: string) => {
+    // stdin's own 'data' events (public API); Ink reads the same chunks for its own use.
+    const onInput = (data: string | Buffer) => {
       // Keys are handled strictly in order, even when one has to wait (Enter).
-      for (const key of decoder.current.decode(data)) {
+      for (const key of decoder.current.decode(data.toString())) {
         // Ctrl-C while waiting must not queue behind the Enter it interrupts.
         if (key.type === 'ctrl-c' && session.getView().busy) void session.handleKey(key);
         else chain.current = chain.current.then(() => session.handleKey(key)).catch(() => undefined);
       }
     };
-    events.on('input', onInput);
+    stdin.on('data', onInput);
     return () => {
-      events.off('input', onInput);
+      stdin.off('data', onInput);
     };
-  }, [events, session]);
+  }, [stdin, session]);
 
   useEffect(() => {
     if (view.exited) exit();
@@ -54,13 +56,7 @@ export function App({ session, color }: { session: ReplSession; color: boolean }
   const elapsed = view.busy ? Date.now() - view.busy.since : 0;
   return (
     <>
-      <Static items={view.items as TranscriptItem[]}>
-        {(item) => (
-          <Text key={item.id} color={item.kind === 'error' ? 'red' : undefined} dimColor={item.kind === 'notice'}>
-            {paint(item.text)}
-          </Text>
-        )}
-      </Static>
+      <Static items={view.items as TranscriptItem[]}>{(item) => <TranscriptLine key={item.id} item={item} paint={paint} />}</Static>
       {view.exited ? null : view.busy ? (
         elapsed >= SPINNER_AFTER_MS ? (
           <Text>
@@ -87,6 +83,21 @@ export function App({ session, color }: { session: ReplSession; color: boolean }
       )}
     </>
   );
+}
+
+/** One transcript item on screen: the one place that decides how each type looks. */
+function TranscriptLine({ item, paint }: { item: TranscriptItem; paint: (text: string) => string }) {
+  const text = paint(itemText(item));
+  switch (item.type) {
+    case 'error':
+      return <Text color="red">{text}</Text>;
+    case 'notice':
+      return <Text dimColor>{text}</Text>;
+    case 'table':
+      return <Text dimColor={item.dim === true}>{text}</Text>;
+    default:
+      return <Text>{text}</Text>;
+  }
 }
 
 /** The prompt and the line being typed, with the cursor drawn as an inverse cell. */

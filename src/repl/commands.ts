@@ -1,15 +1,11 @@
 // The shell's dot-commands: one table, so .help, Tab completion and the
 // dispatcher can never disagree.
 import { expandPath } from '../bundle/resolve.js';
-import type { ReplSession } from './session.js';
-import { shortId, table } from './format.js';
+import { paint } from '../text/ansi.js';
+import { shortId } from '../text/width.js';
+import type { DotCommand } from './context.js';
 
-export interface DotCommand {
-  name: string;
-  args?: string;
-  summary: string;
-  run(session: ReplSession, args: string[], rest: string): Promise<void> | void;
-}
+export type { DotCommand } from './context.js';
 
 function luaString(s: string): string {
   return JSON.stringify(s);
@@ -46,12 +42,15 @@ export const COMMANDS: DotCommand[] = [
     summary: 'this list',
     run(s) {
       const rows = COMMANDS.map((c) => [`${c.name}${c.args ? ` ${c.args}` : ''}`, c.summary]);
-      s.print(
-        'notice',
-        `${table(['command', 'what it does'], rows)}\n` +
+      s.print({
+        type: 'table',
+        dim: true,
+        headers: ['command', 'what it does'],
+        rows,
+        after:
           'Anything else is Lua, sent to the process as an Eval. Unfinished blocks continue on the next line.\n' +
           'Keys: Up/Down history · Tab completes · Ctrl-C clears the line (twice on an empty line exits) · Ctrl-D exits',
-      );
+      });
     },
   },
   {
@@ -66,9 +65,9 @@ export const COMMANDS: DotCommand[] = [
       if (!bundle) throw new Error('.load is not available here');
       const file = typedPath(path);
       const b = await bundle(file);
-      s.print('notice', `Loading ${b.files.join(', ')}`);
-      await s.sendEval(`loading ${path}`, b.source, b.locate);
-      if (watch) s.watchFile(file);
+      s.print({ type: 'notice', text: `Loading ${b.files.join(', ')}` });
+      await s.evaluate(`loading ${path}`, b.source, b.locate);
+      if (watch) s.watch(file);
     },
   },
   {
@@ -80,7 +79,7 @@ export const COMMANDS: DotCommand[] = [
       if (!name) throw new Error('Usage: .load-blueprint <name>; .blueprints lists them');
       const source = s.services.blueprintSource?.(name);
       if (source === undefined) throw new Error('blueprints are not available here');
-      await s.sendEval(`loading blueprint ${name}`, source);
+      await s.evaluate(`loading blueprint ${name}`, source);
     },
   },
   {
@@ -88,15 +87,15 @@ export const COMMANDS: DotCommand[] = [
     summary: 'list the blueprints you can load',
     run(s) {
       const list = s.services.blueprints?.() ?? [];
-      if (list.length === 0) s.print('notice', 'No blueprints found.');
-      else s.print('notice', table(['name', 'what it is'], list.map((b) => [b.name, b.summary])));
+      if (list.length === 0) s.print({ type: 'notice', text: 'No blueprints found.' });
+      else s.print({ type: 'table', dim: true, headers: ['name', 'what it is'], rows: list.map((b) => [b.name, b.summary]) });
     },
   },
   {
     name: '.editor',
     summary: 'type Lua over several lines; .done sends it, .cancel drops it',
     run(s) {
-      s.startEditor();
+      s.editor.start();
     },
   },
   {
@@ -115,27 +114,28 @@ export const COMMANDS: DotCommand[] = [
     async run(s, args) {
       const n = args[0] === undefined ? 10 : Number(args[0]);
       if (!Number.isInteger(n) || n < 0) throw new Error('Usage: .inbox [n] with n a whole number');
-      const r = (await s.conn.inspect(INBOX_LUA(n))) as { total: number; rows: { i: number; from: string; action: string; data: string; ts: string }[] | Record<string, never> };
+      const r = (await s.connection.inspect(INBOX_LUA(n))) as { total: number; rows: { i: number; from: string; action: string; data: string; ts: string }[] | Record<string, never> };
       const rows = Array.isArray(r.rows) ? r.rows : [];
       if (rows.length === 0) {
-        s.print('notice', `The Inbox is empty (${r.total} messages).`);
+        s.print({ type: 'notice', text: `The Inbox is empty (${r.total} messages).` });
         return;
       }
       const ts = (t: string) => (/^\d{10,}$/.test(t) ? new Date(Number(t)).toISOString().replace('T', ' ').slice(0, 19) : t);
-      s.print(
-        'output',
-        `${table(['#', 'from', 'action', 'data', 'time'], rows.map((m) => [String(m.i), shortId(m.from), m.action, m.data.replace(/\s+/g, ' ').slice(0, 40), ts(m.ts)]))}\n` +
-          `\u001b[90m${rows.length} of ${r.total} messages\u001b[0m`,
-      );
+      s.print({
+        type: 'table',
+        headers: ['#', 'from', 'action', 'data', 'time'],
+        rows: rows.map((m) => [String(m.i), shortId(m.from), m.action, m.data.replace(/\s+/g, ' ').slice(0, 40), ts(m.ts)]),
+        after: paint.gray(`${rows.length} of ${r.total} messages`),
+      });
     },
   },
   {
     name: '.handlers',
     summary: 'the handlers the process has, in the order they run',
     async run(s) {
-      const list = (await s.conn.inspect(HANDLERS_LUA)) as { i: number; name: string; pattern: string; maxRuns: string }[] | Record<string, never>;
+      const list = (await s.connection.inspect(HANDLERS_LUA)) as { i: number; name: string; pattern: string; maxRuns: string }[] | Record<string, never>;
       const rows = Array.isArray(list) ? list : [];
-      s.print('output', table(['#', 'name', 'pattern', 'runs left'], rows.map((h) => [String(h.i), h.name, h.pattern, h.maxRuns])));
+      s.print({ type: 'table', headers: ['#', 'name', 'pattern', 'runs left'], rows: rows.map((h) => [String(h.i), h.name, h.pattern, h.maxRuns]) });
     },
   },
   {
@@ -145,7 +145,7 @@ export const COMMANDS: DotCommand[] = [
     async run(s, args) {
       const [target, action, ...more] = args;
       if (!target || !action) throw new Error('Usage: .send <target> <Action> [key=value ...] [data]');
-      const id = (await s.services.resolveTarget?.(target)) ?? target;
+      const id = (s.connection.capabilities.names ? await s.services.resolveTarget?.(target) : undefined) ?? target;
       const fields = [`Target = ${luaString(id)}`, `Action = ${luaString(action)}`];
       const data: string[] = [];
       for (const part of more) {
@@ -154,17 +154,18 @@ export const COMMANDS: DotCommand[] = [
         else data.push(part);
       }
       if (data.length > 0) fields.push(`Data = ${luaString(data.join(' '))}`);
-      await s.sendEval(`sending ${action}`, `Send({ ${fields.join(', ')} }) return "sent ${action} to ${id}"`);
+      await s.evaluate(`sending ${action}`, `Send({ ${fields.join(', ')} }) return "sent ${action} to ${id}"`);
     },
   },
   {
     name: '.undo',
     summary: 'local processes: go back to the state before your last message',
     async run(s) {
-      if (!s.conn.undo) throw new Error('.undo works on local processes only');
-      const what = await s.conn.undo();
-      s.print('notice', what ? `Undone: ${what}` : 'Nothing to undo.');
-      if (what) s.print('notice', 'Messages it sent to other processes are not taken back.');
+      const conn = s.connection;
+      if (!conn.capabilities.undo || !conn.undo) throw new Error('.undo works on local processes only');
+      const what = await conn.undo();
+      s.print({ type: 'notice', text: what ? `Undone: ${what}` : 'Nothing to undo.' });
+      if (what) s.print({ type: 'notice', text: 'Messages it sent to other processes are not taken back.' });
     },
   },
   {

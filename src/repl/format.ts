@@ -1,7 +1,5 @@
 // How results look in the shell.
-import { alignColumns, stripAnsi } from '../cli/output.js';
-
-export { shortId } from '../cli/output.js';
+import { paint, stripAnsi } from '../text/ansi.js';
 
 const AOS_CHUNK = /\[string "aos"\]:(\d+):/;
 
@@ -33,11 +31,5 @@ export function formatError(
 }
 
 function gutter(n: number, line: string): string {
-  return `\u001b[34m${String(n).padStart(4)} |\u001b[0m ${line}`;
-}
-
-/** A table with a gray header row. */
-export function table(headers: string[], rows: string[][]): string {
-  const [head = '', ...body] = alignColumns([headers, ...rows]);
-  return [`\u001b[90m${head}\u001b[0m`, ...body].join('\n');
+  return `${paint.blue(`${String(n).padStart(4)} |`)} ${line}`;
 }

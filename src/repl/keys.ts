@@ -1,6 +1,7 @@
-// Turns what the terminal sends into keys. Ink hands us runs of plain text and
-// whole escape sequences; a paste arrives between ESC[200~ and ESC[201~
-// (bracketed paste), and tmux or a fast typist can send "text\r" as one run.
+// Turns what the terminal sends into keys. The shell reads stdin's own chunks,
+// so one chunk may hold text, several escape sequences ("\x1b[A\x1b[A" from a
+// held arrow key), or "text\r" from tmux or a fast typist; a paste arrives
+// between ESC[200~ and ESC[201~ (bracketed paste).
 
 export type Key =
   | { type: 'text'; text: string }
@@ -96,14 +97,31 @@ export class KeyDecoder {
         continue;
       }
       if (rest.startsWith('\u001b')) {
-        keys.push(SEQUENCES[rest] ?? { type: 'escape' });
-        return keys;
+        const seq = escapeSequence(rest);
+        keys.push(SEQUENCES[seq] ?? { type: 'escape' });
+        rest = rest.slice(seq.length);
+        continue;
       }
-      keys.push(...decodeText(rest));
-      return keys;
+      const esc = rest.indexOf('\u001b');
+      keys.push(...decodeText(esc === -1 ? rest : rest.slice(0, esc)));
+      if (esc === -1) return keys;
+      rest = rest.slice(esc);
     }
     return keys;
   }
+}
+
+// CSI (ESC [ params final), SS3 (ESC O letter), ESC DEL (Alt-Backspace); anything else is a lone ESC.
+const CSI = /^\u001b\[[0-9;]*[~A-Za-z]/;
+const SS3 = /^\u001bO[A-Za-z]/;
+
+/** The escape sequence at the start of `text` (it starts with ESC). */
+function escapeSequence(text: string): string {
+  if (text.startsWith(PASTE_START)) return PASTE_START;
+  const m = CSI.exec(text) ?? SS3.exec(text);
+  if (m) return m[0];
+  if (text[1] === '\u007f') return text.slice(0, 2);
+  return '\u001b';
 }
 
 function decodeText(text: string): Key[] {

@@ -3,7 +3,8 @@ import React from 'react';
 import { render } from 'ink';
 import type { Connection } from '../connection.js';
 import { App } from './App.js';
-import { trace } from '../cli/trace.js';
+import { paint } from '../text/ansi.js';
+import { trace } from '../text/trace.js';
 import { ReplSession, type SessionServices } from './session.js';
 
 export interface ReplStartOptions {
@@ -29,11 +30,11 @@ export async function startRepl(conn: Connection, opts: ReplStartOptions): Promi
     onExit: () => done(),
     clearScreen: () => process.stdout.write('\u001b[2J\u001b[3J\u001b[H'),
   });
-  const where = info.network === 'local' ? `local, state in ${info.location}` : `${info.network} network`;
+  const where = info.location !== undefined ? `local, state in ${info.location}` : `${info.network} network`;
   const banner = opts.quiet
     ? undefined
-    : `\u001b[32maos-ts ${opts.version}\u001b[0m · process \u001b[1m${info.name}\u001b[0m \u001b[90m${info.id}\u001b[0m\n` +
-      `\u001b[90m${where}\nType Lua to run it in the process · .help for commands · Ctrl-D to exit\u001b[0m`;
+    : `${paint.green(`aos-ts ${opts.version}`)} · process ${paint.bold(info.name)} ${paint.gray(info.id)}\n` +
+      paint.gray(`${where}\nType Lua to run it in the process · .help for commands · Ctrl-D to exit`);
   await session.start(banner);
   trace('prompt fetched');
   process.stdout.write(BRACKETED_PASTE_ON);

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, removeTempDirs, runCli, spawnProcess, tempDataDir } from './helpers.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { aos, spawnProcess } from '../helpers/cli.js';
+import { removeTempDirs, tempDataDir } from '../helpers/temp.js';
 
-beforeAll(() => ensureBuilt());
 afterAll(() => removeTempDirs());
 
 interface InboxJson {
@@ -14,9 +14,9 @@ describe('aos-ts inbox', () => {
     const dir = tempDataDir();
     await spawnProcess(dir, 'box');
     const long = 'x'.repeat(100);
-    await runCli(['send', 'box', '--action', 'First', '--data', 'short', '--data-dir', dir]);
-    await runCli(['send', 'box', '--action', 'Second', '--data', long, '--data-dir', dir]);
-    const r = await runCli(['inbox', 'box', '--data-dir', dir]);
+    await aos(['send', 'box', '--action', 'First', '--data', 'short', '--data-dir', dir]);
+    await aos(['send', 'box', '--action', 'Second', '--data', long, '--data-dir', dir]);
+    const r = await aos(['inbox', 'box', '--data-dir', dir]);
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^Inbox of "box": 3 messages/); // the spawn message is there too, as in aos
@@ -28,11 +28,11 @@ describe('aos-ts inbox', () => {
   it('-n limits to the newest N; --json gives the entries', async () => {
     const dir = tempDataDir();
     await spawnProcess(dir, 'box');
-    for (const n of [1, 2, 3]) await runCli(['send', 'box', '--action', `M${n}`, '--data', `d${n}`, '--data-dir', dir]);
-    const r = await runCli(['inbox', 'box', '-n', '2', '--data-dir', dir]);
+    for (const n of [1, 2, 3]) await aos(['send', 'box', '--action', `M${n}`, '--data', `d${n}`, '--data-dir', dir]);
+    const r = await aos(['inbox', 'box', '-n', '2', '--data-dir', dir]);
     expect(r.stdout).toContain('4 messages, showing the last 2');
     expect(r.stdout).not.toContain('M1');
-    const json = JSON.parse((await runCli(['inbox', 'box', '-n', '2', '--json', '--data-dir', dir])).stdout) as InboxJson;
+    const json = JSON.parse((await aos(['inbox', 'box', '-n', '2', '--json', '--data-dir', dir])).stdout) as InboxJson;
     expect(json.total).toBe(4);
     expect(json.entries.map((e) => [e.index, e.action, e.data])).toEqual([
       [3, 'M2', 'd2'],
@@ -44,8 +44,8 @@ describe('aos-ts inbox', () => {
   it('says so when the Inbox is empty', async () => {
     const dir = tempDataDir();
     await spawnProcess(dir, 'empty');
-    await runCli(['empty', '--data-dir', dir, '--run', 'Inbox = {}']);
-    const r = await runCli(['inbox', 'empty', '--data-dir', dir]);
+    await aos(['empty', '--data-dir', dir, '--run', 'Inbox = {}']);
+    const r = await aos(['inbox', 'empty', '--data-dir', dir]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('is empty');
   });
@@ -53,9 +53,9 @@ describe('aos-ts inbox', () => {
   it('reading the Inbox changes nothing', async () => {
     const dir = tempDataDir();
     await spawnProcess(dir, 'box');
-    const before = JSON.parse((await runCli(['list', '--json', '--data-dir', dir])).stdout)[0].messages;
-    await runCli(['inbox', 'box', '--data-dir', dir]);
-    const after = JSON.parse((await runCli(['list', '--json', '--data-dir', dir])).stdout)[0].messages;
+    const before = JSON.parse((await aos(['list', '--json', '--data-dir', dir])).stdout)[0].messages;
+    await aos(['inbox', 'box', '--data-dir', dir]);
+    const after = JSON.parse((await aos(['list', '--json', '--data-dir', dir])).stdout)[0].messages;
     expect(after).toBe(before);
   });
 
@@ -63,11 +63,11 @@ describe('aos-ts inbox', () => {
     const dir = tempDataDir();
     await spawnProcess(dir, 'box');
     for (const n of ['0', '-3', 'lots', '1.5']) {
-      const r = await runCli(['inbox', 'box', '-n', n, '--data-dir', dir]);
+      const r = await aos(['inbox', 'box', '-n', n, '--data-dir', dir]);
       expect(r.code, n).toBe(1);
       expect(r.stderr, n).toMatch(/^aos-ts: -n ".*" must be a whole number/);
     }
-    const ghost = await runCli(['inbox', 'ghost', '--data-dir', dir]);
+    const ghost = await aos(['inbox', 'ghost', '--data-dir', dir]);
     expect(ghost.code).toBe(1);
     expect(ghost.stderr).toMatch(/^aos-ts: no local process .*"ghost".*aos-ts list/);
   });

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, removeTempDirs, runCli, runLua, spawnProcess, tempDataDir } from './helpers.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { aos, runLua, spawnProcess } from '../helpers/cli.js';
+import { removeTempDirs, tempDataDir } from '../helpers/temp.js';
 
-beforeAll(() => ensureBuilt());
 afterAll(() => removeTempDirs());
 
 const NOT_LOCAL = 'z'.repeat(43);
@@ -19,7 +19,7 @@ async function pingPong(): Promise<{ dir: string; echo: string; caller: string }
 describe('aos-ts send', () => {
   it('prints Output.data, and lists the cascade and what is pending on stderr', async () => {
     const { dir } = await pingPong();
-    const r = await runCli(['send', 'caller', '--action', 'Go', '--data', 'hi', '--data-dir', dir]);
+    const r = await aos(['send', 'caller', '--action', 'Go', '--data', 'hi', '--data-dir', dir]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('going\n');
     expect(r.stderr).toMatch(/cascade: 2 delivered locally, .*1 not delivered/);
@@ -31,7 +31,7 @@ describe('aos-ts send', () => {
 
   it('--json prints {result, cascade, pending}', async () => {
     const { dir, echo, caller } = await pingPong();
-    const r = await runCli(['send', caller, '--action', 'Go', '--data', 'j', '--json', '--data-dir', dir]);
+    const r = await aos(['send', caller, '--action', 'Go', '--data', 'j', '--json', '--data-dir', dir]);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as {
       id: string;
@@ -47,7 +47,7 @@ describe('aos-ts send', () => {
   it('--tag adds tags; a message no handler takes lands in the Inbox', async () => {
     const dir = tempDataDir();
     await spawnProcess(dir, 'box');
-    const r = await runCli(['send', 'box', '--action', 'Note', '--tag', 'Color=red', '--data', 'hello', '--data-dir', dir]);
+    const r = await aos(['send', 'box', '--action', 'Note', '--tag', 'Color=red', '--data', 'hello', '--data-dir', dir]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('New Message From');
     expect(await runLua(dir, 'box', 'local m = Inbox[#Inbox] return m.Action .. " " .. m.Color .. " " .. m.Data')).toBe('Note red hello');
@@ -56,7 +56,7 @@ describe('aos-ts send', () => {
   it('exits 1 with the Error on stderr when the message fails', async () => {
     const dir = tempDataDir();
     await spawnProcess(dir, 'p');
-    const r = await runCli(['send', 'p', '--action', 'Eval', '--data', 'error("boom")', '--data-dir', dir]);
+    const r = await aos(['send', 'p', '--action', 'Eval', '--data', 'error("boom")', '--data-dir', dir]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('boom');
@@ -67,11 +67,11 @@ describe('aos-ts send', () => {
     const dir = tempDataDir();
     await spawnProcess(dir, 'p');
     const lua = 'return "\\27[32mgreen\\27[0m"';
-    const plain = await runCli(['send', 'p', '--action', 'Eval', '--data', lua, '--data-dir', dir]);
+    const plain = await aos(['send', 'p', '--action', 'Eval', '--data', lua, '--data-dir', dir]);
     expect(plain.stdout).toBe('green\n');
-    const forced = await runCli(['send', 'p', '--action', 'Eval', '--data', lua, '--data-dir', dir], { env: { FORCE_COLOR: '1' } });
+    const forced = await aos(['send', 'p', '--action', 'Eval', '--data', lua, '--data-dir', dir], { env: { FORCE_COLOR: '1' } });
     expect(forced.stdout).toBe('\u001b[32mgreen\u001b[0m\n');
-    const noColor = await runCli(['send', 'p', '--action', 'Eval', '--data', lua, '--no-color', '--data-dir', dir], { env: { FORCE_COLOR: '1' } });
+    const noColor = await aos(['send', 'p', '--action', 'Eval', '--data', lua, '--no-color', '--data-dir', dir], { env: { FORCE_COLOR: '1' } });
     expect(noColor.stdout).toBe('green\n');
   });
 
@@ -79,24 +79,24 @@ describe('aos-ts send', () => {
     const dir = tempDataDir();
     await spawnProcess(dir, 'tok');
     await runLua(dir, 'tok', 'Handlers.add("b", "Balance", function(msg) msg.reply({ Action = "Balance-Notice", Data = "100" }) end) return 1');
-    const r = await runCli(['send', 'tok', '--action', 'Balance', '--data-dir', dir]);
+    const r = await aos(['send', 'tok', '--action', 'Balance', '--data-dir', dir]);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/cascade: 0 delivered locally, 1 sent to you\n/);
     expect(r.stderr).toMatch(/⋯ you \(.*\) Action=Balance-Notice from tok/);
   });
 
   it('usage mistakes commander catches also read aos-ts: ... and exit 1', async () => {
-    const missing = await runCli(['send']);
+    const missing = await aos(['send']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/^aos-ts: missing required argument 'process'/);
-    const unknown = await runCli(['send', 'x', '--bogus']);
+    const unknown = await aos(['send', 'x', '--bogus']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/^aos-ts: unknown option '--bogus'/);
   });
 
   it('an unknown process is a clear error that suggests aos-ts list', async () => {
     const dir = tempDataDir();
-    const r = await runCli(['send', 'ghost', '--action', 'X', '--data-dir', dir]);
+    const r = await aos(['send', 'ghost', '--action', 'X', '--data-dir', dir]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^aos-ts: no local process is named or has the id "ghost".*aos-ts list/);
   });
@@ -104,10 +104,10 @@ describe('aos-ts send', () => {
   it('rejects a malformed --tag and an Action given twice', async () => {
     const dir = tempDataDir();
     await spawnProcess(dir, 'p');
-    const bad = await runCli(['send', 'p', '--tag', 'oops', '--data-dir', dir]);
+    const bad = await aos(['send', 'p', '--tag', 'oops', '--data-dir', dir]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/^aos-ts: --tag "oops" is not name=value/);
-    const twice = await runCli(['send', 'p', '--action', 'A', '--tag', 'Action=B', '--data-dir', dir]);
+    const twice = await aos(['send', 'p', '--action', 'A', '--tag', 'Action=B', '--data-dir', dir]);
     expect(twice.code).toBe(1);
     expect(twice.stderr).toMatch(/^aos-ts: both --action and --tag Action/);
   });

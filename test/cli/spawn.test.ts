@@ -1,15 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, ID, removeTempDirs, runCli, runLua, tempDataDir } from './helpers.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ID, aos, runLua } from '../helpers/cli.js';
+import { removeTempDirs, tempDataDir } from '../helpers/temp.js';
 
-beforeAll(() => ensureBuilt());
 afterAll(() => removeTempDirs());
 
 describe('aos-ts spawn', () => {
   it('creates a process, prints its id on stdout and its name on stderr', async () => {
     const dir = tempDataDir();
-    const r = await runCli(['spawn', 'counter', '--data-dir', dir]);
+    const r = await aos(['spawn', 'counter', '--data-dir', dir]);
     expect(r.code).toBe(0);
     expect(r.stdout.trim()).toMatch(ID);
     expect(r.stderr).toContain('"counter"');
@@ -19,7 +19,7 @@ describe('aos-ts spawn', () => {
 
   it('--json gives id, name, cron and tags; --tag and --cron become process tags', async () => {
     const dir = tempDataDir();
-    const r = await runCli(['spawn', 'ticker', '--tag', 'Color=blue', '--tag', 'Eq=a=b', '--cron', '10-seconds', '--json', '--data-dir', dir]);
+    const r = await aos(['spawn', 'ticker', '--tag', 'Color=blue', '--tag', 'Eq=a=b', '--cron', '10-seconds', '--json', '--data-dir', dir]);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as { id: string; name: string; cron: string; tags: { name: string; value: string }[] };
     expect(out.id).toMatch(ID);
@@ -34,7 +34,7 @@ describe('aos-ts spawn', () => {
     const dir = tempDataDir();
     const file = path.join(dir, 'boot.lua');
     fs.writeFileSync(file, 'Booted = "yes"');
-    const r = await runCli(['spawn', 'booted', '--data', file, '--tag', 'On-Boot=Data', '--data-dir', dir]);
+    const r = await aos(['spawn', 'booted', '--data', file, '--tag', 'On-Boot=Data', '--data-dir', dir]);
     expect(r.code).toBe(0);
     expect(await runLua(dir, 'booted', 'return Booted')).toBe('yes');
   });
@@ -43,7 +43,7 @@ describe('aos-ts spawn', () => {
     const dir = tempDataDir();
     const file = path.join(dir, 'boot.lua');
     fs.writeFileSync(file, 'error("bad boot")');
-    const r = await runCli(['spawn', 'broken', '--data', file, '--tag', 'On-Boot=Data', '--data-dir', dir]);
+    const r = await aos(['spawn', 'broken', '--data', file, '--tag', 'On-Boot=Data', '--data-dir', dir]);
     expect(r.code).toBe(1);
     expect(r.stdout.trim()).toMatch(ID);
     expect(r.stderr).toContain('bad boot');
@@ -52,8 +52,8 @@ describe('aos-ts spawn', () => {
 
   it('refuses a name that already exists', async () => {
     const dir = tempDataDir();
-    expect((await runCli(['spawn', 'twice', '--data-dir', dir])).code).toBe(0);
-    const r = await runCli(['spawn', 'twice', '--data-dir', dir]);
+    expect((await aos(['spawn', 'twice', '--data-dir', dir])).code).toBe(0);
+    const r = await aos(['spawn', 'twice', '--data-dir', dir]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^aos-ts: a local process named "twice" already exists/);
@@ -68,7 +68,7 @@ describe('aos-ts spawn', () => {
     ['1-week'],
   ])('rejects --cron %s with a short error and exit 1', async (bad) => {
     const dir = tempDataDir();
-    const r = await runCli(['spawn', 'c', '--cron', bad, '--data-dir', dir]);
+    const r = await aos(['spawn', 'c', '--cron', bad, '--data-dir', dir]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^aos-ts: --cron ".*" is not an interval/);
@@ -78,14 +78,14 @@ describe('aos-ts spawn', () => {
 
   it.each([['1-minute'], ['5-minutes'], ['1-hour'], ['2-Days'], ['100-blocks']])('accepts --cron %s', async (good) => {
     const dir = tempDataDir();
-    const r = await runCli(['spawn', 'c', '--cron', good, '--json', '--data-dir', dir]);
+    const r = await aos(['spawn', 'c', '--cron', good, '--json', '--data-dir', dir]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).cron).toBe(good);
   });
 
   it('a missing --data file is a clear error', async () => {
     const dir = tempDataDir();
-    const r = await runCli(['spawn', 'd', '--data', path.join(dir, 'nope.lua'), '--data-dir', dir]);
+    const r = await aos(['spawn', 'd', '--data', path.join(dir, 'nope.lua'), '--data-dir', dir]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^aos-ts: cannot read the --data file ".*nope\.lua": no such file/);
   });
@@ -100,15 +100,25 @@ describe('aos-ts spawn', () => {
       ['spawn', 'A'.repeat(43)],
       ['spawn', 'list'],
     ]) {
-      const r = await runCli([...args, '--data-dir', dir]);
+      const r = await aos([...args, '--data-dir', dir]);
       expect(r.code, args.join(' ')).toBe(1);
       expect(r.stderr, args.join(' ')).toMatch(/^aos-ts: /);
     }
   });
 
+  it('refuses every command name (they come from the registered commands), so `aos-ts <name>` never runs a command instead', async () => {
+    const dir = tempDataDir();
+    for (const name of ['serve', 'publish', 'wallet', 'blueprints', 'inbox', 'help']) {
+      const r = await aos(['spawn', name, '--data-dir', dir]);
+      expect(r.code, name).toBe(1);
+      expect(r.stderr, name).toMatch(new RegExp(`^aos-ts: "${name}" is an aos-ts command`));
+    }
+    expect(fs.existsSync(path.join(dir, 'processes')) ? fs.readdirSync(path.join(dir, 'processes')) : []).toEqual([]);
+  });
+
   it('honours AOS_TS_HOME when --data-dir is not given', async () => {
     const dir = tempDataDir();
-    const r = await runCli(['spawn', 'homed'], { env: { AOS_TS_HOME: dir } });
+    const r = await aos(['spawn', 'homed'], { env: { AOS_TS_HOME: dir } });
     expect(r.code).toBe(0);
     expect(fs.existsSync(path.join(dir, 'processes', r.stdout.trim()))).toBe(true);
   });

@@ -1,14 +1,13 @@
 // The shell against a remote process: `aos-ts serve` on a loopback port, the
 // built CLI in tmux with --mainnet <url> --wallet <fixture>.
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNode, type RunningNode } from '../../src/node/server.js';
-import { generateJwk } from '../../src/remote/wallet.js';
 import { CLI } from '../helpers/cli.js';
 import { removeTempDirs, tempDataDir } from '../helpers/local.js';
 import { hasTmux } from '../helpers/tmux.js';
+import { testWalletFile } from '../helpers/wallet.js';
 
 let node: RunningNode;
 let walletFile: string;
@@ -17,8 +16,7 @@ const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args]
 
 beforeAll(async () => {
   node = await startNode({ dataDir: tempDataDir(), port: 0 });
-  walletFile = join(tempDataDir(), 'wallet.json');
-  writeFileSync(walletFile, JSON.stringify(await generateJwk()), { mode: 0o600 });
+  walletFile = await testWalletFile(tempDataDir());
 });
 
 afterAll(async () => {

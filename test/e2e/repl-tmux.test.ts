@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { aosTs } from '../helpers/cli.js';
+import { aosChild } from '../helpers/cli.js';
 import { removeTempDirs, tempDataDir } from '../helpers/local.js';
 import { hasTmux, lastLine, Terminal } from '../helpers/tmux.js';
 
@@ -57,7 +57,7 @@ describe.skipIf(!hasTmux)('the shell in a terminal', () => {
     const me = /[A-Za-z0-9_-]{43}/.exec(t.screen())![0];
     t.type('still typing');
     await t.waitFor((s) => lastLine(s).includes('still typing'));
-    const sent = aosTs(['other', '--run', `for i = 1, 3 do Send({ Target = "${me}", Action = "Knock", Data = "k" .. i }) end`], { dataDir });
+    const sent = aosChild(['other', '--run', `for i = 1, 3 do Send({ Target = "${me}", Action = "Knock", Data = "k" .. i }) end`], { dataDir });
     expect(sent.code).toBe(0);
     const screen = await t.waitFor(/Action = Knock[\s\S]*Action = Knock[\s\S]*Action = Knock/);
     expect(lastLine(screen)).toMatch(/still typing$/);

@@ -1,20 +1,10 @@
 // Local networks in temp folders, and small Lua programs the tests load into them.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { LocalNetwork, type NetworkOptions } from '../../src/local/network.js';
 import { LocalProcess } from '../../src/local/local-process.js';
 import { tagValue, type AoResult } from '../../src/engine/types.js';
+import { tempDataDir } from './temp.js';
 
-const dirs: string[] = [];
-export function tempDataDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'aos-ts-test-'));
-  dirs.push(d);
-  return d;
-}
-export function removeTempDirs(): void {
-  while (dirs.length) rmSync(dirs.pop()!, { recursive: true, force: true });
-}
+export { removeTempDirs, tempDataDir } from './temp.js';
 
 export function network(dataDir = tempDataDir(), opts: NetworkOptions = {}): LocalNetwork {
   return new LocalNetwork(dataDir, opts);

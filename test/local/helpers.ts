@@ -1,4 +1,4 @@
-// Shared helpers for the storage tests: temp dirs and child programs.
+// Child programs for the storage tests (crash and lock tests); temp dirs come from test/helpers/temp.ts.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -8,9 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-export function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'aos-local-'));
-}
+export { tempDir } from '../helpers/temp.js';
 
 // Fixtures are bundled once to plain JS: starting a child under tsx costs
 // ~0.5 s of CPU, which would dominate the crash tests.
@@ -73,23 +71,4 @@ export function exited(child: ChildProcess): Promise<void> {
     if (child.exitCode !== null || child.signalCode !== null) resolve();
     else child.once('exit', () => resolve());
   });
-}
-
-/**
- * A seeded random source for tests that pick random moments (e.g. when to
- * SIGKILL). The seed is printed; AOS_TEST_SEED=<seed> repeats a run's choices.
- */
-export function seededRandom(label: string): () => number {
-  const given = process.env.AOS_TEST_SEED;
-  const seed = given !== undefined && given !== '' ? Number(given) >>> 0 : (Math.random() * 2 ** 32) >>> 0;
-  console.log(`${label}: seed ${seed} (repeat with AOS_TEST_SEED=${seed})`);
-  // mulberry32
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -1,6 +1,8 @@
 // A local process over its log and snapshots: restart, rollback, replay, dryrun, undo.
 import { afterEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
 import { LocalProcess } from '../../src/local/local-process.js';
+import { SnapshotStore } from '../../src/local/snapshot-store.js';
 import { evalIn, network, outputData, removeTempDirs, replayDigest, tempDataDir } from '../helpers/local.js';
 
 afterEach(() => removeTempDirs());
@@ -65,6 +67,32 @@ describe('a local process', () => {
     expect(reopened.stateDigest()).toBe(live);
     reopened.close();
     expect(await replayDigest(dir)).toBe(live);
+
+    // Prove the reopen started from the snapshot, not the log: plant another process's state as the
+    // snapshot at the same seq, and that state is what opening shows.
+    const snaps = new SnapshotStore(join(dir, 'snapshots'));
+    const real = snaps.latest();
+    expect(real.seq).toBe(1101);
+    const net2 = network(dataDir);
+    const { process: other } = await net2.openOrSpawn('other');
+    await evalIn(net2, other, 'Other = true');
+    const otherDigest = other.stateDigest();
+    const otherDir = other.dir;
+    await net2.close();
+    const planted = new SnapshotStore(join(otherDir, 'snapshots')).latest();
+    if (!('data' in planted) || !('data' in real)) throw new Error('expected snapshots on disk');
+    snaps.write(1101, planted.data, { ...real.meta, encoding: planted.meta.encoding });
+    const fromPlanted = await LocalProcess.open(dir);
+    expect(fromPlanted.stateDigest()).toBe(otherDigest);
+    fromPlanted.close();
+
+    // A snapshot that verifies but cannot be loaded: the process says so and replays the whole log.
+    snaps.write(1101, Buffer.from('not a memory image'), { ...real.meta, encoding: 'raw' });
+    const notices: string[] = [];
+    const replayed = await LocalProcess.open(dir, { onNotice: (n) => notices.push(n) });
+    expect(notices.join('\n')).toMatch(/snapshot at message 1101 cannot be used .*replaying the whole log instead/);
+    expect(replayed.stateDigest()).toBe(live);
+    replayed.close();
   });
 
   it('dryrun and inspect change nothing', async () => {

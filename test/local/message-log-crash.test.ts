@@ -5,7 +5,12 @@ import { afterAll, expect, it } from 'vitest';
 import { MessageLog } from '../../src/local/message-log.js';
 import { SnapshotStore } from '../../src/local/snapshot-store.js';
 import { payloadFor, snapshotBytes } from './fixtures/payload.js';
-import { cleanupFixtures, exited, runFixture, seededRandom, tempDir, waitForLine } from './helpers.js';
+import { seededRandom, testSeed } from '../helpers/wait.js';
+import { cleanupFixtures, exited, runFixture, tempDir, waitForLine } from './helpers.js';
+
+// Kill moments come from a seed (printed) so a failure can be repeated with AOS_TS_SEED.
+const seed = testSeed('message-log crash test');
+const random = seededRandom(seed);
 
 const dir = tempDir();
 const snapDir = tempDir();
@@ -16,12 +21,12 @@ afterAll(() => {
 });
 
 it('keeps every acknowledged record through 20 SIGKILLs', async () => {
-  const random = seededRandom('log crash test');
   const started = Date.now();
   let acked = 0;
   let kills = 0;
   const notices: string[] = [];
-  const spawnWriter = () => runFixture('log-writer.ts', [dir, 'wait', String(Math.floor(random() * 2 ** 32))], 'pipe');
+  let spawned = 0;
+  const spawnWriter = () => runFixture('log-writer.ts', [dir, 'wait', String(seed + spawned++)], 'pipe');
   let next = spawnWriter();
   for (let round = 0; round < 20; round++) {
     const child = next;
@@ -68,7 +73,6 @@ it('keeps every acknowledged record through 20 SIGKILLs', async () => {
 }, 40_000);
 
 it('never leaves a damaged or missing snapshot after SIGKILL', async () => {
-  const random = seededRandom('snapshot crash test');
   let acked = 0;
   for (let round = 0; round < 6; round++) {
     const child = runFixture('snapshot-writer.ts', [snapDir]);

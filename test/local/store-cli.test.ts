@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { aosTs, type CliRun } from '../helpers/cli.js';
+import { aosChild as aosTs, type CliRun } from '../helpers/cli.js';
 import { removeTempDirs, tempDataDir } from '../helpers/local.js';
 import { fillDisk, tinyDisk } from './disk.js';
 

@@ -1,5 +1,6 @@
 // aos-ts serve end to end: the real @permaweb/aoconnect (legacy and mainnet
 // modes) and arweave-js against a node on a random loopback port.
+import { stripAnsi } from '../../src/text/ansi.js';
 import { createHash } from 'node:crypto';
 import { spawn as spawnChild } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -100,6 +101,9 @@ describe('aos-ts serve, legacy aoconnect', () => {
     expect(kept.Output.data).toBe('nil');
     const stranger = await legacy.dryrun({ process: pid, tags: [tag('Action', 'Eval')], data: 'return 40 + 2' });
     expect(stranger.Output?.data).not.toBe('42');
+    // Not any failure: the Eval ran as an ordinary message from a stranger, which aos puts in the Inbox.
+    expect(stranger.Error).toBeUndefined();
+    expect(stripAnsi(String(stranger.Output?.data))).toMatch(/^New Message From \S+: Action = Eval$/);
   });
 
   it('answers the SU view of a message (its slot)', async () => {

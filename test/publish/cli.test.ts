@@ -1,36 +1,24 @@
-// The built CLI: `aos-ts publish` (asking, --yes, the exit code of the
+// The CLI, in-process: `aos-ts publish` (asking, --yes, the exit code of the
 // parity check) and `aos-ts <name>` / `--remote` afterwards, against an
-// `aos-ts serve` in this process. The CLI runs as a child without blocking
-// this process, so the node can answer it.
-import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+// `aos-ts serve` in this process (everything is async, so the node answers).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNode, type RunningNode } from '../../src/node/server.js';
-import { generateJwk } from '../../src/remote/wallet.js';
-import { CLI } from '../helpers/cli.js';
-import { removeTempDirs, tempDataDir } from '../helpers/local.js';
+import { aos, type CliRun } from '../helpers/cli.js';
+import { removeTempDirs, tempDataDir } from '../helpers/temp.js';
+import { testWalletFile } from '../helpers/wallet.js';
 
 let node: RunningNode;
 let walletFile: string;
 const dataDir = tempDataDir();
 const configDir = tempDataDir();
 
-function aosTs(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { env: { ...process.env, AOS_TS_HOME: dataDir, XDG_CONFIG_HOME: configDir, NO_COLOR: '1', FORCE_COLOR: '' }, timeout: 60_000 },
-      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+function aosTs(args: string[]): Promise<CliRun> {
+  return aos(args, { dataDir, env: { XDG_CONFIG_HOME: configDir, NO_COLOR: '1' } });
 }
 
 beforeAll(async () => {
   node = await startNode({ dataDir: tempDataDir(), port: 0 });
-  walletFile = join(tempDataDir(), 'wallet.json');
-  writeFileSync(walletFile, JSON.stringify(await generateJwk()), { mode: 0o600 });
+  walletFile = await testWalletFile(tempDataDir());
 }, 60_000);
 
 afterAll(async () => {

@@ -4,8 +4,6 @@
 // finished by a retry.
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalNetwork } from '../../src/local/network.js';
 import type { LocalProcess } from '../../src/local/local-process.js';
@@ -14,10 +12,11 @@ import { startNode, type RunningNode } from '../../src/node/server.js';
 import { openRemote } from '../../src/remote/open.js';
 import type { RemoteConnection } from '../../src/remote/remote-connection.js';
 import type { NetworkSettings, RemoteMode } from '../../src/remote/settings.js';
-import { generateJwk, readWallet, type Wallet } from '../../src/remote/wallet.js';
+import { readWallet, type Wallet } from '../../src/remote/wallet.js';
 import { describePlan, publish, PublishError, type PublishPlan } from '../../src/publish/publish.js';
 import { buildBundle, readSource } from '../../src/publish/source.js';
 import { evalIn, network, outputData, removeTempDirs, tempDataDir } from '../helpers/local.js';
+import { testWalletFile } from '../helpers/wallet.js';
 
 let node: RunningNode;
 let wallet: Wallet;
@@ -27,9 +26,7 @@ const servers: Server[] = [];
 
 beforeAll(async () => {
   node = await startNode({ dataDir: tempDataDir(), port: 0 });
-  const file = join(tempDataDir(), 'wallet.json');
-  writeFileSync(file, JSON.stringify(await generateJwk()), { mode: 0o600 });
-  wallet = readWallet(file);
+  wallet = readWallet(await testWalletFile(tempDataDir()));
 }, 60_000);
 
 afterAll(async () => {

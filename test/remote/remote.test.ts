@@ -12,8 +12,9 @@ import { findByName, LookupError, openRemote, spawnProcess } from '../../src/rem
 import type { RemoteConnection } from '../../src/remote/remote-connection.js';
 import type { NetworkSettings, RemoteMode } from '../../src/remote/settings.js';
 import { RemoteError } from '../../src/remote/http.js';
-import { generateJwk, readWallet, type Wallet } from '../../src/remote/wallet.js';
+import { readWallet, type Wallet } from '../../src/remote/wallet.js';
 import { outputData, removeTempDirs, tempDataDir } from '../helpers/local.js';
+import { testWalletFile } from '../helpers/wallet.js';
 
 let node: RunningNode;
 let wallet: Wallet;
@@ -21,10 +22,8 @@ const open: RemoteConnection[] = [];
 
 beforeAll(async () => {
   node = await startNode({ dataDir: tempDataDir(), port: 0 });
-  // One key for the whole file (generating one takes about two seconds).
-  const file = join(tempDataDir(), 'wallet.json');
-  writeFileSync(file, JSON.stringify(await generateJwk()), { mode: 0o600 });
-  wallet = readWallet(file);
+  // One key for every test file (generating one takes seconds).
+  wallet = readWallet(await testWalletFile(tempDataDir()));
 });
 
 afterAll(async () => {

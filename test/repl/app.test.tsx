@@ -29,7 +29,8 @@ async function mounted() {
   const session = new ReplSession(new LocalConnection(net, p));
   await session.start('welcome banner');
   const ui = render(<App session={session} color={false} />);
-  await new Promise((r) => setTimeout(r, 30)); // input listeners attach in an effect
+  // The shell listens to stdin's 'data' events from an effect: wait until it does.
+  await until(() => ui.stdin.listenerCount('data') > 0, 'the shell to listen to stdin');
   return { net, p, session, ui };
 }
 

@@ -61,3 +61,20 @@ describe('InputHistory', () => {
     expect(new InputHistory(file).all).toEqual(['one', 'two']);
   });
 });
+
+describe('chunks as stdin delivers them', () => {
+  it('splits several escape sequences and text in one chunk', () => {
+    const d = new KeyDecoder();
+    expect(d.decode('\u001b[A\u001b[Aab\u001b[D\r')).toEqual([{ type: 'up' }, { type: 'up' }, { type: 'text', text: 'ab' }, { type: 'left' }, { type: 'enter' }]);
+    expect(d.decode('x\u001b[3~\u001bOH\u001b\u007f')).toEqual([{ type: 'text', text: 'x' }, { type: 'delete' }, { type: 'home' }, { type: 'delete-word' }]);
+  });
+
+  it('a paste after text in the same chunk, and text after it', () => {
+    const d = new KeyDecoder();
+    expect(d.decode('a\u001b[200~b\nc\u001b[201~d')).toEqual([{ type: 'text', text: 'a' }, { type: 'paste', text: 'b\nc' }, { type: 'text', text: 'd' }]);
+  });
+
+  it('an unknown sequence is one escape, not text', () => {
+    expect(new KeyDecoder().decode('\u001b[99zq')).toEqual([{ type: 'escape' }, { type: 'text', text: 'q' }]);
+  });
+});

@@ -3,9 +3,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LocalConnection } from '../../src/local/local-connection.js';
 import { ReplSession } from '../../src/repl/session.js';
 import { KeyDecoder } from '../../src/repl/keys.js';
-import { stripAnsi } from '../../src/cli/output.js';
+import { itemText } from '../../src/repl/transcript.js';
+import { stripAnsi } from '../../src/text/ansi.js';
 import { network, removeTempDirs } from '../helpers/local.js';
 import type { LocalNetwork } from '../../src/local/network.js';
+import { waitFor } from '../helpers/wait.js';
 
 let nets: LocalNetwork[] = [];
 afterEach(async () => {
@@ -25,7 +27,7 @@ async function shell(name = 'shell') {
   const type = async (...events: string[]) => {
     for (const e of events) for (const k of decoder.decode(e)) await session.handleKey(k);
   };
-  const texts = () => session.getView().items.map((i) => stripAnsi(i.text));
+  const texts = () => session.getView().items.map((i) => stripAnsi(itemText(i)));
   return { net, p, session, type, texts, exited: () => exited };
 }
 
@@ -158,25 +160,80 @@ describe('the shell', () => {
     await type('.hel\t');
     expect(session.getView().editor.text).toBe('.help ');
     await type('\u0015', 'MyLongGlobalName = 1\r');
-    await new Promise((r) => setTimeout(r, 50));
     await type('MyLong\t');
     expect(session.getView().editor.text).toBe('MyLongGlobalName');
   });
 });
 
+describe('typed transcript and capabilities', () => {
+  it('keeps the transcript as typed items: what was sent, and the result', async () => {
+    const { session, type } = await shell('typed');
+    await type('6 * 7\r');
+    const [input, result] = session.getView().items.slice(-2);
+    expect(input).toMatchObject({ type: 'input', lines: ['6 * 7'] });
+    expect(stripAnsi((input as { prompt: string }).prompt)).toBe('typed@aos-2.0.4[Inbox:1]> ');
+    expect(result).toMatchObject({ type: 'result', text: '42' });
+  });
+
+  it('asks the connection what it can do: no undo and no names where it says so', async () => {
+    const net = network();
+    nets.push(net);
+    const { process: p } = await net.openOrSpawn('plain');
+    await net.openOrSpawn('friend');
+    const conn = new LocalConnection(net, p);
+    const limited = new Proxy(conn, {
+      get(target, key) {
+        if (key === 'capabilities') return { undo: false, names: false, liveSender: false };
+        const value = Reflect.get(target, key) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const session = new ReplSession(limited, { services: { resolveTarget: (n) => net.resolve(n) } });
+    await session.start();
+    const texts = () => session.getView().items.map((i) => stripAnsi(itemText(i)));
+    await session.run('.undo');
+    expect(texts().slice(-1)[0]).toBe('.undo works on local processes only');
+    await session.run('.send friend Hello');
+    // Without names the target stays as typed (it is not a local name lookup).
+    expect(texts().slice(-1)[0]).toBe('sent Hello to friend');
+  });
+});
+
 describe('waiting for a long Eval', () => {
-  it('a Ctrl-C during an Eval never loses its result', async () => {
-    const { session, type, texts } = await shell('slow');
+  it('a Ctrl-C during an Eval stops waiting, and never loses its result', async () => {
+    const net = network();
+    nets.push(net);
+    const { process: p } = await net.openOrSpawn('slow');
+    // The engine runs inline here, so the Eval is held at a gate until the Ctrl-C has landed:
+    // the key then really arrives while the shell is waiting.
+    let hold = false;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const conn = new LocalConnection(net, p);
+    const held = new Proxy(conn, {
+      get(target, key) {
+        if (key === 'eval') return async (code: string) => (hold && (await gate), target.eval(code));
+        const value = Reflect.get(target, key) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const session = new ReplSession(held, { onExit: () => undefined });
+    await session.start('banner');
+    const texts = () => session.getView().items.map((i) => stripAnsi(itemText(i)));
+    hold = true;
     for (const k of new KeyDecoder().decode('local s = 0 for i = 1, 3e6 do s = s + i end return s')) await session.handleKey(k);
     const pending = session.handleKey({ type: 'enter' });
-    await new Promise((r) => setTimeout(r, 0));
-    // In the shell the engine may run in a worker; here it runs inline, so the
-    // key lands after it: what matters is that the result is never lost.
+    await waitFor(() => session.getView().busy, 'the shell to show it is waiting');
     await session.handleKey({ type: 'ctrl-c' });
-    await pending;
-    expect(texts().join('\n')).toContain('4500001500000');
     expect(session.getView().busy).toBeUndefined();
-    await type('1 + 1\r');
+    expect(texts().slice(-1)[0]).toMatch(/^Stopped waiting\. The message is still being handled/);
+    expect(texts().join('\n')).not.toContain('4500001500000');
+    release();
+    await pending;
+    expect(texts().join('\n')).toMatch(/Result of an input you stopped waiting for \(evaluating\):\n4500001500000/);
+    expect(session.getView().busy).toBeUndefined();
+    hold = false;
+    for (const k of new KeyDecoder().decode('1 + 1\r')) await session.handleKey(k);
     expect(texts().slice(-1)).toEqual(['2']);
   });
 });

@@ -1,9 +1,9 @@
-// --load and `aos-ts blueprints` through the built CLI.
+// --load and `aos-ts blueprints` through the CLI, in-process.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { aosTs } from '../helpers/cli.js';
-import { removeTempDirs, tempDataDir } from '../helpers/local.js';
+import { aos } from '../helpers/cli.js';
+import { removeTempDirs, tempDataDir } from '../helpers/temp.js';
 
 afterEach(() => removeTempDirs());
 
@@ -17,52 +17,52 @@ function project(): string {
 }
 
 describe('--load', () => {
-  it('loads a file and its modules before --run, in a path with spaces', () => {
+  it('loads a file and its modules before --run, in a path with spaces', async () => {
     const dir = project();
     const dataDir = tempDataDir();
-    const r = aosTs(['--load', join(dir, 'main.lua'), '--run', 'return Squares'], { dataDir });
+    const r = await aos(['--load', join(dir, 'main.lua'), '--run', 'return Squares'], { dataDir });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('144\n');
     expect(r.stderr).toMatch(/loaded lib\/math2\.lua, main\.lua/);
   });
 
-  it('reports an error in loaded code with its file and line, and exits 1', () => {
+  it('reports an error in loaded code with its file and line, and exits 1', async () => {
     const dir = project();
-    const r = aosTs(['--load', join(dir, 'fails.lua'), '--run', '1'], { dataDir: tempDataDir() });
+    const r = await aos(['--load', join(dir, 'fails.lua'), '--run', '1'], { dataDir: tempDataDir() });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/loading .*fails\.lua failed/);
     expect(r.stderr).toMatch(/lib\/math2\.lua:3: kaboom/);
     expect(r.stdout).toBe('');
   });
 
-  it('says clearly when the file or a module is missing', () => {
+  it('says clearly when the file or a module is missing', async () => {
     const dir = project();
-    const missing = aosTs(['--load', join(dir, 'nope.lua'), '--run', '1'], { dataDir: tempDataDir() });
+    const missing = await aos(['--load', join(dir, 'nope.lua'), '--run', '1'], { dataDir: tempDataDir() });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/there is no file .*nope\.lua/);
     writeFileSync(join(dir, 'needs.lua'), 'local x = require("not.here")\n');
-    const mod = aosTs(['--load', join(dir, 'needs.lua'), '--run', '1'], { dataDir: tempDataDir() });
+    const mod = await aos(['--load', join(dir, 'needs.lua'), '--run', '1'], { dataDir: tempDataDir() });
     expect(mod.code).toBe(1);
     expect(mod.stderr).toMatch(/not\.here/);
   });
 });
 
 describe('aos-ts blueprints', () => {
-  it('lists the blueprints with a line each', () => {
-    const r = aosTs(['blueprints'], { dataDir: tempDataDir() });
+  it('lists the blueprints with a line each', async () => {
+    const r = await aos(['blueprints'], { dataDir: tempDataDir() });
     expect(r.code).toBe(0);
     for (const name of ['token', 'chatroom', 'staking', 'voting', 'scheduler']) expect(r.stdout).toMatch(new RegExp(`^${name}\\s+\\S`, 'm'));
   });
 
-  it('copies them out, and will not overwrite without --force', () => {
+  it('copies them out, and will not overwrite without --force', async () => {
     const dest = join(tempDataDir(), 'bp');
-    const r = aosTs(['blueprints', 'get', dest], { dataDir: tempDataDir() });
+    const r = await aos(['blueprints', 'get', dest], { dataDir: tempDataDir() });
     expect(r.code).toBe(0);
     expect(existsSync(join(dest, 'token.lua'))).toBe(true);
     expect(readFileSync(join(dest, 'token.lua'), 'utf8')).toMatch(/Transfer/);
-    const again = aosTs(['blueprints', 'get', dest], { dataDir: tempDataDir() });
+    const again = await aos(['blueprints', 'get', dest], { dataDir: tempDataDir() });
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/aos-ts: /);
-    expect(aosTs(['blueprints', 'get', dest, '--force'], { dataDir: tempDataDir() }).code).toBe(0);
+    expect((await aos(['blueprints', 'get', dest, '--force'], { dataDir: tempDataDir() })).code).toBe(0);
   });
 });

@@ -1,0 +1,95 @@
+// Which process a command means, and a Connection to it: local (the default),
+// remote (--mainnet/--legacy, or an id that is not local), or the published
+// copy of a local process (--remote). The only module that decides this.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LocalConnection } from '../local/local-connection.js';
+import { isId } from '../local/ids.js';
+import { resolveDataDir } from '../local/paths.js';
+import { isRemoteRequested, type RemoteFlags } from '../remote/settings.js';
+import type { RemoteConnection } from '../remote/remote-connection.js';
+import { trace } from '../text/trace.js';
+import { ask, canAsk, err, noticeWriter, UsageError } from './output.js';
+import { engineOptions, type MainOptions } from './options.js';
+
+export type Side = { kind: 'local'; name: string } | { kind: 'remote'; target: string; flags: RemoteFlags };
+
+export interface WhereOptions extends MainOptions, RemoteFlags {
+  local?: boolean;
+  remote?: boolean;
+}
+
+/**
+ * Remote when --mainnet/--legacy is given, or for a 43-character id that is
+ * not a local process. Everything else stays local (the default).
+ */
+export function wantsRemote(name: string, opts: { dataDir?: string } & RemoteFlags): boolean {
+  if (isRemoteRequested(opts)) return true;
+  return isId(name) && !existsSync(join(resolveDataDir(opts.dataDir), 'processes', name));
+}
+
+/**
+ * Local or remote, and with which flags; says (once) when a local process has
+ * a published copy. (--local with --remote is refused by the option declarations.)
+ */
+export async function decide(name: string, opts: WhereOptions): Promise<Side> {
+  if (opts.remote || (!opts.local && !isRemoteRequested(opts) && !isId(name))) {
+    const { findPublished, flagsFor, publishedNotice } = await import('../publish/published.js');
+    const published = findPublished(resolveDataDir(opts.dataDir), name);
+    if (opts.remote) {
+      if (!published) {
+        throw new UsageError(`"${name}" has not been published, so there is no remote copy to open. Run \`aos-ts publish ${name}\` first.`);
+      }
+      return { kind: 'remote', target: published.id, flags: { ...opts, ...(isRemoteRequested(opts) ? {} : flagsFor(published)) } };
+    }
+    if (published && !opts.quiet) err(publishedNotice(name, published));
+  }
+  if (wantsRemote(name, opts)) return { kind: 'remote', target: name, flags: opts };
+  return { kind: 'local', name };
+}
+
+/** A local process in this thread (for --run, piped Lua and scripts); created when missing. */
+export async function openLocal(name: string, opts: MainOptions): Promise<LocalConnection> {
+  const notice = noticeWriter(opts);
+  const [{ LocalNetwork }, { LocalConnection }] = await Promise.all([import('../local/network.js'), import('../local/local-connection.js')]);
+  const network = new LocalNetwork(resolveDataDir(opts.dataDir), { engine: engineOptions(opts), onNotice: notice });
+  try {
+    const { process, created } = await network.openOrSpawn(name);
+    if (created) notice(`created local process "${process.name}" (${process.id})`);
+    return new LocalConnection(network, process);
+  } catch (e) {
+    await network.close();
+    throw e;
+  }
+}
+
+export interface RemoteOpenOptions extends RemoteFlags {
+  quiet?: boolean;
+  color?: boolean;
+  dataDir?: string;
+}
+
+/** A process on AO by name or id; asks before spawning only when a person can answer. */
+export async function openRemoteConnection(target: string, opts: RemoteOpenOptions, interactive: boolean): Promise<RemoteConnection & { created: boolean }> {
+  const [{ resolveSettings, describeNetwork }, { loadWallet }, { openRemote }] = await Promise.all([
+    import('../remote/settings.js'),
+    import('../remote/wallet.js'),
+    import('../remote/open.js'),
+  ]);
+  const notice = noticeWriter(opts);
+  const settings = await resolveSettings(opts);
+  const wallet = await loadWallet(opts.wallet, err);
+  trace('wallet ready');
+  const conn = await openRemote({
+    settings,
+    wallet,
+    target,
+    dataDir: resolveDataDir(opts.dataDir),
+    yes: opts.yes,
+    ask: interactive && canAsk() ? ask : undefined,
+    notice,
+  });
+  trace('remote process found');
+  if (conn.created) notice(`spawned "${target}" on the ${describeNetwork(settings)}: ${conn.info().id}`);
+  return conn;
+}

@@ -1,0 +1,252 @@
+// The aos-ts command line: commander, one declaration per command and per
+// shared option. Only commander loads up front; every action imports what it
+// needs when it runs, so `aos-ts --help` stays fast.
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { io } from './io.js';
+
+function positiveInt(what: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError(`${what} must be a positive whole number.`);
+    return n;
+  };
+}
+// A process runs in 32-bit WebAssembly, whose memory stops at 2 GiB; the
+// engine and a state copy need part of it, so the Lua heap gets less.
+const MAX_MEMORY_MIB = 1536;
+function memoryMiB(value: string): number {
+  const n = positiveInt('--memory')(value);
+  if (n > MAX_MEMORY_MIB) {
+    throw new InvalidArgumentError(
+      `--memory ${n} is more than a process can have: Lua runs in 32-bit WebAssembly, whose memory stops at 2 GiB (2048 MiB) for everything. Use at most ${MAX_MEMORY_MIB}.`,
+    );
+  }
+  return n;
+}
+
+const collectValues = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
+/** Options several commands share, declared once. */
+const options = {
+  json: (what: string) => new Option('--json', what),
+  quiet: (what = 'no notices on stderr') => new Option('-q, --quiet', what),
+  noColor: () => new Option('--no-color', 'no colours (NO_COLOR is honoured too)'),
+  dataDir: () => new Option('--data-dir <dir>', 'where local processes live (default: $AOS_TS_HOME or the user data folder)'),
+  tag: (what: string) => new Option('--tag <name=value>', what).argParser(collectValues),
+  wallet: () => new Option('--wallet <file>', 'the Arweave key (JWK) that signs remote messages (default ~/.aos.json, created if missing)'),
+};
+
+/** Options that open a process on AO instead of a local one (src/remote; aoconnect loads only then). */
+function addRemoteOptions(cmd: Command): Command {
+  return cmd
+    .option('--mainnet [url]', 'a process on AO mainnet (HyperBEAM); the node URL (default https://push.forward.computer, or the last one used)')
+    .addOption(new Option('--legacy', 'a process on the legacy AO network (MU/CU/SU)').conflicts('mainnet'))
+    .option('--mu-url <url>', 'legacy: the messenger unit')
+    .option('--cu-url <url>', 'legacy: the compute unit')
+    .option('--gateway-url <url>', 'the gateway whose GraphQL finds processes by name')
+    .option('--scheduler <id>', 'the scheduler for new processes')
+    .option('--authority <id>', 'the authority for new processes')
+    .option('--module <id>', 'the module for new processes')
+    .addOption(options.wallet())
+    .option('-y, --yes', 'spawn the remote process without asking when none has the name');
+}
+
+/** The program; `done(code)` receives each action's exit code. */
+export function buildProgram(done: (code: number) => void): Command {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const program = new Command();
+  // A subcommand's options, plus those typed before it (`aos-ts --data-dir X list`); its own win.
+  const withRootOptions = (cmd: Command): Record<string, unknown> => {
+    const merged: Record<string, unknown> = { ...cmd.opts() };
+    for (const [key, value] of Object.entries(program.opts())) {
+      if (program.getOptionValueSource(key) === 'cli' && cmd.getOptionValueSource(key) !== 'cli') merged[key] = value;
+    }
+    return merged;
+  };
+
+  program
+    .name('aos-ts')
+    .description('Write, run, test and ship AO processes. Local processes run on this machine; no network or wallet needed.')
+    .version(pkg.version, '-V, --version')
+    .argument('[process]', 'process name or 43-character id (local unless --mainnet/--legacy, or an id that is not local)', 'default')
+    .option('-r, --run <lua>', 'evaluate Lua in the process, print the output, and exit (1 on error)')
+    .option('-l, --load <file>', 'load a Lua file (and the modules it requires) first; repeatable', (v: string, prev: string[] = []) => [...prev, v])
+    .addOption(options.json('with --run or piped input: print the whole result as JSON'))
+    .addOption(options.quiet('no banner or notices'))
+    .addOption(options.noColor())
+    .addOption(options.dataDir())
+    .addOption(new Option('--budget <instructions>', 'Lua instructions one message may run').argParser(positiveInt('--budget')))
+    .addOption(new Option('--memory <mib>', `memory limit of a process in MiB (at most ${MAX_MEMORY_MIB})`).argParser(memoryMiB))
+    .addOption(new Option('--timeout <seconds>', 'wall-clock seconds one message may run (default 10)').argParser(positiveInt('--timeout')));
+  addRemoteOptions(program)
+    .showHelpAfterError('(run aos-ts --help for usage)')
+    // Commander's own usage errors read like ours: `aos-ts: <what happened>`.
+    .configureOutput({
+      writeOut: (text) => io().stdout.write(text),
+      writeErr: (text) => io().stderr.write(text),
+      outputError: (text, write) => write(text.replace(/^error: /, 'aos-ts: ')),
+    })
+    // Options before a subcommand belong to aos-ts, after it to the subcommand
+    // (so `aos-ts list --json` is list's --json).
+    .enablePositionalOptions()
+    .exitOverride()
+    .action(async (processName: string, _opts, cmd: Command) => {
+      const { runMain } = await import('./run.js');
+      done(await runMain(processName, cmd.opts()));
+    });
+
+  // Subcommands. A process named like one of them is still reachable by its id.
+  // Their options merge with aos-ts's own, so `aos-ts --data-dir X list` works too.
+  program
+    .command('spawn')
+    .description('create a local process and print its id')
+    .argument('<name>', 'name of the new process')
+    .addOption(options.tag('a tag for the process (repeatable)'))
+    .option('--cron <interval>', 'give it a cron interval, e.g. 10-seconds, 1-minute, 5-minutes, 1-hour')
+    .option('--data <file>', 'a file whose contents become the process Data')
+    .addOption(options.json('print the id, name, tags and boot result as JSON'))
+    .addOption(options.quiet())
+    .addOption(options.noColor())
+    .addOption(options.dataDir())
+    .action(async (name: string, _opts, cmd: Command) => {
+      const { runSpawn } = await import('./spawn.js');
+      done(await runSpawn(name, withRootOptions(cmd), commandNamesOf(program)));
+    });
+
+  addRemoteOptions(
+    program
+      .command('send')
+      .description('send a message from you to a process (local, or remote with --mainnet/--legacy), print Output.data')
+      .argument('<process>', 'process name or id')
+      .option('--action <action>', 'the Action tag')
+      .addOption(options.tag('another tag (repeatable)'))
+      .option('--data <data>', 'the message Data')
+      .addOption(options.json('print {result, cascade, pending} as JSON'))
+      .addOption(options.quiet('do not list the cascade on stderr'))
+      .addOption(options.noColor())
+      .addOption(options.dataDir()),
+  ).action(async (target: string, _opts, cmd: Command) => {
+    const { runSend } = await import('./send.js');
+    done(await runSend(target, withRootOptions(cmd)));
+  });
+
+  program
+    .command('list')
+    .description('list local processes (name, id, messages, last activity, cron)')
+    .addOption(options.json('print the list as JSON'))
+    .addOption(options.dataDir())
+    .action(async (_opts, cmd: Command) => {
+      const { runList } = await import('./list.js');
+      done(await runList(withRootOptions(cmd)));
+    });
+
+  program
+    .command('inbox')
+    .description("show a local process's Inbox (the newest messages no handler took)")
+    .argument('<process>', 'local process name or id')
+    .option('-n <count>', 'how many of the newest messages to show (default 20)')
+    .addOption(options.json('print the entries as JSON'))
+    .addOption(options.dataDir())
+    .action(async (target: string, _opts, cmd: Command) => {
+      const { runInbox } = await import('./inbox.js');
+      done(await runInbox(target, withRootOptions(cmd)));
+    });
+
+  const blueprints = program.command('blueprints').description('the blueprints aos-ts ships (token, chatroom, staking, voting, scheduler)');
+  blueprints
+    .command('list', { isDefault: true })
+    .description('list them, with a line each')
+    .action(async () => {
+      const { runBlueprintsList } = await import('./blueprints.js');
+      done(runBlueprintsList());
+    });
+  blueprints
+    .command('get')
+    .description('copy them into a folder (default: ./blueprints) to read or change')
+    .argument('[dir]', 'destination folder', 'blueprints')
+    .option('--force', 'overwrite files that are already there')
+    .action(async (dir: string, opts: { force?: boolean }) => {
+      const { runBlueprintsGet } = await import('./blueprints.js');
+      done(runBlueprintsGet(dir, opts));
+    });
+
+  program
+    .command('wallet')
+    .description('show the address of the wallet remote processes use, and where its key is (never the key)')
+    .addOption(new Option('--wallet <file>', 'the Arweave key (JWK) file (default ~/.aos.json, created if missing)'))
+    .addOption(options.json('print {address, path} as JSON'))
+    .action(async (_opts, cmd: Command) => {
+      const { runWallet } = await import('./wallet.js');
+      done(await runWallet(withRootOptions(cmd)));
+    });
+
+  // aos-ts serve: the local processes over HTTP (src/node).
+  program
+    .command('serve')
+    .description('serve the local processes over HTTP for aoconnect (legacy and mainnet modes) and web front ends')
+    .option('--port <port>', 'port to listen on (default 8734; 0 picks a free one)')
+    .option('--host <host>', 'address to listen on (default 127.0.0.1, this machine only)')
+    .option('--max-body <bytes>', 'largest request body accepted (default 10 MiB)')
+    .addOption(new Option('--cors <origin>', 'also answer web pages from this origin (repeatable; loopback origins always are; * for any)').argParser(collectValues))
+    .option('--strict', 'unsigned dry-runs may not act as a process owner (no Eval through /dry-run)')
+    .option('--deadline <ms>', 'answer 504 to a request still running after this long (default 30000)')
+    .option('--log', 'print an access log line per request to stderr')
+    .addOption(options.json('print the URL, module and scheduler as JSON'))
+    .addOption(options.quiet('print only the URL'))
+    .addOption(options.noColor())
+    .addOption(options.dataDir())
+    .action(async (_opts, cmd: Command) => {
+      const { runServe } = await import('./serve.js');
+      done(await runServe(withRootOptions(cmd)));
+    });
+
+  // aos-ts publish: a local process goes live on Arweave and AO (src/publish).
+  addRemoteOptions(
+    program
+      .command('publish')
+      .description('publish a local process on AO: upload its source to Arweave, spawn it from there, compare answers')
+      .argument('<process>', 'local process name or id')
+      .option('--with-state', 'also replay the messages you sent it locally (its state is not carried over otherwise)')
+      .addOption(new Option('--probe <lua>', 'a Lua expression whose value must be the same locally and on AO (repeatable)').argParser(collectValues))
+      .addOption(options.json('print the result as JSON'))
+      .addOption(options.quiet())
+      .addOption(options.noColor())
+      .addOption(options.dataDir()),
+  ).action(async (target: string, _opts, cmd: Command) => {
+    const { runPublish } = await import('./publish.js');
+    done(await runPublish(target, withRootOptions(cmd)));
+  });
+  program
+    .addOption(new Option('--local', 'open the local process even when it is published (the default)').conflicts('remote'))
+    .addOption(new Option('--remote', 'open the published copy of a local process on AO (see aos-ts publish)'));
+  // Subcommands inherit the root's output and exit handling.
+  for (const cmd of [...program.commands, ...blueprints.commands]) {
+    cmd.exitOverride().configureOutput(program.configureOutput()).showHelpAfterError('(run aos-ts --help for usage)');
+  }
+  return program;
+}
+
+function commandNamesOf(program: Command): string[] {
+  return [...program.commands.flatMap((c) => [c.name(), ...c.aliases()]), 'help'];
+}
+
+/** Names a process may not take: `aos-ts <name>` would run the command instead. */
+export function commandNames(): string[] {
+  return commandNamesOf(buildProgram(() => undefined));
+}
+
+/** Run the CLI on `args` (without node and the script); resolves to the exit code. */
+export async function runCli(args: string[]): Promise<number> {
+  let code = 0;
+  const program = buildProgram((c) => (code = c));
+  try {
+    await program.parseAsync(args, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode;
+    // Commands report their own errors; anything that still escapes is one line, never a stack trace.
+    io().stderr.write(`aos-ts: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+  return code;
+}

@@ -1,0 +1,84 @@
+// Starting the Ink shell for a person at a terminal, on a local process (in
+// a worker thread, so the screen stays alive during long Evals) or a remote one.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Connection } from '../connection.js';
+import { isId } from '../local/ids.js';
+import { resolveDataDir } from '../local/paths.js';
+import { trace } from '../text/trace.js';
+import { colorFor, noticeWriter } from './output.js';
+import { engineOptions, type MainOptions } from './options.js';
+
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+type Shell = typeof import('../repl/start.js');
+
+/** The shell as one bundled file (built by scripts/bundle-shell.mjs), or its modules when running from source. */
+export async function loadShell(): Promise<Shell> {
+  const bundled = '../repl/shell.bundle.mjs';
+  try {
+    return (await import(bundled)) as Shell;
+  } catch {
+    return import('../repl/start.js');
+  }
+}
+
+/** Ink draws only a final frame when it thinks it runs in CI; a person at a terminal needs the live screen. */
+function notCi(): void {
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
+}
+
+/**
+ * The shell on a local process. The process runs in a worker thread; Ink
+ * (the slowest import) loads while the process opens.
+ */
+export async function localShell(name: string, opts: MainOptions): Promise<number> {
+  trace('interactive start');
+  notCi();
+  const notice = noticeWriter(opts);
+  // Start the worker first: evaluating the shell bundle keeps this thread
+  // busy for a moment, and the process should be opening meanwhile.
+  const { WorkerConnection } = await import('../local/worker-connection.js');
+  const opening = WorkerConnection.open({ dataDir: resolveDataDir(opts.dataDir), name, options: { engine: engineOptions(opts) } }, notice);
+  opening.catch(() => undefined);
+  const shell = loadShell().then((m) => (trace('shell loaded'), m));
+  shell.catch(() => undefined);
+  const conn = await opening;
+  trace('process open (worker)');
+  // A closed terminal (SIGHUP) or SIGTERM: stop the worker and release its locks at once.
+  const { releaseLocksOnSignal } = await import('../local/lock.js');
+  const unhook = releaseLocksOnSignal(join(resolveDataDir(opts.dataDir), 'processes'), () => conn.terminate());
+  try {
+    if (conn.created) notice(`created local process "${conn.info().name}" (${conn.info().id})`);
+    const [{ startRepl }, { replServices }] = await Promise.all([shell, import('./repl-services.js')]);
+    return await startRepl(conn, {
+      color: colorFor('stdout', opts),
+      quiet: opts.quiet,
+      version: packageVersion(),
+      historyFile: join(conn.dir, 'history.json'),
+      services: replServices((nameOrId) => conn.resolve(nameOrId)),
+      load: opts.load,
+    });
+  } finally {
+    await conn.close();
+    unhook();
+  }
+}
+
+/** The shell on a process on AO (the connection is already open; the caller closes it). */
+export async function remoteShell(conn: Connection, opts: MainOptions): Promise<number> {
+  notCi();
+  const [{ startRepl }, { replServices }, { RemoteStore }] = await Promise.all([loadShell(), import('./repl-services.js'), import('../remote/store.js')]);
+  return startRepl(conn, {
+    color: colorFor('stdout', opts),
+    quiet: opts.quiet,
+    version: packageVersion(),
+    historyFile: new RemoteStore(resolveDataDir(opts.dataDir)).historyFile(conn.info().id),
+    services: replServices(async (nameOrId) => (isId(nameOrId) ? nameOrId : undefined)),
+    load: opts.load,
+  });
+}

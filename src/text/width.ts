@@ -1,0 +1,48 @@
+// Widths that count wide characters (CJK, emoji) as the terminal does.
+import stringWidth from 'string-width';
+import { paint, stripAnsi } from './ansi.js';
+
+/** Columns a text takes on a terminal (colour codes take none). */
+export function textWidth(text: string): number {
+  return stringWidth(text);
+}
+
+/** Rows as lines of padded columns; the last column is not padded, so rows never wrap for nothing. */
+export function alignColumns(rows: string[][]): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, textWidth(cell))));
+  return rows.map((row) =>
+    row
+      .map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat(widths[i]! - textWidth(cell))))
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
+/** Columns padded to their widest cell; no header styling. */
+export function plainTable(rows: string[][]): string {
+  return alignColumns(rows).join('\n');
+}
+
+/** A table with a gray header row. */
+export function table(headers: string[], rows: string[][]): string {
+  const [head = '', ...body] = alignColumns([headers, ...rows]);
+  return [paint.gray(head), ...body].join('\n');
+}
+
+/** `AbCdEf…wXyZ` for a 43-character id; other text as it is. */
+export function shortId(id: string): string {
+  return id.length > 14 ? `${id.slice(0, 6)}…${id.slice(-4)}` : id;
+}
+
+/** First line of `text`, at most `max` columns, control characters made visible. */
+export function clip(text: string, max: number): string {
+  const flat = stripAnsi(text).replace(/\r?\n/g, '↵').replace(/[\u0000-\u001f\u007f]/g, ' ');
+  if (textWidth(flat) <= max) return flat;
+  let out = '';
+  for (const ch of flat) {
+    if (textWidth(out + ch) > max - 1) break;
+    out += ch;
+  }
+  return `${out}…`;
+}
