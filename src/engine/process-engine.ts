@@ -7,6 +7,7 @@
 // copy through the small emscripten stack and stop at NUL bytes.
 import { LuaEngine, LuaFactory } from 'wasmoon';
 import { BUDGET_ERROR, SANDBOX_LUA } from './sandbox.js';
+import { DIALECT_LUA } from './dialect.js';
 import { loadOsModules, osLuaDir } from './lua-modules.js';
 import { captureMemory, restoreMemory, type MemoryImage } from './memory-image.js';
 import type { AoEnv, AoMessage, AoResult } from './types.js';
@@ -127,6 +128,7 @@ export class ProcessEngine {
 
   private setup(luaDir: string): void {
     this.engine.doStringSync(SANDBOX_LUA);
+    this.engine.doStringSync(DIALECT_LUA);
     for (const mod of loadOsModules(luaDir)) {
       this.call('__aos_register', [mod.name, mod.source]);
       if (mod.alias) this.call('__aos_alias', [mod.alias, mod.name]);

@@ -101,10 +101,14 @@ coroutine.wrap = function(f)
 end
 
 -- 3. Bridge ------------------------------------------------------------------
+-- Modules are compiled on their first require: one a process never asks
+-- for (.bint, .pretty, ...) costs neither boot time nor memory.
 function __aos_register(name, source)
-  local f, err = load_(source, name, "t")
-  if not f then rawerror(err, 0) end
-  preload[name] = f
+  preload[name] = function(...)
+    local f, err = load_(source, name, "t")
+    if not f then rawerror(err, 0) end
+    return f(...)
+  end
 end
 
 function __aos_alias(alias, name)
