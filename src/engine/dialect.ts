@@ -443,6 +443,10 @@ do
   local rawload = load
   local concat = table.concat
 
+  -- The scanner runs only for chunks that mention <const> or <close>, so it
+  -- is compiled the first time one does (its text is smaller than its code).
+  local SCANNER = [==[
+  local sbyte, sfind, smatch, ssub, sgsub = string.byte, string.find, string.match, string.sub, string.gsub
   local function newlines(s, i, j)
     local _, n = sgsub(ssub(s, i, j), "\n", "")
     return n
@@ -530,6 +534,13 @@ do
       end
     end
     return nil
+  end
+  return findattrib
+  ]==]
+  local scanner
+  local function findattrib(src)
+    if scanner == nil then scanner = rawload(SCANNER, "=aos-dialect", "t")() end
+    return scanner(src)
   end
 
   local function refuse(chunk, chunkname, line, attrib, var)

@@ -128,7 +128,9 @@ export class ProcessEngine {
 
   private setup(luaDir: string): void {
     this.engine.doStringSync(SANDBOX_LUA);
-    this.engine.doStringSync(DIALECT_LUA);
+    // A short chunk name: Lua keeps the chunk name for as long as the code lives.
+    this.engine.global.loadString(DIALECT_LUA, '=aos-dialect');
+    this.engine.global.runSync();
     for (const mod of loadOsModules(luaDir)) {
       this.call('__aos_register', [mod.name, mod.source]);
       if (mod.alias) this.call('__aos_alias', [mod.alias, mod.name]);

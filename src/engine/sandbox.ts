@@ -101,12 +101,18 @@ coroutine.wrap = function(f)
 end
 
 -- 3. Bridge ------------------------------------------------------------------
--- Modules are compiled on their first require: one a process never asks
--- for (.bint, .pretty, ...) costs neither boot time nor memory.
+-- Modules are compiled on their first require (and their text dropped
+-- then): one a process never asks for (.bint, .pretty, ...) costs no boot
+-- time, and only its text in memory.
 function __aos_register(name, source)
+  local f
   preload[name] = function(...)
-    local f, err = load_(source, name, "t")
-    if not f then rawerror(err, 0) end
+    if f == nil then
+      local err
+      f, err = load_(source, name, "t")
+      if not f then rawerror(err, 0) end
+      source = nil
+    end
     return f(...)
   end
 end
