@@ -283,8 +283,8 @@ end
 do
   local rawipairs = ipairs
   ipairs = function(...)
-    if select_("#", ...) == 0 then error_("bad argument #1 to 'ipairs' (value expected)", 2) end
     local t = ...
+    if t == nil and select_("#", ...) == 0 then error_("bad argument #1 to 'ipairs' (value expected)", 2) end
     local mt = dgetmt(t)
     if mt ~= nil then
       local h = rawget_(mt, "__ipairs")
