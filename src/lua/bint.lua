@@ -8,8 +8,8 @@
 -- those of lua-bint 0.5 as aos ships it (spec: aos-library.md §2); this is an
 -- independent implementation written for aos-ts.
 
-local mtype, mfloor, mceil, mabs, mmodf = math.type, math.floor, math.ceil, math.abs, math.modf
-local mmax, mmin = math.max, math.min
+local mtype, math_floor, math_ceil, math_abs, math_modf = math.type, math.floor, math.ceil, math.abs, math.modf
+local math_max, math_min = math.max, math.min
 local MININT = math.mininteger
 local sformat, srep, spack, sunpack = string.format, string.rep, string.pack, string.unpack
 local concat = table.concat
@@ -53,11 +53,11 @@ end
 local function luaint(x)
   x = tonum_(x)
   if mtype(x) == 'float' then
-    local f = mfloor(x)
+    local f = math_floor(x)
     if f == x then x = f end
   end
   if mtype(x) == 'integer' then return x end
-  return nil
+  return
 end
 
 local modules = {}
@@ -73,7 +73,7 @@ local function build(bits, wordbits)
   local MSB = 1 << (W - 1)
   local BYTES = bits // 8
   local PACK = '<' .. srep('I' .. (W // 8), N)
-  local LOWWORDS = mmin(N, 64 // W) -- words that hold the low 64 bits
+  local LOWWORDS = math_min(N, 64 // W) -- words that hold the low 64 bits
 
   local function blank() return setmt({}, B) end
   local function zero()
@@ -179,7 +179,7 @@ local function build(bits, wordbits)
       local ai = a[i]
       if ai ~= 0 then
         local c, k = 0, i
-        local last = mmin(N - i + 1, top)
+        local last = math_min(N - i + 1, top)
         for j = 1, last do
           -- ai * b[j] + z[k] + c stays below 2^64: the logical shift reads it unsigned.
           local t = z[k] + ai * b[j] + c
@@ -301,28 +301,28 @@ local function build(bits, wordbits)
   function B.fromuinteger(x)
     x = luaint(x)
     if x then return fill(x, false) end
-    return nil
+    return
   end
   function B.frominteger(x)
     x = luaint(x)
     if x then return fill(x, true) end
-    return nil
+    return
   end
   local frominteger = B.frominteger
 
   function B.frombase(s, base)
-    if rawtype(s) ~= 'string' then return nil end
+    if rawtype(s) ~= 'string' then return end
     base = base or 10
-    if not (base >= 2 and base <= 36) then return nil end
+    if not (base >= 2 and base <= 36) then return end
     if #s < shortlen(base) then return frominteger(tonum_(s, base)) end
     local sign, digits = s:lower():match('^([+-]?)(%w+)$')
-    if not sign then return nil end
+    if not sign then return end
     local m, k = chunkof(base)
     local n = zero()
     for i = 1, #digits, k do
       local part = digits:sub(i, i + k - 1)
       local d = tonum_(part, base)
-      if not d then return nil end
+      if not d then return end
       local scale = m
       if #part < k then
         scale = 1
@@ -336,7 +336,7 @@ local function build(bits, wordbits)
   local frombase = B.frombase
 
   function B.fromstring(s)
-    if rawtype(s) ~= 'string' then return nil end
+    if rawtype(s) ~= 'string' then return end
     if s:find('^[+-]?%d+$') then
       return frombase(s, 10)
     elseif s:find('^[+-]?0[xX]%x+$') then
@@ -344,7 +344,7 @@ local function build(bits, wordbits)
     elseif s:find('^[+-]?0[bB][01]+$') then
       return frombase((s:gsub('0[bB]', '', 1)), 2)
     end
-    return nil
+    return
   end
   local fromstring = B.fromstring
 
@@ -379,7 +379,7 @@ local function build(bits, wordbits)
     local t = rawtype(x)
     if t == 'number' then return frominteger(x) end
     if t == 'string' then return fromstring(x) end
-    return nil
+    return
   end
   B.tobint = tobint
 
@@ -423,10 +423,10 @@ local function build(bits, wordbits)
 
   function B.tobase(x, base, unsigned)
     x = tobint(x)
-    if not x then return nil end
+    if not x then return end
     base = base or 10
     if mtype(base) ~= 'integer' then base = luaint(base) end
-    if not base or base < 2 or base > 36 then return nil end
+    if not base or base < 2 or base > 36 then return end
     if unsigned == nil then unsigned = base ~= 10 end
     local neg = isneg(x)
     if base == 10 and not unsigned and fits64(x) then return sformat('%d', low64(x)) end
@@ -523,11 +523,11 @@ local function build(bits, wordbits)
   end
   function B.iseven(x)
     if getmt(x) == B then return x[1] & 1 == 0 end
-    return mabs(x) % 2 == 0
+    return math_abs(x) % 2 == 0
   end
   function B.isodd(x)
     if getmt(x) == B then return x[1] & 1 == 1 end
-    return mabs(x) % 2 == 1
+    return math_abs(x) % 2 == 1
   end
   function B.maxinteger()
     local z = zero()
@@ -602,23 +602,23 @@ local function build(bits, wordbits)
   function B.abs(x)
     local v = tobint(x, true)
     if v then return B._abs(v) end
-    return mabs(x)
+    return math_abs(x)
   end
   local babs = B.abs
 
   function B.floor(x)
     if getmt(x) == B then return copy(x) end
-    return new(mfloor(tonum_(x)))
+    return new(math_floor(tonum_(x)))
   end
   function B.ceil(x)
     if getmt(x) == B then return copy(x) end
-    return new(mceil(tonum_(x)))
+    return new(math_ceil(tonum_(x)))
   end
   function B.trunc(x)
     if getmt(x) == B then return copy(x) end
     x = tonum_(x)
-    if x == nil then return nil end
-    if mtype(x) == 'float' then x = mmodf(x) end
+    if x == nil then return end
+    if mtype(x) == 'float' then x = math_modf(x) end
     return frominteger(x)
   end
 
@@ -686,9 +686,22 @@ local function build(bits, wordbits)
     return nx // ny, nx % ny
   end
   local idivmod = B.idivmod
+  -- As lua-bint: the quotient is floored, the second value is the remainder
+  -- of the magnitudes (idivmod gives the floored one).
   function B.__idiv(x, y)
     local a, b = tobint(x), tobint(y)
-    if a and b then return floordivmod(a, b, b) end
+    if a and b then
+      local an, bn = isneg(a), isneg(b)
+      if an then a = negto(blank(), a) end
+      if bn then b = negto(blank(), b) end
+      assert(not iszero(b), 'attempt to divide by zero')
+      local q, r = udiv(a, b)
+      if an ~= bn then
+        negto(q, q)
+        if not iszero(r) then decself(q) end
+      end
+      return q, r
+    end
     return tonumber(x) // tonumber(y)
   end
   function B.__mod(x, y)
@@ -754,13 +767,13 @@ local function build(bits, wordbits)
 
   function B.__shl(x, y)
     x, y = new(x), toint_or_error(y)
-    if y == MININT or mabs(y) >= bits then return zero() end
+    if y == MININT or math_abs(y) >= bits then return zero() end
     if y < 0 then return shrself(x, -y) end
     return shlself(x, y)
   end
   function B.__shr(x, y)
     x, y = new(x), toint_or_error(y)
-    if y == MININT or mabs(y) >= bits then return zero() end
+    if y == MININT or math_abs(y) >= bits then return zero() end
     if y < 0 then return shlself(x, -y) end
     return shrself(x, y)
   end
@@ -777,7 +790,7 @@ local function build(bits, wordbits)
     x = convert_or_error(x)
     if y <= 0 then return zero() end
     if y < bits then
-      local m = shlself(B.one(), y)
+      local m = B.__shl(B.one(), y)
       return B._band(decself(m), x)
     end
     return copy(x)
@@ -829,12 +842,12 @@ local function build(bits, wordbits)
   function B.max(x, y)
     local a, b = tobint(x), tobint(y)
     if a and b then return copy(scmp(a, b) > 0 and a or b) end
-    return B.parse(mmax(x, y))
+    return B.parse(math_max(x, y))
   end
   function B.min(x, y)
     local a, b = tobint(x), tobint(y)
     if a and b then return copy(scmp(a, b) < 0 and a or b) end
-    return B.parse(mmin(x, y))
+    return B.parse(math_min(x, y))
   end
 
   function B.__tostring(x) return tobase(x, 10) end

@@ -40,7 +40,7 @@ describe('.bint: the spec examples (256 bits)', () => {
     ['bint("0xff"), bint("0b101"), bint("+42"), bint("-42")', '255|5|42|-42'],
     ['bint(2.0)', '2'],
     ['bint.fromuinteger(-1)', '18446744073709551615'],
-    ['bint.frombase("zz", 36), bint.frombase("12", 37)', '1295|nil'],
+    ['bint.frombase("zz", 36), (bint.frombase("12", 37))', '1295|nil'],
     ['bint(5) + 1.5, math.type(bint(5) + 1.5)', '6.5|float'],
     ['bint(5) + "7", "7" + bint(5), bint.isbint("7" + bint(5))', '12|12|true'],
     ['bint(5) + "1.5"', '6.5'],
@@ -69,6 +69,10 @@ describe('.bint: the spec examples (256 bits)', () => {
     ['bint.__lt(0, bint("10")), bint(3) <= bint(3), bint("9") >= bint(10)', 'true|true|false'],
     ['bint.new({}) ~= nil, bint.new(true)', 'true|true'],
     ['bint.tobint("x"), bint.parse("1.5"), bint.parse("12")', 'nil|1.5|12'],
+    ['select("#", bint.tobint("x")), select("#", bint.frombase("!", 10)), select("#", bint.tobase(1.5))', '0|0|0'],
+    ['bint.__idiv(bint(1), bint(-7))', '-1|1'],
+    ['bint.idivmod(bint(1), bint(-7))', '-1|-6'],
+    ['bint.bwrap(bint(-1), bint(8)), bint.bwrap(255, 4), bint.bwrap(5, 0)', '255|15|0'],
   ];
   it.each(cases)('%s', (expr, expected) => {
     expect(values(expr)).toBe(expected);
