@@ -15,10 +15,13 @@ export function expandPath(path: string, cwd = process.cwd()): string {
 
 let builtins: Set<string> | undefined;
 
-/** Names `require` finds in every process without bundling: `.json`, `json`, `.utils`, ... */
+/** Libraries that sit in package.loaded of every process (bit32 comes with AO's Lua 5.3 dialect). */
+const LUA_LIBRARIES = ['_G', 'bit32', 'coroutine', 'debug', 'math', 'os', 'package', 'string', 'table', 'utf8'];
+
+/** Names `require` finds in every process without bundling: `.json`, `json`, `.utils`, `bit32`, ... */
 export function builtinModules(): Set<string> {
   if (!builtins) {
-    builtins = new Set();
+    builtins = new Set(LUA_LIBRARIES);
     for (const m of loadOsModules()) {
       builtins.add(m.name);
       if (m.alias) builtins.add(m.alias);

@@ -9,6 +9,7 @@
 // copy through the small emscripten stack and stop at NUL bytes.
 import { LuaEngine, LuaFactory } from 'wasmoon';
 import { BUDGET_ERROR, SANDBOX_LUA } from './sandbox.js';
+import { DIALECT_LUA } from './dialect.js';
 import { loadOsModules, osLuaDir } from './lua-modules.js';
 import { captureMemory, restoreMemory, type MemoryImage } from './memory-image.js';
 import type { AoEnv, AoMessage, AoResult } from './types.js';
@@ -141,6 +142,9 @@ export class LuaVm {
 
   private setup(luaDir: string): void {
     this.engine.doStringSync(SANDBOX_LUA);
+    // AO's Lua 5.3 dialect. A short chunk name: Lua keeps the chunk name for as long as the code lives.
+    this.engine.global.loadString(DIALECT_LUA, '=aos-dialect');
+    this.engine.global.runSync();
     for (const mod of loadOsModules(luaDir)) {
       this.call('__aos_register', [mod.name, mod.source]);
       if (mod.alias) this.call('__aos_alias', [mod.alias, mod.name]);
