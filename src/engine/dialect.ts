@@ -326,14 +326,6 @@ do
     return rawcollect(opt, ...)
   end
   collectgarbage = collect
-  -- The host picks the collector mode once, at boot, with the real function.
-  local boot = __aos_boot
-  __aos_boot = function(...)
-    collectgarbage = rawcollect
-    local r = boot(...)
-    collectgarbage = collect
-    return r
-  end
 
   local uchar, ulen, ucodepoint, ucodes = utf8.char, utf8.len, utf8.codepoint, utf8.codes
   utf8.charpattern = "[\0-\x7F\xC2-\xF4][\x80-\xBF]*"

@@ -114,8 +114,12 @@ describe('binary chunks', () => {
 describe('the collector', () => {
   it('refuses stop, restart and mode changes and stays on', async () => {
     const e = await booted();
-    for (const opt of ['stop', 'restart', 'incremental', 'generational', 'setpause', 'setstepmul']) {
+    for (const opt of ['stop', 'restart', 'setpause', 'setstepmul']) {
       expect(run(e, `collectgarbage("${opt}")`).Error, opt).toMatch(/not available in a process/);
+    }
+    // Lua 5.3 (AO) has no collector modes: the option itself is unknown there.
+    for (const opt of ['incremental', 'generational']) {
+      expect(run(e, `collectgarbage("${opt}")`).Error, opt).toMatch(/invalid option '\w+'/);
     }
     expect(data(run(e, 'return tostring(collectgarbage("isrunning"))'))).toBe('true');
     expect(data(run(e, 'return type(collectgarbage("count"))'))).toBe('number');
