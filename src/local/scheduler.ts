@@ -13,8 +13,10 @@ import { tagValue, type AoMessage, type AoResult, type OutboxMessage, type Spawn
 import { derivedId } from './ids.js';
 import { ProcessLockedError } from './lock.js';
 import type { LocalProcess, Origin } from './local-process.js';
+import { join } from 'node:path';
 import { appendToMailbox } from './mailbox.js';
-import { assignedMessage, forwardedMessage, processMessage } from './messages.js';
+import { MessageLog } from './message-log.js';
+import { assignedMessage, chainOf, forwardedMessage, processMessage, spawnedNotice, spawnedProcessTags } from './messages.js';
 import type { ProcessMeta } from './process-meta.js';
 import { stringTags } from './tags.js';
 
@@ -52,8 +54,12 @@ export interface Settled {
   pending: { from: string; message: OutboxMessage }[];
   /** Assignments (Lua `Assign`) to processes that are not local, or of messages not found on this machine. */
   pendingAssignments: PendingAssignment[];
-  /** Messages handed to processes that another aos-ts program has open. */
-  handedOff: { target: string; msg: AoMessage }[];
+  /**
+   * Messages handed to processes that another aos-ts program has open;
+   * `afterSeq`: the target's last durable seq when it was handed over (its
+   * result comes after; see LocalNetwork.waitForResult).
+   */
+  handedOff: { target: string; msg: AoMessage; afterSeq: number }[];
   /** Set when the cascade was cut off by the bound. */
   truncated?: string;
 }
@@ -205,8 +211,9 @@ export class Scheduler {
       if (!(err instanceof ProcessLockedError) || (!item.origin && !item.handOff)) throw err;
       // Another aos-ts has it open: leave the message in its mailbox. If that
       // program closed meanwhile, opening it now picks the mail up here.
+      const afterSeq = MessageLog.peekLast(join(this.host.dirOf(item.target), 'log')).seq;
       appendToMailbox(this.host.dirOf(item.target), { msg: item.msg, origin: item.origin });
-      c.settled.handedOff.push({ target: item.target, msg: item.msg });
+      c.settled.handedOff.push({ target: item.target, msg: item.msg, afterSeq });
       await this.host.get(item.target).catch(() => undefined);
       return undefined;
     }
@@ -247,7 +254,7 @@ export class Scheduler {
         c.settled.pending.push({ from: d.process, message: m });
         continue;
       }
-      this.enqueue({ target: m.Target, msg: this.forwarded(d.process, m, derivedId('message', d.process, d.seq, index), ts), origin, cascade: c });
+      this.enqueue({ target: m.Target, msg: this.forwarded(d, m, derivedId('message', d.process, d.seq, index), ts), origin, cascade: c });
     }
     for (const [i, s] of (d.result.Spawns ?? []).entries()) {
       // Notices come after the messages in the sender's order, so FIFO dedupe holds.
@@ -271,7 +278,7 @@ export class Scheduler {
     const ts = typeof d.msg.Timestamp === 'number' ? d.msg.Timestamp : this.host.now();
     for (const [index, m] of messages.entries()) {
       if (!m.Target || !this.host.isLocal(m.Target)) continue;
-      const msg = this.forwarded(d.process, m, derivedId('message', d.process, d.seq, index), ts);
+      const msg = this.forwarded(d, m, derivedId('message', d.process, d.seq, index), ts);
       this.enqueue({ target: m.Target, msg, origin: { process: d.process, seq: d.seq, index }, cascade: c });
     }
     for (const [i, s] of (d.result.Spawns ?? []).entries()) {
@@ -316,15 +323,30 @@ export class Scheduler {
     return undefined;
   }
 
-  /** An outbox entry as the target receives it. */
-  private forwarded(from: string, m: OutboxMessage, id: string, ts: number): AoMessage {
-    return forwardedMessage({ from, messenger: this.host.messenger, message: m, id, timestamp: ts });
+  /** An outbox entry of the message `d` handled, as its target receives it. */
+  private forwarded(d: Delivery, m: OutboxMessage, id: string, ts: number): AoMessage {
+    return forwardedMessage({
+      from: d.process,
+      fromModule: this.moduleOf(d.process),
+      messenger: this.host.messenger,
+      message: m,
+      id,
+      timestamp: ts,
+      pushedFor: chainOf(d.msg, this.host.messenger),
+    });
+  }
+
+  /** A process's Module tag, as the messenger reads it ('' when it has none). */
+  private moduleOf(id: string): string {
+    for (const p of this.host.openProcesses()) if (p.id === id) return tagValue(p.meta.tags, 'Module') ?? '';
+    return '';
   }
 
   /** Spawn a child as AO's messenger would, and make the parent's Spawned notice. */
   private async spawnChild(d: Delivery, s: SpawnRequest, index: number, ts: number): Promise<{ delivery: Delivery; notice: AoMessage }> {
     const childId = derivedId('spawn', d.process, d.seq, index);
-    const tags = stringTags(s.Tags);
+    const spawnTags = stringTags(s.Tags);
+    const tags = spawnedProcessTags({ spawnTags, spawner: d.process, spawnerModule: this.moduleOf(d.process), pushedFor: chainOf(d.msg, this.host.messenger) });
     const name = tagValue(tags, 'Name') ?? childId;
     let result: AoResult;
     let meta: ProcessMeta;
@@ -340,14 +362,14 @@ export class Scheduler {
       result = spawned.result;
     }
     const delivery: Delivery = { process: childId, processName: name, seq: 1, msg: processMessage(meta, ts), result };
-    const noticeTags: Tag[] = [
-      { name: 'Action', value: 'Spawned' },
-      { name: 'AO-Spawn-Success', value: 'true' },
-      { name: 'Process', value: childId },
-    ];
-    const ref = tagValue(tags, 'Reference');
-    if (ref !== undefined) noticeTags.push({ name: 'Reference', value: ref });
-    const notice = this.forwarded(d.process, { Target: d.process, Tags: noticeTags, Data: childId }, derivedId('spawned', d.process, d.seq, index), ts);
+    const notice = spawnedNotice({
+      spawner: d.process,
+      child: childId,
+      spawnTags,
+      messenger: this.host.messenger,
+      id: derivedId('spawned', d.process, d.seq, index),
+      timestamp: ts,
+    });
     return { delivery, notice };
   }
 }
