@@ -1,22 +1,15 @@
 // Reading and sending to a process another program holds (a shell has it
 // open): reads need no lock, a handed-over message's result is waited for.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../cli/helpers.js';
+import { holdProcess } from './fixtures/hold.js';
 import { LocalNetwork } from '../../src/local/network.js';
 import { readInbox } from '../../src/local/inbox.js';
 import { evalIn, outputData, removeTempDirs, tempDataDir } from '../helpers/local.js';
 
-const children: ChildProcess[] = [];
+const stops: (() => Promise<void>)[] = [];
 afterEach(async () => {
-  for (const c of children.splice(0)) {
-    if (c.exitCode === null) {
-      c.kill('SIGTERM');
-      await once(c, 'exit');
-    }
-  }
+  for (const stop of stops.splice(0)) await stop();
   removeTempDirs();
 });
 
@@ -98,18 +91,8 @@ describe('a process another program holds', () => {
   it('works against a real second program holding the lock', async () => {
     ensureBuilt(); // the holder runs dist/
     const dataDir = tempDataDir();
-    const fixture = fileURLToPath(new URL('./fixtures/hold-process.mjs', import.meta.url));
-    const child = spawn(process.execPath, [fixture, dataDir, 'held-child', BALANCE], { stdio: ['ignore', 'pipe', 'inherit'] });
-    children.push(child);
-    let out = '';
-    child.stdout!.setEncoding('utf8');
-    await new Promise<void>((resolve, reject) => {
-      child.stdout!.on('data', (c: string) => {
-        out += c;
-        if (out.includes('ready')) resolve();
-      });
-      child.once('exit', (code) => reject(new Error(`holder exited early (${code}): ${out}`)));
-    });
+    const holder = await holdProcess(dataDir, 'held-child', BALANCE);
+    stops.push(holder.stop);
     const net = new LocalNetwork(dataDir);
     try {
       const id = net.resolve('held-child')!;
