@@ -264,7 +264,8 @@ export class Scheduler {
       this.enqueue({ target: d.process, msg: child.notice, origin: { process: d.process, seq: d.seq, index }, cascade: c });
       await this.routeOutbox(child.delivery, c);
     }
-    this.routeAssignments(d.process, d.seq, d.result, messages.length + (d.result.Spawns ?? []).length, ts, c);
+    const next = this.routeAssignments(d.process, d.seq, d.result, messages.length + (d.result.Spawns ?? []).length, ts, c);
+    this.routeTagAssignments(d, next, ts, c);
   }
 
   /**
@@ -286,7 +287,30 @@ export class Scheduler {
       const child = await this.spawnChild(d, s, index, this.host.now());
       this.enqueue({ target: d.process, msg: child.notice, origin: { process: d.process, seq: d.seq, index }, cascade: c });
     }
-    this.routeAssignments(d.process, d.seq, d.result, messages.length + (d.result.Spawns ?? []).length, ts, c);
+    const next = this.routeAssignments(d.process, d.seq, d.result, messages.length + (d.result.Spawns ?? []).length, ts, c);
+    this.routeTagAssignments(d, next, ts, c);
+  }
+
+  /**
+   * A message with an `Assignments` tag (a list of process ids): the
+   * messenger also assigns the message it pushed to those processes (spec
+   * §6.3). Their origins come after every other item of the outbox.
+   */
+  private routeTagAssignments(d: Delivery, firstIndex: number, ts: number, c: Cascade): void {
+    let index = firstIndex;
+    for (const [i, m] of (d.result.Messages ?? []).entries()) {
+      const targets = tagAssignments(m);
+      if (targets.length === 0 || !m.Target) continue;
+      const pushed = this.forwarded(d, m, derivedId('message', d.process, d.seq, i), ts);
+      for (const target of targets) {
+        const origin = { process: d.process, seq: d.seq, index: index++ };
+        if (!this.host.isLocal(target)) {
+          c.settled.pendingAssignments.push({ from: d.process, process: target, message: String(pushed.Id) });
+          continue;
+        }
+        this.enqueue({ target, msg: assignedMessage(pushed, ts), origin, cascade: c, assigned: true });
+      }
+    }
   }
 
   /**
@@ -296,7 +320,7 @@ export class Scheduler {
    * assignable checks decide in the process. A process that is not local, or
    * a message this machine has never seen, leaves the assignment pending.
    */
-  private routeAssignments(from: string, seq: number, result: AoResult, firstIndex: number, ts: number, c: Cascade): void {
+  private routeAssignments(from: string, seq: number, result: AoResult, firstIndex: number, ts: number, c: Cascade): number {
     let index = firstIndex;
     for (const a of result.Assignments ?? []) {
       const processes = Array.isArray(a.Processes) ? a.Processes.map(String) : [];
@@ -310,6 +334,7 @@ export class Scheduler {
         this.enqueue({ target, msg: assignedMessage(original, ts), origin, cascade: c, assigned: true });
       }
     }
+    return index;
   }
 
   /** A message by id, from the assigning process's history or any process open here. */
@@ -372,4 +397,13 @@ export class Scheduler {
     });
     return { delivery, notice };
   }
+}
+
+/** The process ids of an outbox message's `Assignments` tag (a list; a lone id is taken as one). */
+function tagAssignments(m: OutboxMessage): string[] {
+  const tag = (m.Tags as { name: string; value: unknown }[] | undefined)?.find((t) => t.name === 'Assignments');
+  if (!tag) return [];
+  const v = tag.value;
+  if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string' && x !== '');
+  return typeof v === 'string' && v !== '' ? [v] : [];
 }

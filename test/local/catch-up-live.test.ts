@@ -26,7 +26,8 @@ describe("the shell's process worker", () => {
     await evalIn(past, p, 'Handlers.add("cron", "Cron", function(m) Ticks = (Ticks or 0) + 1 print("tick " .. Ticks) end)');
     await past.close();
 
-    const { WorkerConnection } = (await import('../../dist/local/worker-connection.js')) as typeof import('../../src/local/worker-connection.js');
+    const built = new URL('../../dist/local/worker-connection.js', import.meta.url).href; // the worker needs compiled code
+    const { WorkerConnection } = (await import(built)) as typeof import('../../src/local/worker-connection.js');
     const conn = await WorkerConnection.open({ dataDir, name: 'ticker-live', options: {} }, () => {});
     try {
       // The shell subscribes a moment later (it loads its screen first).

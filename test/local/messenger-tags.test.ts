@@ -167,4 +167,27 @@ describe('what a Lua handler observes', () => {
     expect(outputData(await evalIn(net, parent, 'return 1'))).toBe('1');
     await net.close();
   });
+
+  it('an Assignments tag: the pushed message is also assigned to the listed processes, as the messenger does', async () => {
+    const net = network();
+    const { process: a } = await net.openOrSpawn('assigner');
+    const { process: b } = await net.openOrSpawn('target-b');
+    const { process: c } = await net.openOrSpawn('watcher-c');
+    // c accepts assignments from local processes and notes what it saw.
+    await evalIn(net, c, `ao.addAssignable("from-locals", function(m) return m.Action == "Hello" end)
+      Handlers.add("hello", "Hello", function(m) SeenBy = m.Target .. "|" .. m.From .. "|" .. tostring(m.Tags.Assignments) end)`);
+    await evalIn(net, b, 'Handlers.add("hello", "Hello", function(m) Got = m.Id end)');
+    const s = await net.sendAndSettle(
+      a.id,
+      net.userMessage(a.id, [{ name: 'Action', value: 'Eval' }], `Send({ Target = "${b.id}", Action = "Hello", Assignments = { "${c.id}", "${'q'.repeat(43)}" } })`),
+    );
+    expect(s.result.Error).toBeUndefined();
+    const got = String(await b.inspect('return Got'));
+    // c received the very message b got (same id), Target still b, From the sender; the tag itself is not passed on.
+    expect(c.history.seqOf(got)).toBeDefined();
+    expect(await c.inspect('return SeenBy')).toBe(`${b.id}|${a.id}|nil`);
+    // An assignee that is not local stays pending.
+    expect(s.pendingAssignments).toEqual([{ from: a.id, process: 'q'.repeat(43), message: got }]);
+    await net.close();
+  });
 });
