@@ -359,10 +359,18 @@ export class LocalNetwork {
 
   private async watchFor(id: string, msgId: string, opts: { timeoutMs: number; afterSeq?: number; pollMs?: number }): Promise<MessageRecord | undefined> {
     const until = Date.now() + opts.timeoutMs;
-    const open = this.open.get(id);
+    let open = this.open.get(id);
     const reader = open ? undefined : new LogReader(`${this.dirOf(id)}/log`);
     let next = (opts.afterSeq ?? 0) + 1;
+    let lastTry = Date.now();
     for (;;) {
+      if (!open && Date.now() - lastTry >= 1000) {
+        // A holder that died never reads its mailbox: once its lock is free,
+        // open the process here; catching up handles the mail.
+        lastTry = Date.now();
+        open = await this.get(id).catch(() => undefined);
+        if (open) await this.idle();
+      }
       if (open) {
         const rec = open.history.resultOf({ id: msgId });
         if (rec) return rec;

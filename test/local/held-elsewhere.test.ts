@@ -108,4 +108,27 @@ describe('a process another program holds', () => {
       await net.close();
     }
   });
+
+  it('a holder that dies before reading its mail: the sender opens the process and handles the message itself', async () => {
+    ensureBuilt();
+    const dataDir = tempDataDir();
+    const holder = await holdProcess(dataDir, 'held-dies', BALANCE);
+    stops.push(holder.stop);
+    holder.child.kill('SIGSTOP'); // it cannot read its mailbox now
+    const net = new LocalNetwork(dataDir);
+    try {
+      const id = net.resolve('held-dies')!;
+      const msg = net.userMessage(id, [{ name: 'Action', value: 'Balance' }]);
+      const handed = await net.sendAndSettle(id, msg, { handOff: true });
+      expect(handed.status).toBe('handed-off');
+      holder.child.kill('SIGKILL');
+      const settled = await net.waitForResult(id, String(msg.Id), { timeoutMs: 20_000, afterSeq: handed.handedOff[0]!.afterSeq });
+      expect(settled.pending[0]?.message.Data).toBe(`42 for ${net.identity.address}`);
+      // Handled once: the mailbox entry is not handled again on the next open.
+      const proc = await net.get(id);
+      expect([...proc.records()].filter((r) => r.kind === 'message' && r.msg.Id === msg.Id)).toHaveLength(1);
+    } finally {
+      await net.close();
+    }
+  });
 });
