@@ -37,13 +37,10 @@ export function runSend(target: string, opts: SendCommandOptions): Promise<numbe
     try {
       const id = findProcess(network, target);
       const msg = network.userMessage(id, tags, opts.data);
-      const settled = await network.sendAndSettle(id, msg, { handOff: true });
-      if (settled.seq === 0 && settled.handedOff.length > 0) {
-        // The process is open in another aos-ts: that program handles it and shows its output.
-        if (opts.json) printJson({ id: msg.Id, handedOff: settled.handedOff });
-        else noticeWriter(opts)(`${target} is open in another aos-ts: your message is in its mailbox and is handled there (its output shows in that shell).`);
-        return 0;
-      }
+      let settled = await network.sendAndSettle(id, msg, { handOff: true });
+      // Open in another aos-ts: that program handles it; wait for its result in the log.
+      const handed = settled.status === 'handed-off' ? settled.handedOff.find((h) => h.msg.Id === msg.Id) : undefined;
+      if (handed) settled = await network.waitForResult(id, String(msg.Id), { timeoutMs: 30_000, afterSeq: handed.afterSeq });
       if (opts.json) {
         printJson({
           id: msg.Id,

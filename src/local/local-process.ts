@@ -15,10 +15,11 @@ import { DEFAULT_INSTRUCTION_BUDGET, EngineCrashedError, ProcessEngine, type Eng
 import { decodeMemoryImage, encodeMemoryImage, imageDigest, type MemoryImage } from '../engine/memory-image.js';
 import type { AoMessage, AoResult } from '../engine/types.js';
 import { acquireLock, ProcessLockedError, type Lock } from './lock.js';
-import { MessageLog } from './message-log.js';
+import { LogReader } from './log-reader.js';
+import { MessageLog, type LogRecord } from './message-log.js';
 import { assertNewProcessFolder, processEnv, processMessage, readMeta, writeMeta, type ProcessMeta } from './process-meta.js';
 import { existsSync, rmSync } from 'node:fs';
-import { LOG_CHECKSUM, SnapshotStore } from './snapshot-store.js';
+import { LOG_CHECKSUM, SnapshotStore, type LogView } from './snapshot-store.js';
 import { StoreWriteError } from './fsync.js';
 import { ProcessHistory } from './history.js';
 import type { EvaluateOptions, MessagePayload, MessageRecord, Origin, ProcessRecord, UndoPayload } from './records.js';
@@ -67,8 +68,47 @@ async function acquireLockPatiently(dir: string, what: string, waitMs = 1500): P
   }
 }
 
+/** What a process reads and writes of its log: a MessageLog, or a LogReader for a read-only open. */
+interface ProcessLog {
+  readonly lastSeq: number;
+  read(fromSeq?: number): Iterable<LogRecord>;
+  append(payload: Record<string, unknown>): number;
+  flush(): void;
+  close(): void;
+  /** The checksum of the record at `seq` (what a snapshot of that state records). */
+  checksumOf(seq: number): number | undefined;
+  /** Set once a write failed: the log takes nothing more until reopened. */
+  readonly writeError?: Error;
+}
+
+/** A log seen by a program that does not hold the process: reads only. */
+class ReadOnlyLog implements ProcessLog {
+  private readonly reader: LogReader;
+  constructor(dir: string) {
+    this.reader = new LogReader(dir);
+  }
+  get lastSeq(): number {
+    return this.reader.lastSeq;
+  }
+  read(fromSeq?: number): Iterable<LogRecord> {
+    return this.reader.read(fromSeq);
+  }
+  append(): number {
+    throw new Error('this process is open read-only (another aos-ts holds it); it cannot handle messages here');
+  }
+  flush(): void {}
+  close(): void {}
+  checksumOf(): undefined {
+    return undefined; // a read-only open never snapshots
+  }
+}
+
+function isLogView(log: ProcessLog): log is ProcessLog & LogView {
+  return log instanceof MessageLog;
+}
+
 /** True when an undo after `seq` cancels a message at or before it: a snapshot at `seq` then holds undone effects. */
-function undoesBefore(log: MessageLog, seq: number): boolean {
+function undoesBefore(log: ProcessLog, seq: number): boolean {
   for (const rec of log.read(seq + 1) as Iterable<ProcessRecord>) {
     if (rec.kind === 'undo' && rec.undoes <= seq) return true;
   }
@@ -107,10 +147,12 @@ export class LocalProcess {
     readonly dir: string,
     readonly meta: ProcessMeta,
     private engine: ProcessEngine,
-    private readonly log: MessageLog,
+    private readonly log: ProcessLog,
     private readonly snapshots: SnapshotStore,
     private readonly release: () => void,
     private readonly engineOptions: EngineOptions,
+    /** Opened without the lock while another program may hold it: reads only, writes nothing. */
+    readonly readOnly = false,
   ) {}
 
   get id(): string {
@@ -148,28 +190,8 @@ export class LocalProcess {
     const lock = await acquireLockPatiently(dir, `process ${meta.name} (${meta.id})`, opts.lockWaitMs);
     try {
       const log = MessageLog.open(join(dir, 'log'));
-      const snapshots = new SnapshotStore(join(dir, 'snapshots'));
       for (const n of log.notices) opts.onNotice?.(n);
-      const engineOptions = opts.engine ?? {};
-      const latest = opts.ignoreSnapshots ? { seq: 0, notices: [] } : snapshots.forLog(log, (seq) => !undoesBefore(log, seq));
-      for (const n of latest.notices) opts.onNotice?.(n);
-      let engine: ProcessEngine | undefined;
-      let fromSeq = 0;
-      if (latest.seq > 0 && 'data' in latest) {
-        try {
-          const raw = latest.meta.encoding === 'gzip' ? gunzipSync(latest.data) : latest.data;
-          engine = await ProcessEngine.fromImage(decodeMemoryImage(raw).image, engineOptions);
-          fromSeq = latest.seq;
-        } catch (err) {
-          opts.onNotice?.(`snapshot at message ${latest.seq} cannot be used (${(err as Error).message}); replaying the whole log instead`);
-        }
-      }
-      engine ??= await ProcessEngine.create(engineOptions);
-      const proc = new LocalProcess(dir, meta, engine, log, snapshots, () => lock.release(), engineOptions);
-      if (fromSeq > 0 && 'meta' in latest) proc.loadProgress(latest.meta);
-      proc.onNotice = opts.onNotice;
-      proc.replayFrom(fromSeq);
-      proc.lastSnapshotSeq = fromSeq;
+      const proc = await LocalProcess.restore(dir, meta, log, () => lock.release(), opts, false);
       if (log.lastSeq === 0) {
         // No boot record: a new process, or one whose creation was cut short.
         if (!opts.creating) opts.onNotice?.(`process ${meta.name} (${meta.id}) had not finished booting (aos-ts stopped while creating it?); booting it now`);
@@ -198,6 +220,46 @@ export class LocalProcess {
     } finally {
       this.engine.options.instructionBudget = saved;
     }
+  }
+
+  /**
+   * Open a process for reading while another program may hold it: no lock,
+   * nothing written. The state is the newest snapshot plus a replay of the
+   * log after it, as far as the holder has made it durable. inspect(),
+   * dryrun() and history work; evaluate() and undo refuse.
+   */
+  static async openReadOnly(dir: string, opts: OpenOptions = {}): Promise<LocalProcess> {
+    const meta = readMeta(dir);
+    return LocalProcess.restore(dir, meta, new ReadOnlyLog(join(dir, 'log')), () => {}, opts, true);
+  }
+
+  /** A fresh engine at the end of the log: the newest usable snapshot, then the records after it. */
+  private static async restore(dir: string, meta: ProcessMeta, log: ProcessLog, release: () => void, opts: OpenOptions, readOnly: boolean): Promise<LocalProcess> {
+    const snapshots = new SnapshotStore(join(dir, 'snapshots'));
+    const engineOptions = opts.engine ?? {};
+    // A snapshot is used only with the log it was made from (the writable log
+    // checks the record it covers); never past the log's end, nor across an undo.
+    const accept = (seq: number) => seq <= log.lastSeq && !undoesBefore(log, seq);
+    const latest = opts.ignoreSnapshots ? { seq: 0, notices: [] } : isLogView(log) ? snapshots.forLog(log, accept) : snapshots.latest();
+    for (const n of latest.notices) opts.onNotice?.(n);
+    let engine: ProcessEngine | undefined;
+    let fromSeq = 0;
+    if (latest.seq > 0 && 'data' in latest && accept(latest.seq)) {
+      try {
+        const raw = latest.meta.encoding === 'gzip' ? gunzipSync(latest.data) : latest.data;
+        engine = await ProcessEngine.fromImage(decodeMemoryImage(raw).image, engineOptions);
+        fromSeq = latest.seq;
+      } catch (err) {
+        opts.onNotice?.(`snapshot at message ${latest.seq} cannot be used (${(err as Error).message}); replaying the whole log instead`);
+      }
+    }
+    engine ??= await ProcessEngine.create(engineOptions);
+    const proc = new LocalProcess(dir, meta, engine, log, snapshots, release, engineOptions, readOnly);
+    if (fromSeq > 0 && 'meta' in latest) proc.loadProgress(latest.meta);
+    proc.onNotice = opts.onNotice;
+    proc.replayFrom(fromSeq);
+    proc.lastSnapshotSeq = fromSeq;
+    return proc;
   }
 
   /** Bring the fresh engine from the state after `fromSeq` up to the end of the log. */
@@ -312,6 +374,7 @@ export class LocalProcess {
    */
   async evaluate(msg: AoMessage, opts: EvaluateOptions = {}): Promise<{ seq: number; result: AoResult }> {
     this.assertOpen();
+    this.assertWritable();
     if (this.checkpointDue()) this.takeCheckpoint();
     const started = performance.now();
     const result = this.runOnEngine(msg);
@@ -366,6 +429,7 @@ export class LocalProcess {
    */
   async undoLast(filter: (rec: MessageRecord) => boolean = () => true): Promise<MessageRecord | undefined> {
     this.assertOpen();
+    this.assertWritable();
     const undone = this.history.undone;
     let target: MessageRecord | undefined;
     for (const rec of this.log.read(1) as Iterable<ProcessRecord>) {
@@ -388,6 +452,7 @@ export class LocalProcess {
 
   /** Make everything appended so far durable; snapshot when one is due. */
   flush(): void {
+    if (this.readOnly) return;
     this.log.flush();
     if (this.log.lastSeq - this.lastSnapshotSeq >= SNAPSHOT_EVERY) this.snapshotIfPossible();
   }
@@ -405,6 +470,7 @@ export class LocalProcess {
   private onNotice?: (text: string) => void;
 
   snapshotNow(): void {
+    if (this.readOnly) return;
     this.log.flush();
     if (this.checkpointSeq !== this.log.lastSeq || this.sinceCheckpoint.length > 0) this.takeCheckpoint();
     const seq = this.log.lastSeq;
@@ -460,5 +526,9 @@ export class LocalProcess {
 
   private assertOpen(): void {
     if (this.closed) throw new Error(`process ${this.meta.name} is closed`);
+  }
+
+  private assertWritable(): void {
+    if (this.readOnly) throw new Error(`process ${this.meta.name} is open read-only here (another aos-ts holds it); send the message to that program instead`);
   }
 }

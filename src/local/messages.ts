@@ -78,25 +78,120 @@ export function signedMessage(f: SignedItemFields): AoMessage {
   return scheduled(f);
 }
 
+/** Tags the messenger sets itself on a pushed message; the process's own are dropped. */
+const PUSH_REPLACED = ['Data-Protocol', 'Type', 'From-Process', 'From-Module', 'Assignments'];
+
 /**
- * An outbox entry as its target receives it (the messenger's push): signed by
- * the messenger, From-Process = the sender (any From-Process/From-Module the
- * process wrote itself is dropped, as the messenger does), its own id and time.
+ * The data of an item the messenger signs: the message's Data, or a single
+ * space when it has none (the messenger never signs an empty item), so the
+ * receiver sees `msg.Data == " "` for a Send without Data, as on AO.
  */
-export function forwardedMessage(f: { from: string; messenger: string; message: OutboxMessage; id: string; timestamp: number }): AoMessage {
+function pushedData(data: unknown): string {
+  const text = data === undefined || data === null ? '' : typeof data === 'string' ? data : JSON.stringify(data);
+  return text === '' ? ' ' : text;
+}
+
+export interface ForwardedFields {
+  /** The sending process. */
+  from: string;
+  /** The sender's Module tag ('' when it has none), as the messenger reads it. */
+  fromModule: string;
+  messenger: string;
+  message: OutboxMessage;
+  id: string;
+  timestamp: number;
+  /** The id of the user message that started the chain, when known. */
+  pushedFor?: string;
+}
+
+/**
+ * An outbox entry as its target receives it (the messenger's push, spec
+ * aos-library §6.3): a new item signed by the messenger whose tags are the
+ * message's own in their order, without Data-Protocol, Type, From-Process,
+ * From-Module and Assignments, then `Data-Protocol: ao`, `Type: Message`,
+ * `From-Process: <sender>`, `From-Module: <sender's module>` and
+ * `Pushed-For: <chain's first message>`; Target, Anchor and Data as written.
+ */
+export function forwardedMessage(f: ForwardedFields): AoMessage {
   const m = f.message;
-  const tags = stringTags(m.Tags).filter((t) => t.name !== 'From-Process' && t.name !== 'From-Module');
-  tags.push({ name: 'From-Process', value: f.from });
-  const data = m.Data === undefined ? undefined : typeof m.Data === 'string' ? m.Data : JSON.stringify(m.Data);
+  const tags = stringTags(m.Tags).filter((t) => !PUSH_REPLACED.includes(t.name));
+  tags.push(
+    { name: 'Data-Protocol', value: 'ao' },
+    { name: 'Type', value: 'Message' },
+    { name: 'From-Process', value: f.from },
+    { name: 'From-Module', value: f.fromModule },
+  );
+  if (f.pushedFor) tags.push({ name: 'Pushed-For', value: f.pushedFor });
   return scheduled({
     id: f.id,
     owner: f.messenger,
     target: m.Target ?? '',
     tags,
-    data,
+    data: pushedData(m.Data),
     anchor: typeof m.Anchor === 'string' ? m.Anchor : undefined,
     timestamp: f.timestamp,
   });
+}
+
+/**
+ * The chain a handled message belongs to, for the Pushed-For of what it
+ * sends: the Pushed-For of a message the messenger pushed, else the
+ * message's own id (a message from a person starts a chain). Cron ticks have no id.
+ */
+export function chainOf(msg: AoMessage, messenger: string): string | undefined {
+  if (msg.Owner === messenger) {
+    const pushed = msg.Tags.find((t) => t.name === 'Pushed-For')?.value;
+    if (pushed) return pushed;
+  }
+  return typeof msg.Id === 'string' && msg.Id !== '' ? msg.Id : undefined;
+}
+
+/** The Variant the messenger puts on what it signs for a spawn: ao.N.1 kept, anything else ao.TN.1. */
+function spawnVariant(spawnTags: Tag[]): string {
+  return spawnTags.find((t) => t.name === 'Variant')?.value === 'ao.N.1' ? 'ao.N.1' : 'ao.TN.1';
+}
+
+/**
+ * The tags of a process a process spawned, as the messenger signs it (spec
+ * §6.4): the spawn's tags without Data-Protocol and Type (a Variant it had
+ * stays, so Variant may appear twice), then `Variant`, `Data-Protocol: ao`,
+ * `Type: Process`, `From-Process: <spawner>`, `Pushed-For`; every
+ * From-Module is the spawner's module.
+ */
+export function spawnedProcessTags(f: { spawnTags: Tag[]; spawner: string; spawnerModule: string; pushedFor?: string }): Tag[] {
+  const tags = f.spawnTags
+    .filter((t) => t.name !== 'Data-Protocol' && t.name !== 'Type')
+    .map((t) => (t.name === 'From-Module' ? { name: t.name, value: f.spawnerModule } : { ...t }));
+  tags.push(
+    { name: 'Variant', value: spawnVariant(f.spawnTags) },
+    { name: 'Data-Protocol', value: 'ao' },
+    { name: 'Type', value: 'Process' },
+    { name: 'From-Process', value: f.spawner },
+  );
+  if (f.pushedFor) tags.push({ name: 'Pushed-For', value: f.pushedFor });
+  return tags;
+}
+
+/**
+ * The notice the messenger sends a spawner once its child is scheduled
+ * (spec §6.4): the spawn's tags without `Data-Protocol: ao`, Variant and
+ * Type, then `Data-Protocol: ao`, `Type: Message`, `Process: <child>`,
+ * `Action: Spawned`, `Variant`; signed by the messenger, no Data (a
+ * space). aos's spawn tags carry `From-Process = <spawner>` and `Reference`,
+ * so From is the spawner itself and the Reference matches its spawn.
+ */
+export function spawnedNotice(f: { spawner: string; child: string; spawnTags: Tag[]; messenger: string; id: string; timestamp: number }): AoMessage {
+  const tags = f.spawnTags.filter(
+    (t) => !(t.name === 'Data-Protocol' && t.value === 'ao') && t.name !== 'Variant' && t.name !== 'Type',
+  );
+  tags.push(
+    { name: 'Data-Protocol', value: 'ao' },
+    { name: 'Type', value: 'Message' },
+    { name: 'Process', value: f.child },
+    { name: 'Action', value: 'Spawned' },
+    { name: 'Variant', value: spawnVariant(f.spawnTags) },
+  );
+  return scheduled({ id: f.id, owner: f.messenger, target: f.spawner, tags, data: ' ', timestamp: f.timestamp });
 }
 
 /**

@@ -9,13 +9,17 @@
 // Opening has explicit steps: open() only opens; catchUp() delivers what the
 // process is owed (undelivered outbox, mail, missed cron ticks); start()
 // keeps open processes current (mail poll, cron timers). get() is open +
-// catchUp, and the constructor calls start() unless `background: false`.
+// catchUp. Nothing ticks unless asked: programs that stay up with processes
+// open (the shell, serve) call start(); `background: true` does it at construction.
+// A program that does not hold a process can still read it (readOnly) and
+// wait for the holder to handle a message it handed over (waitForResult).
 import type { EngineOptions } from '../engine/process-engine.js';
 import { tagValue, type AoMessage, type AoResult, type Tag } from '../engine/types.js';
 import { CronTicker, parseCronInterval } from './cron.js';
 import { isId, randomId } from './ids.js';
 import { loadIdentity, type LocalIdentity } from './identity.js';
-import { LocalProcess } from './local-process.js';
+import { LocalProcess, type MessageRecord } from './local-process.js';
+import { LogReader } from './log-reader.js';
 import { MailReader } from './mail.js';
 import { assignedMessage, dryrunMessage, userMessage, type DryrunRequest } from './messages.js';
 import { markDelivered, redeliverOutbox } from './outbox-recovery.js';
@@ -41,7 +45,7 @@ export interface NetworkOptions {
   now?: () => number;
   /** false: deliver no cron ticks (for reads such as `aos-ts inbox`); due ones wait for the next open. */
   cron?: boolean;
-  /** false: do not call start() (no mail poll, no cron timers); call it when wanted. */
+  /** true: call start() at construction (mail poll, cron timers). Default false: call start() when wanted. */
   background?: boolean;
 }
 
@@ -66,6 +70,8 @@ export class LocalNetwork {
   private readonly open = new Map<string, LocalProcess>();
   private readonly opening = new Map<string, Promise<LocalProcess>>();
   private readonly caughtUp = new Set<string>();
+  /** Processes opened read-only here (held by another program), closed with the network. */
+  private readonly readers = new Set<LocalProcess>();
   private readonly deliveryListeners = new Set<(d: Delivery) => void>();
   private mailTimer?: NodeJS.Timeout;
   private started = false;
@@ -97,7 +103,7 @@ export class LocalNetwork {
       notice: (t) => this.notice(t),
       deliver: (target, msg) => this.scheduler.enqueue({ target, msg, cascade: new Cascade(false) }),
     });
-    if (options.background !== false) this.start();
+    if (options.background === true) this.start();
   }
 
   private now(): number {
@@ -221,10 +227,14 @@ export class LocalNetwork {
     for (const l of this.deliveryListeners) l(d);
   }
 
-  /** Open the process with this name or id, spawning it when no process has that name. */
-  async openOrSpawn(nameOrId: string, spawn: SpawnOptions = {}): Promise<{ process: LocalProcess; created: boolean }> {
+  /**
+   * Open the process with this name or id, spawning it when no process has that name.
+   * `quiet`: open without catching up (openQuietly), so the caller can
+   * subscribe to deliveries first and then call catchUp().
+   */
+  async openOrSpawn(nameOrId: string, spawn: SpawnOptions = {}, opts: { quiet?: boolean } = {}): Promise<{ process: LocalProcess; created: boolean }> {
     const id = this.resolve(nameOrId);
-    if (id) return { process: await this.get(id, 1500), created: false };
+    if (id) return { process: opts.quiet ? await this.openQuietly(id, 1500) : await this.get(id, 1500), created: false };
     if (isId(nameOrId)) throw new Error(`no local process has the id ${nameOrId}`);
     const { process } = await this.spawn(nameOrId, spawn);
     return { process, created: true };
@@ -313,8 +323,79 @@ export class LocalNetwork {
     return this.scheduler.idle();
   }
 
+  // --- reading a process another program holds ------------------------------
+
+  /**
+   * A process to read (inspect, dryrun, history) whether or not another
+   * aos-ts holds it: the one open here, else a read-only open that takes no
+   * lock and writes nothing (the newest snapshot plus a replay of the log
+   * after it). Closed with the network.
+   */
+  async readOnly(id: string): Promise<LocalProcess> {
+    const open = this.open.get(id);
+    if (open) return open;
+    if (!this.isLocal(id)) throw new Error(`no local process has the id ${id}`);
+    const proc = await LocalProcess.openReadOnly(this.dirOf(id), { engine: this.options.engine, onNotice: this.options.onNotice });
+    this.readers.add(proc);
+    return proc;
+  }
+
+  /**
+   * Wait until the message `msgId`, handed to the program that holds `id`
+   * (see Settled.handedOff), is handled there, and give its result as a
+   * settled send (what it sent to processes that are not local is `pending`;
+   * what the holder's cascade delivered is not known here). Watches the log
+   * from `afterSeq`. Throws a clear error after `timeoutMs`.
+   */
+  async waitForResult(id: string, msgId: string, opts: { timeoutMs: number; afterSeq?: number; pollMs?: number }): Promise<Settled> {
+    const rec = await this.watchFor(id, msgId, opts);
+    if (!rec) {
+      const name = this.registry.list().find((m) => m.id === id)?.name ?? id;
+      throw new Error(
+        `"${name}" is open in another aos-ts, which did not handle your message ${msgId} within ${Math.round(opts.timeoutMs / 1000)} s. ` +
+          'It stays in its mailbox and is handled when that program reads its mail or the process is next opened.',
+      );
+    }
+    const pending = (rec.result.Error === undefined ? (rec.result.Messages ?? []) : [])
+      .filter((m) => !m.Target || !this.isLocal(m.Target))
+      .map((message) => ({ from: id, message }));
+    return { status: 'handled', result: rec.result, seq: rec.seq, cascade: [], pending, pendingAssignments: [], handedOff: [] };
+  }
+
+  private async watchFor(id: string, msgId: string, opts: { timeoutMs: number; afterSeq?: number; pollMs?: number }): Promise<MessageRecord | undefined> {
+    const until = Date.now() + opts.timeoutMs;
+    let open = this.open.get(id);
+    const reader = open ? undefined : new LogReader(`${this.dirOf(id)}/log`);
+    let next = (opts.afterSeq ?? 0) + 1;
+    let lastTry = Date.now();
+    for (;;) {
+      if (!open && Date.now() - lastTry >= 1000) {
+        // A holder that died never reads its mailbox: once its lock is free,
+        // open the process here; catching up handles the mail.
+        lastTry = Date.now();
+        open = await this.get(id).catch(() => undefined);
+        if (open) await this.idle();
+      }
+      if (open) {
+        const rec = open.history.resultOf({ id: msgId });
+        if (rec) return rec;
+      } else if (reader) {
+        const last = reader.refresh();
+        for (const rec of reader.read(next)) {
+          next = rec.seq + 1;
+          if (rec.kind === 'message' && (rec.msg as { Id?: unknown } | undefined)?.Id === msgId) return rec as unknown as MessageRecord;
+        }
+        next = Math.max(next, last + 1);
+      }
+      if (Date.now() >= until) return undefined;
+      await new Promise((r) => setTimeout(r, opts.pollMs ?? 100));
+    }
+  }
+
   /** Stop timers, let deliveries finish, and close every process this network opened. */
   async close(): Promise<void> {
+    for (const r of this.readers) r.close();
+    this.readers.clear();
     this.cron.stop();
     if (this.mailTimer) clearInterval(this.mailTimer);
     this.mailTimer = undefined;
@@ -338,6 +419,7 @@ export class LocalNetwork {
 /** The tags a local process is spawned with, as aos would spawn it on AO. */
 function processTags(name: string, messenger: string, opts: SpawnOptions): Tag[] {
   const given = opts.tags ?? [];
+  if (opts.parent) return childTags(messenger, given);
   const tags: Tag[] = [
     ...baseTags('Process'),
     { name: 'Name', value: name },
@@ -350,4 +432,15 @@ function processTags(name: string, messenger: string, opts: SpawnOptions): Tag[]
     tags.push({ name: 'Cron-Interval', value: opts.cron }, { name: 'Cron-Tag-Action', value: 'Cron' });
   }
   return tags;
+}
+
+/**
+ * A child's tags are the ones the messenger signed (scheduler.ts), kept as
+ * they are; the local messenger is added as an Authority when none names it,
+ * so the child trusts what other local processes send it, as the children
+ * of every local process do.
+ */
+function childTags(messenger: string, given: Tag[]): Tag[] {
+  const trusted = given.some((t) => t.name === 'Authority' && t.value.split(',').map((a) => a.trim()).includes(messenger));
+  return trusted ? [...given] : [...given, { name: 'Authority', value: messenger }];
 }

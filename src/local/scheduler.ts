@@ -13,9 +13,11 @@ import { tagValue, type AoMessage, type AoResult, type OutboxMessage, type Spawn
 import { derivedId } from './ids.js';
 import { ProcessLockedError } from './lock.js';
 import type { LocalProcess, Origin } from './local-process.js';
+import { join } from 'node:path';
 import { appendToMailbox } from './mailbox.js';
 import { isPatchMessage } from './patch-state.js';
-import { assignedMessage, forwardedMessage, processMessage } from './messages.js';
+import { MessageLog } from './message-log.js';
+import { assignedMessage, chainOf, forwardedMessage, processMessage, spawnedNotice, spawnedProcessTags } from './messages.js';
 import type { ProcessMeta } from './process-meta.js';
 import { stringTags } from './tags.js';
 
@@ -53,8 +55,12 @@ export interface Settled {
   pending: { from: string; message: OutboxMessage }[];
   /** Assignments (Lua `Assign`) to processes that are not local, or of messages not found on this machine. */
   pendingAssignments: PendingAssignment[];
-  /** Messages handed to processes that another aos-ts program has open. */
-  handedOff: { target: string; msg: AoMessage }[];
+  /**
+   * Messages handed to processes that another aos-ts program has open;
+   * `afterSeq`: the target's last durable seq when it was handed over (its
+   * result comes after; see LocalNetwork.waitForResult).
+   */
+  handedOff: { target: string; msg: AoMessage; afterSeq: number }[];
   /** Set when the cascade was cut off by the bound. */
   truncated?: string;
 }
@@ -220,8 +226,9 @@ export class Scheduler {
       if (!(err instanceof ProcessLockedError) || (!item.origin && !item.handOff)) throw err;
       // Another aos-ts has it open: leave the message in its mailbox. If that
       // program closed meanwhile, opening it now picks the mail up here.
+      const afterSeq = MessageLog.peekLast(join(this.host.dirOf(item.target), 'log')).seq;
       appendToMailbox(this.host.dirOf(item.target), { msg: item.msg, origin: item.origin }, (t) => this.host.notice(t));
-      c.settled.handedOff.push({ target: item.target, msg: item.msg });
+      c.settled.handedOff.push({ target: item.target, msg: item.msg, afterSeq });
       await this.host.get(item.target).catch(() => undefined);
       return undefined;
     }
@@ -268,7 +275,7 @@ export class Scheduler {
         c.settled.pending.push({ from: d.process, message: m });
         continue;
       }
-      this.enqueue({ target: m.Target, msg: this.forwarded(d.process, m, derivedId('message', d.process, d.seq, index), ts), origin, cascade: c });
+      this.enqueue({ target: m.Target, msg: this.forwarded(d, m, derivedId('message', d.process, d.seq, index), ts), origin, cascade: c });
     }
     for (const [i, s] of (d.result.Spawns ?? []).entries()) {
       // Notices come after the messages in the sender's order, so FIFO dedupe holds.
@@ -278,7 +285,8 @@ export class Scheduler {
       this.enqueue({ target: d.process, msg: child.notice, origin: { process: d.process, seq: d.seq, index }, cascade: c });
       await this.routeOutbox(child.delivery, c);
     }
-    this.routeAssignments(d.process, d.seq, d.result, messages.length + (d.result.Spawns ?? []).length, ts, c);
+    const next = this.routeAssignments(d.process, d.seq, d.result, messages.length + (d.result.Spawns ?? []).length, ts, c);
+    this.routeTagAssignments(d, next, ts, c);
   }
 
   /**
@@ -292,7 +300,7 @@ export class Scheduler {
     const ts = typeof d.msg.Timestamp === 'number' ? d.msg.Timestamp : this.host.now();
     for (const [index, m] of messages.entries()) {
       if (isPatchMessage(m) || !m.Target || !this.host.isLocal(m.Target)) continue;
-      const msg = this.forwarded(d.process, m, derivedId('message', d.process, d.seq, index), ts);
+      const msg = this.forwarded(d, m, derivedId('message', d.process, d.seq, index), ts);
       this.enqueue({ target: m.Target, msg, origin: { process: d.process, seq: d.seq, index }, cascade: c });
     }
     for (const [i, s] of (d.result.Spawns ?? []).entries()) {
@@ -300,7 +308,30 @@ export class Scheduler {
       const child = await this.spawnChild(d, s, index, this.host.now());
       this.enqueue({ target: d.process, msg: child.notice, origin: { process: d.process, seq: d.seq, index }, cascade: c });
     }
-    this.routeAssignments(d.process, d.seq, d.result, messages.length + (d.result.Spawns ?? []).length, ts, c);
+    const next = this.routeAssignments(d.process, d.seq, d.result, messages.length + (d.result.Spawns ?? []).length, ts, c);
+    this.routeTagAssignments(d, next, ts, c);
+  }
+
+  /**
+   * A message with an `Assignments` tag (a list of process ids): the
+   * messenger also assigns the message it pushed to those processes (spec
+   * §6.3). Their origins come after every other item of the outbox.
+   */
+  private routeTagAssignments(d: Delivery, firstIndex: number, ts: number, c: Cascade): void {
+    let index = firstIndex;
+    for (const [i, m] of (d.result.Messages ?? []).entries()) {
+      const targets = tagAssignments(m);
+      if (targets.length === 0 || !m.Target) continue;
+      const pushed = this.forwarded(d, m, derivedId('message', d.process, d.seq, i), ts);
+      for (const target of targets) {
+        const origin = { process: d.process, seq: d.seq, index: index++ };
+        if (!this.host.isLocal(target)) {
+          c.settled.pendingAssignments.push({ from: d.process, process: target, message: String(pushed.Id) });
+          continue;
+        }
+        this.enqueue({ target, msg: assignedMessage(pushed, ts), origin, cascade: c, assigned: true });
+      }
+    }
   }
 
   /**
@@ -310,7 +341,7 @@ export class Scheduler {
    * assignable checks decide in the process. A process that is not local, or
    * a message this machine has never seen, leaves the assignment pending.
    */
-  private routeAssignments(from: string, seq: number, result: AoResult, firstIndex: number, ts: number, c: Cascade): void {
+  private routeAssignments(from: string, seq: number, result: AoResult, firstIndex: number, ts: number, c: Cascade): number {
     let index = firstIndex;
     for (const a of result.Assignments ?? []) {
       const processes = Array.isArray(a.Processes) ? a.Processes.map(String) : [];
@@ -324,6 +355,7 @@ export class Scheduler {
         this.enqueue({ target, msg: assignedMessage(original, ts), origin, cascade: c, assigned: true });
       }
     }
+    return index;
   }
 
   /** A message by id, from the assigning process's history or any process open here. */
@@ -337,15 +369,30 @@ export class Scheduler {
     return undefined;
   }
 
-  /** An outbox entry as the target receives it. */
-  private forwarded(from: string, m: OutboxMessage, id: string, ts: number): AoMessage {
-    return forwardedMessage({ from, messenger: this.host.messenger, message: m, id, timestamp: ts });
+  /** An outbox entry of the message `d` handled, as its target receives it. */
+  private forwarded(d: Delivery, m: OutboxMessage, id: string, ts: number): AoMessage {
+    return forwardedMessage({
+      from: d.process,
+      fromModule: this.moduleOf(d.process),
+      messenger: this.host.messenger,
+      message: m,
+      id,
+      timestamp: ts,
+      pushedFor: chainOf(d.msg, this.host.messenger),
+    });
+  }
+
+  /** A process's Module tag, as the messenger reads it ('' when it has none). */
+  private moduleOf(id: string): string {
+    for (const p of this.host.openProcesses()) if (p.id === id) return tagValue(p.meta.tags, 'Module') ?? '';
+    return '';
   }
 
   /** Spawn a child as AO's messenger would, and make the parent's Spawned notice. */
   private async spawnChild(d: Delivery, s: SpawnRequest, index: number, ts: number): Promise<{ delivery: Delivery; notice: AoMessage }> {
     const childId = derivedId('spawn', d.process, d.seq, index);
-    const tags = stringTags(s.Tags);
+    const spawnTags = stringTags(s.Tags);
+    const tags = spawnedProcessTags({ spawnTags, spawner: d.process, spawnerModule: this.moduleOf(d.process), pushedFor: chainOf(d.msg, this.host.messenger) });
     const name = tagValue(tags, 'Name') ?? childId;
     let result: AoResult;
     let meta: ProcessMeta;
@@ -361,14 +408,23 @@ export class Scheduler {
       result = spawned.result;
     }
     const delivery: Delivery = { process: childId, processName: name, seq: 1, msg: processMessage(meta, ts), result };
-    const noticeTags: Tag[] = [
-      { name: 'Action', value: 'Spawned' },
-      { name: 'AO-Spawn-Success', value: 'true' },
-      { name: 'Process', value: childId },
-    ];
-    const ref = tagValue(tags, 'Reference');
-    if (ref !== undefined) noticeTags.push({ name: 'Reference', value: ref });
-    const notice = this.forwarded(d.process, { Target: d.process, Tags: noticeTags, Data: childId }, derivedId('spawned', d.process, d.seq, index), ts);
+    const notice = spawnedNotice({
+      spawner: d.process,
+      child: childId,
+      spawnTags,
+      messenger: this.host.messenger,
+      id: derivedId('spawned', d.process, d.seq, index),
+      timestamp: ts,
+    });
     return { delivery, notice };
   }
+}
+
+/** The process ids of an outbox message's `Assignments` tag (a list; a lone id is taken as one). */
+function tagAssignments(m: OutboxMessage): string[] {
+  const tag = (m.Tags as { name: string; value: unknown }[] | undefined)?.find((t) => t.name === 'Assignments');
+  if (!tag) return [];
+  const v = tag.value;
+  if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string' && x !== '');
+  return typeof v === 'string' && v !== '' ? [v] : [];
 }

@@ -12,6 +12,8 @@ export class WorkerConnection implements Connection {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly liveListeners = new Set<(m: LiveMessage) => void>();
+  /** Live messages that arrived before anyone listened. */
+  private readonly unheard: LiveMessage[] = [];
   private information!: ProcessInfo;
   /** The process folder (for the shell's history file). */
   dir!: string;
@@ -57,6 +59,8 @@ export class WorkerConnection implements Connection {
       if (e.error !== undefined) p?.reject(new Error(e.error));
       else p?.resolve(e.value);
     } else if (e.type === 'live') {
+      // Kept until the shell listens (catch-up deliveries may come before it does).
+      if (this.liveListeners.size === 0) this.unheard.push(e.message);
       for (const l of this.liveListeners) l(e.message);
     } else if (e.type === 'notice') {
       onNotice(e.text);
@@ -107,6 +111,7 @@ export class WorkerConnection implements Connection {
 
   onLive(listener: (m: LiveMessage) => void): () => void {
     this.liveListeners.add(listener);
+    for (const m of this.unheard.splice(0)) listener(m);
     return () => this.liveListeners.delete(listener);
   }
 

@@ -33,11 +33,16 @@ async function main(): Promise<void> {
   let conn: LocalConnection;
   try {
     const network = new LocalNetwork(init.dataDir, { ...init.options, onNotice: (text) => post({ type: 'notice', text }) });
-    const { process, created } = await network.openOrSpawn(init.name);
+    // Opened quietly: what the process is owed (missed cron ticks, mail) is
+    // delivered only once the live feed listens, so every caught-up tick shows.
+    const { process, created } = await network.openOrSpawn(init.name, {}, { quiet: true });
     conn = new LocalConnection(network, process);
     conn.onLive((message) => post({ type: 'live', message }));
     // The first prompt travels with "ready": one round trip less before the shell shows it.
     post({ type: 'ready', info: conn.info(), created, dir: process.dir, prompt: await conn.prompt() });
+    await network.catchUp(process);
+    // The shell stays up: keep the process current (cron timers, mail from other programs).
+    network.start();
   } catch (err) {
     post({ type: 'failed', error: (err as Error).message });
     return;

@@ -80,6 +80,8 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
   const ownNetwork = !opts.network;
   if (!opts.network && !opts.dataDir) throw new Error('startNode needs a network or a dataDir');
   const network = opts.network ?? new LocalNetwork(opts.dataDir!, opts.networkOptions);
+  // A node stays up: its processes get their cron ticks and mail from other programs.
+  if (ownNetwork) network.start();
   const ctx = new ServedContext(network, { strict: opts.strict, inlineDryruns: opts.inlineDryruns, deadlineMs: opts.deadlineMs ?? DEFAULT_DEADLINE_MS, engine: opts.networkOptions?.engine });
   const host = opts.host ?? DEFAULT_HOST;
   const policy: Policy = {

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { aos, spawnProcess } from '../helpers/cli.js';
 import { removeTempDirs, tempDataDir } from '../helpers/temp.js';
+import { holdProcess } from '../local/fixtures/hold.js';
 
 afterAll(() => removeTempDirs());
 
@@ -57,6 +58,24 @@ describe('aos-ts inbox', () => {
     await aos(['inbox', 'box', '--data-dir', dir]);
     const after = JSON.parse((await aos(['list', '--json', '--data-dir', dir])).stdout)[0].messages;
     expect(after).toBe(before);
+  });
+
+  it('reads the Inbox while another program holds the process, up to what it handled', async () => {
+    const dir = tempDataDir();
+    await spawnProcess(dir, 'held-box');
+    await aos(['send', 'held-box', '--action', 'Note', '--data', 'before', '--data-dir', dir]);
+    const holder = await holdProcess(dir, 'held-box', 'return 1');
+    try {
+      // Handed to the holder, handled there; then read here without its lock.
+      expect((await aos(['send', 'held-box', '--action', 'Note', '--data', 'while held', '--data-dir', dir])).code).toBe(0);
+      const r = await aos(['inbox', 'held-box', '--json', '--data-dir', dir]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const json = JSON.parse(r.stdout) as InboxJson;
+      expect(json.entries.filter((e) => e.action === 'Note').map((e) => e.data)).toEqual(['before', 'while held']);
+    } finally {
+      await holder.stop();
+    }
   });
 
   it('bad -n and unknown processes are clear errors with exit 1', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { aos, runLua, spawnProcess } from '../helpers/cli.js';
 import { removeTempDirs, tempDataDir } from '../helpers/temp.js';
+import { holdProcess } from '../local/fixtures/hold.js';
 
 afterAll(() => removeTempDirs());
 
@@ -83,6 +84,24 @@ describe('aos-ts send', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/cascade: 0 delivered locally, 1 sent to you\n/);
     expect(r.stderr).toMatch(/⋯ you \(.*\) Action=Balance-Notice from tok/);
+  });
+
+  it('while another program holds the process, the message is handled there and its result shown here', async () => {
+    const dir = tempDataDir();
+    const holder = await holdProcess(dir, 'held-tok', 'Handlers.add("b", "Balance", function(msg) print("balance asked") msg.reply({ Action = "Balance-Notice", Data = "100" }) end)');
+    try {
+      const r = await aos(['send', 'held-tok', '--action', 'Balance', '--data-dir', dir]);
+      expect(r.stderr).not.toMatch(/lock/i);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe('balance asked\n');
+      expect(r.stderr).toMatch(/⋯ you \(.*\) Action=Balance-Notice from held-tok/);
+      const j = await aos(['send', 'held-tok', '--action', 'Balance', '--json', '--data-dir', dir]);
+      const out = JSON.parse(j.stdout) as { seq: number; pending: { message: { Data: string } }[] };
+      expect(out.seq).toBeGreaterThan(2);
+      expect(out.pending.map((p) => p.message.Data)).toEqual(['100']);
+    } finally {
+      await holder.stop();
+    }
   });
 
   it('usage mistakes commander catches also read aos-ts: ... and exit 1', async () => {

@@ -32,6 +32,27 @@ describe('the local network, step by step', () => {
     await net.close();
   });
 
+  it('opening starts no timers; start() does', async () => {
+    const dataDir = tempDataDir();
+    let now = 3_000_000;
+    const net = network(dataDir, { now: () => now });
+    try {
+      const { process: p } = await net.spawn('no-surprise', { cron: '1-second' });
+      const seq = p.lastSeq;
+      now += 5_000;
+      // A ticking network would have delivered the 5 due ticks within a second (its timer runs every second at most).
+      await new Promise((r) => setTimeout(r, 1_500));
+      await net.idle();
+      expect(p.lastSeq).toBe(seq);
+      net.start();
+      for (let i = 0; i < 100 && p.lastSeq < seq + 5; i++) await new Promise((r) => setTimeout(r, 50));
+      await net.idle();
+      expect(p.lastSeq).toBe(seq + 5);
+    } finally {
+      await net.close();
+    }
+  });
+
   it("a caller's message for a process another program holds is 'handed-off'; a handled one is 'handled'", async () => {
     const dataDir = tempDataDir();
     const holder = new LocalNetwork(dataDir);

@@ -134,6 +134,7 @@ describe('the local network', () => {
     const dataDir = tempDataDir();
     const seen: Delivery[] = [];
     const holder = new LocalNetwork(dataDir, { onDelivery: (d) => seen.push(d) });
+    holder.start(); // reads its mail from other programs
     const { process: b } = await holder.openOrSpawn('held');
     await evalIn(holder, b, 'Handlers.add("h", "Hello", function(m) Got = m.Data end)');
     const other = new LocalNetwork(dataDir);

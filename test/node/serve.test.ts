@@ -171,6 +171,7 @@ describe('aos-ts serve, legacy aoconnect', () => {
 
   it('hands a message to a process another program has open, and answers reads with 409', async () => {
     const other = new LocalNetwork(dataDir);
+    other.start();
     try {
       const { process: held } = await other.spawn('held');
       const message = await legacy.message({ process: held.id, signer, tags: [tag('Action', 'Eval')], data: 'return 1' });
