@@ -27,7 +27,7 @@ export interface OpenRemoteOptions {
   pollMs?: number;
 }
 
-const PROCESS_QUERY = `query ($owners: [String!], $names: [String!]) {
+const PROCESS_QUERY = `query ($owners: [String!]!, $names: [String!]!) {
   transactions(owners: $owners, tags: [{ name: "Data-Protocol", values: ["ao"] }, { name: "Type", values: ["Process"] }, { name: "Name", values: $names }], first: 100) {
     edges { node { id tags { name value } } }
   }
