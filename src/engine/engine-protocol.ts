@@ -15,7 +15,7 @@ export interface WorkerSetup {
 }
 
 export type EngineRequest =
-  | { op: 'handle'; msg: string; env: string }
+  | { op: 'handle'; msg: string; env: string; budget: number }
   | { op: 'eval'; source: string }
   | { op: 'snapshot' }
   | { op: 'restore'; image: MemoryImage }

@@ -44,6 +44,8 @@ async function main(): Promise<void> {
       reply = { ok: true, memoryUsed: 0 };
       switch (req.op) {
         case 'handle':
+          // The budget travels with each message: the owner may raise it for a replay or a boot.
+          vm.options.instructionBudget = req.budget;
           reply.value = vm.handleJson(req.msg, req.env);
           break;
         case 'eval':

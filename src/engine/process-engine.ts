@@ -193,7 +193,7 @@ export class ProcessEngine {
     }
     let reply: EngineReply;
     try {
-      reply = this.call({ op: 'handle', msg: JSON.stringify(msg), env: this.lastEnvJson });
+      reply = this.call({ op: 'handle', msg: JSON.stringify(msg), env: this.lastEnvJson, budget: this.options.instructionBudget });
     } catch (err) {
       if (err instanceof TimeLimitError) return { Error: err.message };
       throw err;

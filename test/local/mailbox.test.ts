@@ -164,7 +164,8 @@ describe('mailbox of an open process', () => {
     const dataDir = tempDataDir();
     const notices: string[] = [];
     const seen: Delivery[] = [];
-    const holder = new LocalNetwork(dataDir, { onNotice: (n) => notices.push(n), onDelivery: (d) => seen.push(d) });
+    // A holder reads its mail (timers on), as a shell does.
+    const holder = new LocalNetwork(dataDir, { background: true, onNotice: (n) => notices.push(n), onDelivery: (d) => seen.push(d) });
     const { process: p } = await holder.openOrSpawn('held');
     await evalIn(holder, p, 'Handlers.add("h", "Hello", function(m) Got = (Got or "") .. m.Data end)');
     const file = mailboxPath(p.dir);
@@ -209,7 +210,7 @@ describe('mailbox of an open process', () => {
 
   it('a line delivered twice (the same origin) is consumed, and closing ends', async () => {
     const dataDir = tempDataDir();
-    const holder = new LocalNetwork(dataDir);
+    const holder = new LocalNetwork(dataDir, { background: true });
     const { process: b } = await holder.openOrSpawn('held');
     await evalIn(holder, b, 'Handlers.add("h", "Hello", function(m) Got = (Got or 0) + 1 end)');
     const entry = { msg: { ...message('dup', 'x'), Target: b.id }, origin: { process: 'p'.repeat(43), seq: 1, index: 0 } };
