@@ -161,7 +161,8 @@ describe('safety', () => {
     const runaway = fetch(`${node.url}/dry-run?process-id=${pid}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ Tags: [tag('Action', 'Eval')], Data: 'while true do end', Owner: address }),
+      // Work inside one C call (a pathological pattern), which no instruction budget sees.
+      body: JSON.stringify({ Tags: [tag('Action', 'Eval')], Data: "return ('a'):rep(2e4):find('.-.-.-.-b')", Owner: address }),
     });
     const root = await fetch(node.url);
     expect(root.status).toBe(200);
