@@ -138,6 +138,9 @@ describe.each(['mainnet', 'legacy'] as const)('a remote process, %s mode', (mode
     const viaExtra = await connect(mode, conn.info().id, { url: extra.url });
     expect(outputData(await viaExtra.eval('return 1'))).toBe('1');
     await extra.close();
+    // Until the port refuses connections: by then the client has also seen its kept-alive socket
+    // close (under load it could otherwise reuse that socket and see a reset, not a refusal).
+    await untilRefused(new URL(extra.url).port);
     const err = (await viaExtra.eval('return 2').catch((e: Error) => e)) as RemoteError;
     expect(err).toBeInstanceOf(RemoteError);
     expect(err.message).toContain(extra.url);
@@ -205,3 +208,18 @@ describe('the wallet', () => {
     expect(existsSync(join(dir, 'nope.json'))).toBe(false);
   });
 });
+
+/** Resolves once nothing listens on `port` any more (a connection attempt is refused). */
+async function untilRefused(port: string): Promise<void> {
+  const { connect: tcp } = await import('node:net');
+  for (let i = 0; i < 100; i++) {
+    const refused = await new Promise<boolean>((resolve) => {
+      const sock = tcp(Number(port), '127.0.0.1');
+      sock.once('connect', () => (sock.destroy(), resolve(false)));
+      sock.once('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'ECONNREFUSED'));
+    });
+    if (refused) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`port ${port} still accepts connections after the node closed`);
+}
