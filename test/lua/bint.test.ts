@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProcessEngine } from '../../src/engine/process-engine.js';
 import { data, env, evalMsg, fromFred, processMsg } from '../helpers/messages.js';
+import { seededRandom } from '../helpers/wait.js';
 
 let engine: ProcessEngine;
 beforeAll(async () => {
@@ -105,18 +106,6 @@ describe('.bint: the spec examples (256 bits)', () => {
 // ---------------------------------------------------------------------------
 // Random cases against BigInt
 
-/** A small deterministic PRNG (mulberry32), so a failing seed can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function makeRandomBig(rand: () => number, bits: number): () => bigint {
   const mod = 1n << BigInt(bits);
   const special = [0n, 1n, -1n, 2n, (1n << 63n) - 1n, -(1n << 63n), 1n << 64n, (1n << BigInt(bits - 1)) - 1n, -(1n << BigInt(bits - 1)), 10n ** 18n];
@@ -192,7 +181,7 @@ describe('.bint: random cases against BigInt', () => {
     it(`${bits} bits: + - * // % tdiv tmod udiv umod << >> & | ~ < <= == ult tobase ipow`, () => {
       const seed = Number(process.env.BINT_SEED ?? Date.now() % 1_000_000);
       console.log(`bint random test (${bits} bits) seed: ${seed} (replay with BINT_SEED=${seed})`);
-      const rand = prng(seed + bits);
+      const rand = seededRandom(seed + bits);
       const big = makeRandomBig(rand, bits);
       const cases: Array<[bigint, bigint, number]> = [];
       for (let i = 0; i < 150; i++) {
@@ -214,7 +203,7 @@ describe('.bint: random cases against BigInt', () => {
   it('parses and prints every base 2..36 like BigInt', () => {
     const seed = Number(process.env.BINT_SEED ?? Date.now() % 1_000_000);
     console.log(`bint base test seed: ${seed}`);
-    const big = makeRandomBig(prng(seed), 256);
+    const big = makeRandomBig(seededRandom(seed), 256);
     const rows: Array<[bigint, number]> = [];
     for (let i = 0; i < 80; i++) rows.push([unsigned(big(), 256), 2 + (i % 35)]);
     const lua = rows.map(([v, base]) => `{"${v.toString(base)}", ${base}}`).join(',');
