@@ -228,8 +228,14 @@ describe('waiting for a long Eval', () => {
     expect(session.getView().busy).toBeUndefined();
     expect(texts().slice(-1)[0]).toMatch(/^Stopped waiting\. The message is still being handled/);
     expect(texts().join('\n')).not.toContain('4500001500000');
-    release();
+    // The Enter that started the Eval is done waiting: keys typed now reach the line at once,
+    // while the process is still busy (issue 15 #13: they were invisible until it finished).
     await pending;
+    for (const k of new KeyDecoder().decode('typed meanwhile')) await session.handleKey(k);
+    expect(session.getView().editor.text).toBe('typed meanwhile');
+    await session.handleKey({ type: 'kill-line' });
+    release();
+    await waitFor(() => texts().join('\n').includes('4500001500000'), 'the late result');
     expect(texts().join('\n')).toMatch(/Result of an input you stopped waiting for \(evaluating\):\n4500001500000/);
     expect(session.getView().busy).toBeUndefined();
     hold = false;
