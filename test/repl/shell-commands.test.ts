@@ -10,7 +10,9 @@ import type { LocalNetwork } from '../../src/local/network.js';
 import { isReadOnlyEval } from '../../src/local/read-only-eval.js';
 import { helpText, splitWords } from '../../src/repl/commands.js';
 import { KeyDecoder } from '../../src/repl/keys.js';
+import { hasDotCommand, runShellScript } from '../../src/repl/script-lines.js';
 import { ReplSession } from '../../src/repl/session.js';
+import { bannerText } from '../../src/repl/start.js';
 import { itemText } from '../../src/repl/transcript.js';
 import { stripAnsi } from '../../src/text/ansi.js';
 import { textWidth } from '../../src/text/width.js';
@@ -165,5 +167,38 @@ describe('.help', () => {
       expect(text).toContain('.load-blueprint');
       for (const word of 'send a file and the local modules it'.split(' ')) expect(text).toMatch(new RegExp(`(^|\\s)${word}(\\s|$)`, 'm'));
     }
+  });
+});
+
+describe('piped input with dot-commands', () => {
+  it('runs .help as the shell does and Lua between commands as one Eval per block', async () => {
+    const net = network();
+    nets.push(net);
+    const { process: p } = await net.openOrSpawn('piped');
+    const conn = new LocalConnection(net, p);
+    const input = '.help\nX = 20\nreturn X + 22\n.nosuch\n';
+    expect(hasDotCommand(input)).toBe(true);
+    expect(hasDotCommand('local s = "a"\n  .. "b"\nreturn s')).toBe(false);
+    const printed: [string, boolean][] = [];
+    const before = p.lastSeq;
+    const code = await runShellScript(conn, input, { print: (t, e) => printed.push([t, e]) });
+    expect(printed[0]![0]).toMatch(/^\.help +this list/);
+    expect(printed[1]).toEqual(['42', false]);
+    expect(printed[2]![0]).toMatch(/^Unknown command \.nosuch/);
+    expect(printed[2]![1]).toBe(true);
+    expect(code).toBe(1);
+    expect(p.lastSeq).toBe(before + 1);
+  });
+});
+
+describe('the banner', () => {
+  it('shows a remote id once, with the node; a name when there is one', () => {
+    const id = 'B'.repeat(43);
+    const byId = stripAnsi(bannerText({ id, name: id, owner: 'me', network: 'mainnet', node: 'http://localhost:8734' }, '1.0.0'));
+    expect(byId.split(id)).toHaveLength(2);
+    expect(byId).toMatch(/AO mainnet through http:\/\/localhost:8734/);
+    const named = stripAnsi(bannerText({ id, name: 'chat', owner: 'me', network: 'legacy', node: 'https://mu.example' }, '1.0.0'));
+    expect(named).toMatch(new RegExp(`process chat ${id}`));
+    expect(named).toMatch(/AO legacynet through https:\/\/mu\.example/);
   });
 });
