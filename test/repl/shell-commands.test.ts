@@ -202,3 +202,36 @@ describe('the banner', () => {
     expect(named).toMatch(/AO legacynet through https:\/\/mu\.example/);
   });
 });
+
+describe('.load --watch can be stopped', () => {
+  it('.unwatch and .load --stop close the watcher', async () => {
+    const net = network();
+    nets.push(net);
+    const { process: p } = await net.openOrSpawn('watcher');
+    const dir = tempDataDir();
+    const file = join(dir, 'w.lua');
+    writeFileSync(file, 'W = 1');
+    const open = new Set<string>();
+    const session = new ReplSession(new LocalConnection(net, p), {
+      services: {
+        bundle: async (path) => ({ source: 'W = 1', files: [path] }),
+        watch: (path) => {
+          open.add(path);
+          return { close: () => open.delete(path) };
+        },
+      },
+    });
+    await session.start();
+    const texts = () => session.getView().items.map((i) => stripAnsi(itemText(i)));
+    await session.run(`.load --watch ${file}`);
+    expect([...open]).toEqual([file]);
+    await session.run('.unwatch');
+    expect(open.size).toBe(0);
+    expect(texts().slice(-1)[0]).toBe(`Stopped watching ${file}.`);
+    await session.run(`.load --watch ${file}`);
+    await session.run(`.load --stop ${file}`);
+    expect(open.size).toBe(0);
+    await session.run('.unwatch');
+    expect(texts().slice(-1)[0]).toBe('Nothing is being watched.');
+  });
+});
