@@ -41,7 +41,8 @@ export class Completer {
     this.fields.clear();
   }
 
-  async complete(editor: ed.EditorState, mode: 'normal' | 'continue' | 'editor'): Promise<Completion> {
+  /** `canAsk` false: the process is busy, so only what needs no answer from it (or was read before) completes. */
+  async complete(editor: ed.EditorState, mode: 'normal' | 'continue' | 'editor', canAsk = true): Promise<Completion> {
     const before = editor.text.slice(0, editor.cursor);
     if (mode === 'normal') {
       if (/^\s*\.\S*$/.test(before)) {
@@ -64,6 +65,8 @@ export class Completer {
     if (/[.:]\s*$/.test(head) || /[0-9]$/.test(head)) return undefined;
     const prefix = m[2] ?? '';
     const path = m[1] === '' ? [] : m[1]!.split(/\s*[.:]\s*/).filter((p) => p !== '');
+    const cached = path.length === 0 ? this.globals : this.fields.get(path.join('.'));
+    if (!canAsk && !cached) return { hint: '(the process is still busy with an input you stopped waiting for; Tab completes names when it is done)' };
     const names = path.length === 0 ? await this.globalNames() : await this.fieldNames(path);
     const candidates = names.filter((g) => g.startsWith(prefix));
     return apply(prefix, commonPrefix(candidates), candidates, '');

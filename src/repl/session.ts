@@ -35,6 +35,9 @@ export interface SessionOptions {
 
 const CTRL_C_WINDOW_MS = 2000;
 
+/** Dot-commands that never ask the process (they run at once even while it is busy). */
+const NO_PROCESS_NEEDED = new Set(['.help', '.blueprints', '.editor', '.unwatch', '.pause', '.live', '.clear', '.exit']);
+
 export class ReplSession {
   private readonly store = new ViewStore();
   private readonly history: InputHistory;
@@ -44,6 +47,8 @@ export class ReplSession {
   /** The narrow view of the session a dot-command gets. */
   private readonly context: CommandContext;
   private lastCtrlC = 0;
+  /** Inputs you stopped waiting for that the process is still handling. */
+  private stillRunning = 0;
   private unsubscribeLive?: () => void;
   private waiting?: { cancelled: boolean; stop: () => void };
 
@@ -146,7 +151,8 @@ export class ReplSession {
         return;
       }
       case 'tab': {
-        const done = await this.completer.complete(this.state.editor, this.state.mode);
+        // While an input you stopped waiting for still runs, asking the process would hold every key behind it.
+        const done = await this.completer.complete(this.state.editor, this.state.mode, this.stillRunning === 0);
         if (done && 'insert' in done) this.edit(ed.insert(this.state.editor, done.insert));
         else if (done) this.set({ hint: done.hint });
         return;
@@ -288,7 +294,9 @@ export class ReplSession {
     const answer = run().catch((err: unknown): AoResult => ({ Error: (err as Error).message }));
     const first = await Promise.race([answer, stopped]);
     if (first === 'stopped') {
+      this.stillRunning++;
       void answer.then((result) => {
+        this.stillRunning--;
         if (this.state.exited) return;
         this.add({ type: 'notice', text: `Result of an input you stopped waiting for (${label}):` });
         show(result);
@@ -378,11 +386,31 @@ export class ReplSession {
       this.add({ type: 'error', text: `Unknown command ${name}. Type .help to see the commands (lines that start with a dot are not sent as Lua).` });
       return;
     }
-    try {
-      await cmd.run(this.context, rest, line.slice(name.length).trim());
-    } catch (err) {
-      this.add({ type: 'error', text: (err as Error).message });
-    }
+    const work = (async () => {
+      try {
+        await cmd.run(this.context, rest, line.slice(name.length).trim());
+      } catch (err) {
+        this.add({ type: 'error', text: (err as Error).message });
+      }
+    })();
+    // Behind an input you stopped waiting for, a command that asks the process would hold every
+    // key unseen: show the spinner instead, and let Ctrl-C stop waiting for it too.
+    if (this.stillRunning > 0 && !NO_PROCESS_NEEDED.has(cmd.name)) await this.stoppable(`${cmd.name} (the process is still busy)`, work);
+    else await work;
+  }
+
+  /** Wait for work with the spinner up; Ctrl-C stops waiting (the work goes on and prints when done). */
+  private async stoppable(label: string, work: Promise<void>): Promise<void> {
+    let stop!: () => void;
+    const stopped = new Promise<void>((r) => (stop = r));
+    const waiting = { cancelled: false, stop };
+    this.waiting = waiting;
+    this.set({ busy: { label, since: Date.now() } });
+    await Promise.race([work, stopped]);
+    if (waiting.cancelled) return;
+    if (this.waiting === waiting) this.waiting = undefined;
+    this.set({ busy: undefined });
+    this.live.flush();
   }
 
   /** Run a dot-command as if typed (used for --load at start). */
