@@ -10,6 +10,8 @@ export interface ProcessInfo {
   network: 'local' | 'mainnet' | 'legacy';
   /** Local processes: the folder that holds its state. */
   location?: string;
+  /** Remote processes: the node (mainnet) or MU (legacy) it is reached through. */
+  node?: string;
 }
 
 /** Where local and remote processes differ, the connection says so (the shell tests these, not the network kind). */

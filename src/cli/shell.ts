@@ -60,7 +60,7 @@ export async function localShell(name: string, opts: MainOptions): Promise<numbe
       quiet: opts.quiet,
       version: packageVersion(),
       historyFile: join(conn.dir, 'history.json'),
-      services: replServices((nameOrId) => conn.resolve(nameOrId)),
+      services: { ...replServices((nameOrId) => conn.resolve(nameOrId)), monitor: (on) => conn.monitor(on) },
       load: opts.load,
     });
   } finally {

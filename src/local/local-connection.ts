@@ -4,6 +4,7 @@ import { LOCAL_CAPABILITIES, type Connection, type LiveMessage, type OutgoingMes
 import type { AoResult } from '../engine/types.js';
 import type { LocalProcess } from './local-process.js';
 import type { LocalNetwork, Settled } from './network.js';
+import { isReadOnlyEval } from './read-only-eval.js';
 import { baseTags, tagValue } from './tags.js';
 
 export class LocalConnection implements Connection {
@@ -69,10 +70,15 @@ export class LocalConnection implements Connection {
     });
   }
 
-  /** Take back your last message (an undo record is logged; the state is rebuilt without it). */
+  /**
+   * Take back your last message (an undo record is logged; the state is rebuilt without it).
+   * An Eval that only reads (see isReadOnlyEval) changed nothing, so it is not what gets undone.
+   */
   async undo(): Promise<string | undefined> {
     const me = this.network.identity.address;
-    const rec = await this.process.undoLast((r) => (r.msg.Owner ?? r.msg.From) === me && r.origin === undefined && r.msg.Cron !== true);
+    const readOnly = (r: { msg: { Tags: { name: string; value: string }[]; Data?: unknown } }) =>
+      tagValue(r.msg.Tags, 'Action') === 'Eval' && typeof r.msg.Data === 'string' && isReadOnlyEval(r.msg.Data);
+    const rec = await this.process.undoLast((r) => (r.msg.Owner ?? r.msg.From) === me && r.origin === undefined && r.msg.Cron !== true && !readOnly(r));
     if (!rec) return undefined;
     const action = tagValue(rec.msg.Tags, 'Action');
     return action === 'Eval' ? `Eval: ${String(rec.msg.Data ?? '').split('\n')[0]}` : `${action ?? 'message'} (message ${rec.seq})`;

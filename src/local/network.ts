@@ -203,6 +203,21 @@ export class LocalNetwork {
     for (const proc of this.open.values()) if (this.caughtUp.has(proc.id)) this.keepCurrent(proc);
   }
 
+  /** The shell's .unmonitor: no cron ticks until resumeCron(). */
+  pauseCron(): void {
+    this.cron.stop();
+  }
+
+  /** The shell's .monitor: deliver the ticks that fell due meanwhile, then keep ticking. */
+  resumeCron(): void {
+    if (this.options.cron === false || !this.started) return;
+    for (const proc of this.open.values()) {
+      if (!this.caughtUp.has(proc.id)) continue;
+      this.cron.catchUp(proc);
+      this.cron.start(proc);
+    }
+  }
+
   private keepCurrent(proc: LocalProcess): void {
     if (this.options.cron !== false) this.cron.start(proc);
     if (!this.mailTimer) {

@@ -105,6 +105,11 @@ export class WorkerConnection implements Connection {
     return this.call({ op: 'undo' });
   }
 
+  /** .monitor / .unmonitor: run or stop the cron ticks; says what happened. */
+  monitor(on: boolean): Promise<string> {
+    return this.call({ op: 'monitor', on });
+  }
+
   resolve(nameOrId: string): Promise<string | undefined> {
     return this.call({ op: 'resolve', nameOrId });
   }

@@ -17,7 +17,8 @@ export type Request =
   | { id: number; op: 'send' | 'dryrun'; message: OutgoingMessage }
   | { id: number; op: 'prompt' | 'undo' | 'close' }
   | { id: number; op: 'inspect'; lua: string }
-  | { id: number; op: 'resolve'; nameOrId: string };
+  | { id: number; op: 'resolve'; nameOrId: string }
+  | { id: number; op: 'monitor'; on: boolean };
 
 export type Event =
   | { type: 'ready'; info: ReturnType<LocalConnection['info']>; created: boolean; dir: string; prompt: string }
@@ -81,9 +82,27 @@ async function run(conn: LocalConnection, req: Request): Promise<unknown> {
       } catch {
         return undefined;
       }
+    case 'monitor':
+      return monitor(conn, req.on);
     case 'close':
       return conn.close();
   }
+}
+
+let monitoring = true;
+
+/** .monitor / .unmonitor: the local equivalent of aos's cron monitor (ticks run while the shell is open). */
+function monitor(conn: LocalConnection, on: boolean): string {
+  const cron = conn.process.meta.cron;
+  if (!cron) return 'This process has no cron interval (spawn it with --cron, e.g. --cron 10-seconds), so there are no ticks to run.';
+  if (on === monitoring) return on ? `Cron ticks (every ${cron}) already run while this shell is open.` : 'Cron ticks are already stopped; .monitor starts them.';
+  monitoring = on;
+  if (on) {
+    conn.network.resumeCron();
+    return `Cron ticks (every ${cron}) run again; the ones that fell due meanwhile are delivered now.`;
+  }
+  conn.network.pauseCron();
+  return 'Cron ticks stopped until .monitor (or until the process is opened again).';
 }
 
 void main();

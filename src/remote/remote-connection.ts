@@ -58,7 +58,8 @@ export class RemoteConnection implements Connection {
   }
 
   info(): ProcessInfo {
-    return { id: this.pid, name: this.name, owner: this.client.wallet.address, network: this.settings.mode };
+    const node = this.settings.mode === 'mainnet' ? this.settings.url : this.settings.muUrl;
+    return { id: this.pid, name: this.name, owner: this.client.wallet.address, network: this.settings.mode, node };
   }
 
   eval(code: string): Promise<AoResult> {

@@ -1,14 +1,80 @@
 // The shell's dot-commands: one table, so .help, Tab completion and the
 // dispatcher can never disagree.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import wrapAnsi from 'wrap-ansi';
 import { expandPath } from '../bundle/resolve.js';
 import { paint } from '../text/ansi.js';
-import { shortId } from '../text/width.js';
+import { shortId, textWidth } from '../text/width.js';
 import type { DotCommand } from './context.js';
 
 export type { DotCommand } from './context.js';
 
 function luaString(s: string): string {
   return JSON.stringify(s);
+}
+
+/** Words as a shell splits them: quotes group (`Foo="a b"`, `"two words"`) and are dropped; a backslash escapes. */
+export function splitWords(line: string): string[] {
+  const words: string[] = [];
+  let word = '';
+  let inWord = false;
+  let quote: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quote) {
+      if (c === quote) quote = undefined;
+      else if (c === '\\' && i + 1 < line.length && (line[i + 1] === quote || line[i + 1] === '\\')) word += line[++i];
+      else word += c;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      inWord = true;
+    } else if (/\s/.test(c)) {
+      if (inWord) words.push(word);
+      word = '';
+      inWord = false;
+    } else {
+      if (c === '\\' && i + 1 < line.length) word += line[++i];
+      else word += c;
+      inWord = true;
+    }
+  }
+  if (quote) throw new Error(`Unclosed ${quote} in: ${line}`);
+  if (inWord) words.push(word);
+  return words;
+}
+
+const ID = /^[A-Za-z0-9_-]{43}$/;
+
+/** The list of commands as text, the descriptions wrapped at word boundaries to the terminal width. */
+export function helpText(columns: number): string {
+  const names = COMMANDS.map((c) => `${c.name}${c.args ? ` ${c.args}` : ''}`);
+  // Names wider than half the screen go on a line of their own.
+  const nameWidth = Math.min(Math.max(...names.map(textWidth)), 40, Math.floor(columns / 2));
+  const room = Math.max(10, columns - nameWidth - 2);
+  const lines: string[] = [];
+  COMMANDS.forEach((c, i) => {
+    const name = names[i]!;
+    const wrapped = wrapAnsi(c.summary, room, { hard: true, trim: true }).split('\n');
+    if (textWidth(name) > nameWidth) {
+      lines.push(name);
+      for (const w of wrapped) lines.push(`${' '.repeat(nameWidth + 2)}${w}`);
+      return;
+    }
+    lines.push(`${name.padEnd(nameWidth)}  ${wrapped[0] ?? ''}`);
+    for (const w of wrapped.slice(1)) lines.push(`${' '.repeat(nameWidth + 2)}${w}`);
+  });
+  const after =
+    'Anything else is Lua, sent to the process as an Eval. Unfinished blocks continue on the next line. ' +
+    'Keys: Up/Down history · Tab completes names, fields, paths and blueprints · Ctrl-C clears the line (twice on an empty line exits) · Ctrl-D exits';
+  return `${lines.join('\n')}\n\n${wrapAnsi(after, Math.max(20, columns - 1), { hard: true, trim: true })}`;
+}
+
+/** Where .pad keeps its file for a process (kept between .pad runs, so you edit on from where you were). */
+function padFile(id: string): string {
+  return join(tmpdir(), `aos-ts-pad-${id.replace(/[^A-Za-z0-9_-]/g, '_')}.lua`);
 }
 
 /** A path as typed: quotes around it (for spaces) are dropped; ~ and relative paths resolve. */
@@ -41,23 +107,15 @@ export const COMMANDS: DotCommand[] = [
     name: '.help',
     summary: 'this list',
     run(s) {
-      const rows = COMMANDS.map((c) => [`${c.name}${c.args ? ` ${c.args}` : ''}`, c.summary]);
-      s.print({
-        type: 'table',
-        dim: true,
-        headers: ['command', 'what it does'],
-        rows,
-        after:
-          'Anything else is Lua, sent to the process as an Eval. Unfinished blocks continue on the next line.\n' +
-          'Keys: Up/Down history · Tab completes · Ctrl-C clears the line (twice on an empty line exits) · Ctrl-D exits',
-      });
+      s.print({ type: 'notice', text: helpText(process.stdout.columns || 100) });
     },
   },
   {
     name: '.load',
-    args: '[--watch] <file.lua>',
-    summary: 'send a file and the local modules it requires, as one Eval (--watch: again on every save)',
+    args: '[--watch|--stop] <file.lua>',
+    summary: 'send a file and the local modules it requires, as one Eval (--watch: again on every save; --stop: stop watching)',
     async run(s, _args, rest) {
+      if (/^--stop(\s+|$)/.test(rest)) return unwatch(s, rest.replace(/^--stop\s*/, ''));
       const watch = /^--watch(\s+|$)/.test(rest);
       const path = watch ? rest.replace(/^--watch\s*/, '') : rest;
       if (!path) throw new Error('Usage: .load [--watch] <file.lua> (paths with spaces may be quoted)');
@@ -79,7 +137,7 @@ export const COMMANDS: DotCommand[] = [
       if (!name) throw new Error('Usage: .load-blueprint <name>; .blueprints lists them');
       const source = s.services.blueprintSource?.(name);
       if (source === undefined) throw new Error('blueprints are not available here');
-      await s.evaluate(`loading blueprint ${name}`, source);
+      if (await s.evaluate(`loading blueprint ${name}`, source)) s.print({ type: 'notice', text: `Loaded the ${name} blueprint.` });
     },
   },
   {
@@ -141,11 +199,18 @@ export const COMMANDS: DotCommand[] = [
   {
     name: '.send',
     args: '<target> <Action> [k=v ...] [data]',
-    summary: 'send a message from the process (target: a local name or an id)',
-    async run(s, args) {
-      const [target, action, ...more] = args;
+    summary: 'send a message from the process (target: a local name or an id); quote values with spaces: Note="a b"',
+    async run(s, _args, rest) {
+      const [target, action, ...more] = splitWords(rest);
       if (!target || !action) throw new Error('Usage: .send <target> <Action> [key=value ...] [data]');
-      const id = (s.connection.capabilities.names ? await s.services.resolveTarget?.(target) : undefined) ?? target;
+      let id = target;
+      let pending: string | undefined;
+      if (s.connection.capabilities.names) {
+        const local = await s.services.resolveTarget?.(target);
+        if (local !== undefined) id = local;
+        else if (ID.test(target)) pending = `pending: ${target} is not a local process; so the message is not delivered here; it stays recorded as pending in this process's outbox.`;
+        else throw new Error(`No local process is named ${target}. .send takes a local process name or a 43-character process id (aos-ts list shows them).`);
+      }
       const fields = [`Target = ${luaString(id)}`, `Action = ${luaString(action)}`];
       const data: string[] = [];
       for (const part of more) {
@@ -154,7 +219,8 @@ export const COMMANDS: DotCommand[] = [
         else data.push(part);
       }
       if (data.length > 0) fields.push(`Data = ${luaString(data.join(' '))}`);
-      await s.evaluate(`sending ${action}`, `Send({ ${fields.join(', ')} }) return "sent ${action} to ${id}"`);
+      const ok = await s.evaluate(`sending ${action}`, `Send({ ${fields.join(', ')} }) return ${luaString(`sent ${action} to ${target === id ? id : `${target} (${id})`}`)}`);
+      if (ok && pending) s.print({ type: 'notice', text: pending });
     },
   },
   {
@@ -169,8 +235,84 @@ export const COMMANDS: DotCommand[] = [
     },
   },
   {
+    name: '.unwatch',
+    args: '[file.lua]',
+    summary: 'stop .load --watch (one file, or all)',
+    run(s, _args, rest) {
+      unwatch(s, rest);
+    },
+  },
+  {
+    name: '.pause',
+    summary: 'hold live messages (none are lost; .live shows them)',
+    run(s) {
+      if (s.live.paused) s.print({ type: 'notice', text: 'The live feed is already paused; .live resumes it.' });
+      else {
+        s.live.pause();
+        s.print({ type: 'notice', text: '=== Live feed paused: messages are kept; .live shows them ===' });
+      }
+    },
+  },
+  {
+    name: '.live',
+    summary: 'show live messages again, starting with those held by .pause',
+    run(s) {
+      if (!s.live.paused) {
+        s.print({ type: 'notice', text: 'The live feed is on.' });
+        return;
+      }
+      s.print({ type: 'notice', text: '=== Live feed on ===' });
+      const n = s.live.resume();
+      if (n > 0) s.print({ type: 'notice', text: `(${n} message${n === 1 ? '' : 's'} held while paused, shown above in order)` });
+    },
+  },
+  {
+    name: '.monitor',
+    summary: "local processes: run the process's cron ticks while the shell is open (on by default)",
+    async run(s) {
+      if (!s.services.monitor) throw new Error('.monitor works on local processes only (on AO, cron ticks are pushed by the network)');
+      s.print({ type: 'notice', text: await s.services.monitor(true) });
+    },
+  },
+  {
+    name: '.unmonitor',
+    summary: 'local processes: stop the cron ticks until .monitor (ticks that fall due meanwhile come then)',
+    async run(s) {
+      if (!s.services.monitor) throw new Error('.unmonitor works on local processes only');
+      s.print({ type: 'notice', text: await s.services.monitor(false) });
+    },
+  },
+  {
+    name: '.pad',
+    summary: 'write Lua in $EDITOR; what you save is sent as one Eval when the editor exits',
+    async run(s) {
+      const runEditor = s.services.runEditor;
+      if (!runEditor) throw new Error('.pad needs a terminal');
+      const file = padFile(s.connection.info().id);
+      if (!existsSync(file)) writeFileSync(file, '-- Write Lua here; save and quit to send it as one Eval.\n');
+      const digest = () => createHash('sha256').update(readFileSync(file)).digest('hex');
+      const before = digest();
+      const code = await runEditor(file);
+      if (code !== 0) {
+        s.print({ type: 'notice', text: `The editor exited with code ${code}; nothing was sent.` });
+        return;
+      }
+      const source = readFileSync(file, 'utf8');
+      if (digest() === before) {
+        s.print({ type: 'notice', text: `Unchanged; nothing was sent (${file}).` });
+        return;
+      }
+      if (source.replace(/^\s*--.*$/gm, '').trim() === '') {
+        s.print({ type: 'notice', text: 'The pad is empty; nothing was sent.' });
+        return;
+      }
+      s.print({ type: 'input', prompt: paint.gray('pad> '), lines: source.replace(/\n+$/, '').split('\n') });
+      await s.evaluate('evaluating the pad', source);
+    },
+  },
+  {
     name: '.clear',
-    summary: 'clear the screen',
+    summary: 'clear the screen (your scrollback stays)',
     run(s) {
       s.clear();
     },
@@ -183,6 +325,13 @@ export const COMMANDS: DotCommand[] = [
     },
   },
 ];
+
+function unwatch(s: Parameters<DotCommand['run']>[0], rest: string): void {
+  const path = rest.trim() === '' ? undefined : typedPath(rest.trim());
+  const stopped = s.unwatch(path);
+  if (stopped.length > 0) s.print({ type: 'notice', text: `Stopped watching ${stopped.join(', ')}.` });
+  else s.print({ type: 'notice', text: path === undefined ? 'Nothing is being watched.' : `${path} is not being watched.` });
+}
 
 export function findCommand(name: string): DotCommand | undefined {
   return COMMANDS.find((c) => c.name === name);

@@ -20,6 +20,10 @@ export interface SessionServices {
   blueprintSource?(name: string): string;
   /** Resolve a process name for .send (when the connection has names); undefined leaves it as typed. */
   resolveTarget?(nameOrId: string): string | undefined | Promise<string | undefined>;
+  /** Local processes: .monitor / .unmonitor turn the cron ticks on and off; says what happened. */
+  monitor?(on: boolean): Promise<string>;
+  /** .pad: open $EDITOR on a file (the terminal is handed over meanwhile); resolves to its exit code. */
+  runEditor?(file: string): Promise<number>;
 }
 
 export interface CommandContext {
@@ -27,14 +31,18 @@ export interface CommandContext {
   readonly services: SessionServices;
   /** Add an item to the transcript. */
   print(item: ItemBody): void;
-  /** Send Lua as an Eval, with the spinner and Ctrl-C; the result goes to the transcript. */
-  evaluate(label: string, source: string, locate?: Locate): Promise<void>;
+  /** Send Lua as an Eval, with the spinner and Ctrl-C; the result goes to the transcript. True when it answered without an Error. */
+  evaluate(label: string, source: string, locate?: Locate): Promise<boolean>;
   /** Evaluate once against the current state and keep nothing. */
   dryrun(expr: string): Promise<void>;
   /** Multi-line entry (.editor). */
   readonly editor: { start(): void };
   /** .load --watch: send the file again whenever it or a module it requires is saved. */
   watch(path: string): void;
+  /** Stop watching one path (or all); returns the paths no longer watched. */
+  unwatch(path?: string): string[];
+  /** The live feed: pause holds messages, resume shows them in order; returns how many were held. */
+  readonly live: { pause(): void; resume(): number; readonly paused: boolean };
   clear(): void;
   exit(): void;
 }

@@ -124,7 +124,24 @@ function escapeSequence(text: string): string {
   return '\u001b';
 }
 
+/**
+ * Several lines in one input event are a paste from a terminal without
+ * bracketed paste (keys typed by a person arrive one event each): one paste
+ * key, then Enter if it ended with a newline, so it runs as one Eval, not line by line.
+ */
+function pasteBurst(text: string): Key[] | undefined {
+  const normal = text.replace(/\r\n?/g, '\n');
+  const body = normal.replace(/\n+$/, '');
+  if (!body.includes('\n')) return undefined;
+  // eslint-disable-next-line no-control-regex
+  const keys: Key[] = [{ type: 'paste', text: body.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '') }];
+  if (body.length < normal.length) keys.push({ type: 'enter' });
+  return keys;
+}
+
 function decodeText(text: string): Key[] {
+  const burst = pasteBurst(text);
+  if (burst) return burst;
   const keys: Key[] = [];
   let run = '';
   const flush = () => {

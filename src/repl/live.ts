@@ -4,6 +4,8 @@ import type { LiveMessage } from '../connection.js';
 
 export class LiveBuffer {
   private held: LiveMessage[] = [];
+  /** .pause: hold every message until .live. */
+  paused = false;
 
   constructor(
     private readonly isBusy: () => boolean,
@@ -11,11 +13,16 @@ export class LiveBuffer {
   ) {}
 
   receive(m: LiveMessage): void {
-    if (this.isBusy()) this.held.push(m);
+    if (this.paused || this.isBusy()) this.held.push(m);
     else this.show(m);
   }
 
+  get heldCount(): number {
+    return this.held.length;
+  }
+
   flush(): void {
+    if (this.paused) return;
     const held = this.held;
     this.held = [];
     for (const m of held) this.show(m);

@@ -35,6 +35,9 @@ export interface SessionOptions {
 
 const CTRL_C_WINDOW_MS = 2000;
 
+/** Dot-commands that never ask the process (they run at once even while it is busy). */
+const NO_PROCESS_NEEDED = new Set(['.help', '.blueprints', '.editor', '.unwatch', '.pause', '.live', '.clear', '.exit']);
+
 export class ReplSession {
   private readonly store = new ViewStore();
   private readonly history: InputHistory;
@@ -44,8 +47,10 @@ export class ReplSession {
   /** The narrow view of the session a dot-command gets. */
   private readonly context: CommandContext;
   private lastCtrlC = 0;
+  /** Inputs you stopped waiting for that the process is still handling. */
+  private stillRunning = 0;
   private unsubscribeLive?: () => void;
-  private waiting?: { cancelled: boolean };
+  private waiting?: { cancelled: boolean; stop: () => void };
 
   constructor(
     private readonly conn: Connection,
@@ -53,7 +58,8 @@ export class ReplSession {
   ) {
     this.history = new InputHistory(options.historyFile);
     this.live = new LiveBuffer(() => this.store.getView().busy !== undefined, (m) => this.showLive(m));
-    this.completer = new Completer(conn);
+    this.completer = new Completer(conn, () => this.options.services?.blueprints?.().map((b) => b.name) ?? []);
+    const live = this.live;
     this.context = {
       connection: conn,
       services: options.services ?? {},
@@ -62,6 +68,21 @@ export class ReplSession {
       dryrun: (expr) => this.dryrun(expr),
       editor: { start: () => this.startEditor() },
       watch: (path) => this.watch(path),
+      unwatch: (path) => this.unwatch(path),
+      live: {
+        pause: () => {
+          this.live.paused = true;
+        },
+        resume: () => {
+          const n = this.live.heldCount;
+          this.live.paused = false;
+          this.live.flush();
+          return n;
+        },
+        get paused() {
+          return live.paused;
+        },
+      },
       clear: () => options.clearScreen?.(),
       exit: () => this.exit(),
     };
@@ -101,6 +122,7 @@ export class ReplSession {
     this.unsubscribeLive?.();
     for (const w of this.watchers.values()) w.close();
     this.watchers.clear();
+    this.live.paused = false;
     this.live.flush();
     this.set({ exited: true, busy: undefined });
     this.options.onExit?.();
@@ -129,7 +151,8 @@ export class ReplSession {
         return;
       }
       case 'tab': {
-        const done = await this.completer.complete(this.state.editor, this.state.mode);
+        // While an input you stopped waiting for still runs, asking the process would hold every key behind it.
+        const done = await this.completer.complete(this.state.editor, this.state.mode, this.stillRunning === 0);
         if (done && 'insert' in done) this.edit(ed.insert(this.state.editor, done.insert));
         else if (done) this.set({ hint: done.hint });
         return;
@@ -158,6 +181,7 @@ export class ReplSession {
     const s = this.state;
     if (s.busy && this.waiting) {
       this.waiting.cancelled = true;
+      this.waiting.stop();
       this.waiting = undefined;
       this.set({ busy: undefined });
       this.add({ type: 'notice', text: 'Stopped waiting. The message is still being handled; its output will show here when it is done.' });
@@ -213,59 +237,95 @@ export class ReplSession {
   private async editorLine(line: string): Promise<void> {
     const trimmed = line.trim();
     this.set({ editor: ed.EMPTY });
+    const buffer = this.state.pendingLines;
     if (trimmed === '.cancel') {
       this.add({ type: 'notice', text: 'Editor cancelled; nothing was sent.' });
       this.set({ mode: 'normal', pendingLines: [] });
       return;
     }
     if (trimmed === '.done') {
-      const source = this.state.pendingLines.join('\n');
+      const source = buffer.join('\n');
       this.set({ mode: 'normal', pendingLines: [] });
       if (source.trim() === '') return;
       this.echo(source);
       this.history.add(source);
-      return this.evaluate('evaluating', source);
+      await this.evaluate('evaluating', source);
+      return;
     }
-    this.set({ pendingLines: [...this.state.pendingLines, line] });
+    if (trimmed === '.print') {
+      this.add({ type: 'notice', text: buffer.length === 0 ? '(the editor is empty)' : buffer.map((l, i) => `${String(i + 1).padStart(3)} | ${l}`).join('\n') });
+      return;
+    }
+    if (trimmed === '.delete') {
+      if (buffer.length === 0) this.add({ type: 'notice', text: '(the editor is empty)' });
+      else {
+        this.add({ type: 'notice', text: `Deleted line ${buffer.length}: ${buffer[buffer.length - 1]}` });
+        this.set({ pendingLines: buffer.slice(0, -1) });
+      }
+      return;
+    }
+    // A dot and a letter starts a command, never Lua (a line may start with `..`, Lua's concatenation).
+    if (/^\.[A-Za-z]/.test(trimmed)) {
+      this.add({ type: 'error', text: `${trimmed.split(/\s+/)[0]} does not work in the editor: .done sends, .cancel drops, .print shows the lines, .delete drops the last line.` });
+      return;
+    }
+    this.set({ pendingLines: [...buffer, line] });
   }
 
   private startEditor(): void {
     this.set({ mode: 'editor', pendingLines: [] });
-    this.add({ type: 'notice', text: 'Editor mode: type Lua over several lines; .done sends it, .cancel drops it.' });
+    this.add({ type: 'notice', text: 'Editor mode: type Lua over several lines; .done sends it, .cancel drops it, .print shows it, .delete drops the last line.' });
   }
 
   // --- sending ----------------------------------------------------------------
 
-  /** Run something that talks to the process, with the spinner, Ctrl-C and late results handled. */
-  private async request(label: string, run: () => Promise<AoResult>, show: (r: AoResult) => void): Promise<void> {
-    const waiting = { cancelled: false };
+  /**
+   * Run something that talks to the process, with the spinner, Ctrl-C and late results handled.
+   * A Ctrl-C ends the wait at once (the key chain moves on, so what is typed next shows while the
+   * process is still busy); the late result is shown when it comes. Resolves true when the answer
+   * came (not stopped) and was not an Error.
+   */
+  private async request(label: string, run: () => Promise<AoResult>, show: (r: AoResult) => void): Promise<boolean> {
+    let stop!: () => void;
+    const stopped = new Promise<'stopped'>((r) => (stop = () => r('stopped')));
+    const waiting = { cancelled: false, stop };
     this.waiting = waiting;
     this.set({ busy: { label, since: Date.now() } });
-    let result: AoResult;
-    try {
-      result = await run();
-    } catch (err) {
-      result = { Error: (err as Error).message };
-    }
-    if (waiting.cancelled) {
-      this.add({ type: 'notice', text: `Result of an input you stopped waiting for (${label}):` });
-      show(result);
-      return;
+    const answer = run().catch((err: unknown): AoResult => ({ Error: (err as Error).message }));
+    const first = await Promise.race([answer, stopped]);
+    if (first === 'stopped') {
+      this.stillRunning++;
+      void answer.then((result) => {
+        this.stillRunning--;
+        if (this.state.exited) return;
+        this.add({ type: 'notice', text: `Result of an input you stopped waiting for (${label}):` });
+        show(result);
+        this.completer.invalidate();
+      });
+      return false;
     }
     this.waiting = undefined;
-    show(result);
+    show(first);
     this.set({ busy: undefined });
     this.live.flush();
+    return first.Error === undefined;
   }
 
-  private async evaluate(label: string, source: string, locate?: Locate): Promise<void> {
-    await this.request(label, () => this.conn.eval(source), (r) => this.showResult(r, source, locate));
+  private async evaluate(label: string, source: string, locate?: Locate): Promise<boolean> {
+    const ok = await this.request(label, () => this.conn.eval(source), (r) => this.showResult(r, source, locate));
     this.completer.invalidate();
+    return ok;
   }
 
   private showResult(r: AoResult, source?: string, locate?: Locate): void {
     if (r.Error !== undefined) {
       this.add({ type: 'error', text: formatError(r.Error, source, locate) });
+      if (source !== undefined && secondReturnValue(source, r.Error)) {
+        this.add({
+          type: 'notice',
+          text: 'aos keeps only the first value of `return`; the second became the Error, so the Eval was rolled back, as on AO. Return one value (a table for several).',
+        });
+      }
       return;
     }
     const text = outputText(r);
@@ -302,20 +362,55 @@ export class ReplSession {
     this.add({ type: 'notice', text: `Watching ${path} and the files it requires; saving any of them reloads it.` });
   }
 
+  private unwatch(path?: string): string[] {
+    const stopped: string[] = [];
+    for (const [p, w] of this.watchers) {
+      if (path !== undefined && p !== path) continue;
+      w.close();
+      this.watchers.delete(p);
+      stopped.push(p);
+    }
+    return stopped;
+  }
+
   // --- dot-commands ---------------------------------------------------------------
 
   private async command(line: string): Promise<void> {
     const [name = '', ...rest] = line.split(/\s+/);
     const cmd = findCommand(name);
+    if (name === '.') {
+      this.add({ type: 'error', text: 'A dot alone is not a command. Type .help to see the commands.' });
+      return;
+    }
     if (!cmd) {
       this.add({ type: 'error', text: `Unknown command ${name}. Type .help to see the commands (lines that start with a dot are not sent as Lua).` });
       return;
     }
-    try {
-      await cmd.run(this.context, rest, line.slice(name.length).trim());
-    } catch (err) {
-      this.add({ type: 'error', text: (err as Error).message });
-    }
+    const work = (async () => {
+      try {
+        await cmd.run(this.context, rest, line.slice(name.length).trim());
+      } catch (err) {
+        this.add({ type: 'error', text: (err as Error).message });
+      }
+    })();
+    // Behind an input you stopped waiting for, a command that asks the process would hold every
+    // key unseen: show the spinner instead, and let Ctrl-C stop waiting for it too.
+    if (this.stillRunning > 0 && !NO_PROCESS_NEEDED.has(cmd.name)) await this.stoppable(`${cmd.name} (the process is still busy)`, work);
+    else await work;
+  }
+
+  /** Wait for work with the spinner up; Ctrl-C stops waiting (the work goes on and prints when done). */
+  private async stoppable(label: string, work: Promise<void>): Promise<void> {
+    let stop!: () => void;
+    const stopped = new Promise<void>((r) => (stop = r));
+    const waiting = { cancelled: false, stop };
+    this.waiting = waiting;
+    this.set({ busy: { label, since: Date.now() } });
+    await Promise.race([work, stopped]);
+    if (waiting.cancelled) return;
+    if (this.waiting === waiting) this.waiting = undefined;
+    this.set({ busy: undefined });
+    this.live.flush();
   }
 
   /** Run a dot-command as if typed (used for --load at start). */
@@ -323,4 +418,13 @@ export class ReplSession {
     this.echo(line);
     await this.command(line.trim());
   }
+}
+
+/**
+ * aos runs an Eval as `output, err = chunk()`: a second value from a top-level `return` becomes the
+ * Error and the Eval is rolled back. Recognised when the input returns a list and the Error is not a
+ * Lua error (those name where they happened).
+ */
+export function secondReturnValue(source: string, error: string): boolean {
+  return /(^|[\s;])return\s[^\n;]*,/.test(source) && !error.includes('[string "');
 }

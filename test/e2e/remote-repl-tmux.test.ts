@@ -47,7 +47,10 @@ describe.skipIf(!hasTmux)('the shell on a remote process', () => {
     tmux('new-session', '-d', '-s', 't', '-x', '100', '-y', '30', '-e', `AOS_TS_HOME=${tempDataDir()}`, '-e', `HOME=${home}`, '-e', `XDG_CONFIG_HOME=${home}/.config`, '-e', 'NO_COLOR=', cmd);
     const start = await waitFor(/remote-app@aos-[\d.]+\[Inbox:\d+\]>/);
     expect(start).toMatch(/process remote-app/);
-    expect(start).toMatch(/mainnet network/);
+    // The header names the node; the process is the name and its id, once.
+    expect(start).toContain(`AO mainnet through ${node.url}`);
+    const header = start.split('\n').find((l) => l.includes('process remote-app'))!;
+    expect(header).toMatch(/^aos-ts [\d.]+ · process remote-app [A-Za-z0-9_-]{43}$/);
     tmux('send-keys', '-t', 't', '-l', 'Answer = 6 * 7');
     tmux('send-keys', '-t', 't', 'Enter');
     await waitFor(/Answer = 6 \* 7\n[\s\S]*remote-app@aos/);

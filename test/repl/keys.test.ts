@@ -27,7 +27,14 @@ describe('KeyDecoder', () => {
     expect(d.decode('\u001bOB')).toEqual([{ type: 'down' }]);
     expect(d.decode('\u001b[3~')).toEqual([{ type: 'delete' }]);
     expect(d.decode('\u0003\u0004\t\u007f')).toEqual([{ type: 'ctrl-c' }, { type: 'ctrl-d' }, { type: 'tab' }, { type: 'backspace' }]);
-    expect(d.decode('a\r\nb')).toEqual([{ type: 'text', text: 'a' }, { type: 'enter' }, { type: 'text', text: 'b' }]);
+    expect(d.decode('a\r')).toEqual([{ type: 'text', text: 'a' }, { type: 'enter' }]);
+  });
+
+  it('takes several lines in one event as a paste (a terminal without bracketed paste), not line by line', () => {
+    const d = new KeyDecoder();
+    expect(d.decode('a\r\nb')).toEqual([{ type: 'paste', text: 'a\nb' }]);
+    expect(d.decode('local x = 1\nreturn x\n')).toEqual([{ type: 'paste', text: 'local x = 1\nreturn x' }, { type: 'enter' }]);
+    expect(d.decode('x = 1\r\r')).toEqual([{ type: 'text', text: 'x = 1' }, { type: 'enter' }, { type: 'enter' }]);
   });
 });
 

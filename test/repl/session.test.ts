@@ -213,6 +213,7 @@ describe('waiting for a long Eval', () => {
     const held = new Proxy(conn, {
       get(target, key) {
         if (key === 'eval') return async (code: string) => (hold && (await gate), target.eval(code));
+        if (key === 'inspect') return async (lua: string) => (hold && (await gate), target.inspect(lua));
         const value = Reflect.get(target, key) as unknown;
         return typeof value === 'function' ? value.bind(target) : value;
       },
@@ -228,8 +229,25 @@ describe('waiting for a long Eval', () => {
     expect(session.getView().busy).toBeUndefined();
     expect(texts().slice(-1)[0]).toMatch(/^Stopped waiting\. The message is still being handled/);
     expect(texts().join('\n')).not.toContain('4500001500000');
-    release();
+    // The Enter that started the Eval is done waiting: keys typed now reach the line at once,
+    // while the process is still busy (issue 15 #13: they were invisible until it finished).
     await pending;
+    for (const k of new KeyDecoder().decode('typed meanwhile')) await session.handleKey(k);
+    expect(session.getView().editor.text).toBe('typed meanwhile');
+    // Tab does not ask the busy process (that would hold the keys again): it says why.
+    await session.handleKey({ type: 'tab' });
+    expect(session.getView().hint).toMatch(/still busy with an input you stopped waiting for/);
+    await session.handleKey({ type: 'kill-line' });
+    // A dot-command that asks the busy process shows the spinner, and Ctrl-C stops waiting for it too.
+    for (const k of new KeyDecoder().decode('.inbox')) await session.handleKey(k);
+    const inbox = session.handleKey({ type: 'enter' });
+    await waitFor(() => session.getView().busy?.label.startsWith('.inbox (the process is still busy)'), 'the spinner for .inbox');
+    await session.handleKey({ type: 'ctrl-c' });
+    await inbox;
+    expect(session.getView().busy).toBeUndefined();
+    release();
+    await waitFor(() => texts().join('\n').includes('4500001500000'), 'the late result');
+    await waitFor(() => texts().some((t) => /messages$/.test(t)), 'the late .inbox');
     expect(texts().join('\n')).toMatch(/Result of an input you stopped waiting for \(evaluating\):\n4500001500000/);
     expect(session.getView().busy).toBeUndefined();
     hold = false;
