@@ -169,20 +169,28 @@ describe('aos-ts serve, legacy aoconnect', () => {
     expect(await arweave.transactions.getData(tx.id, { decode: true, string: true })).toBe('hello from arweave-js');
   });
 
-  it('hands a message to a process another program has open, and answers reads with 409', async () => {
+  it('hands a message to a process another program has open, and answers reads from the holder\'s log', async () => {
     const other = new LocalNetwork(dataDir);
     other.start();
     try {
       const { process: held } = await other.spawn('held');
-      const message = await legacy.message({ process: held.id, signer, tags: [tag('Action', 'Eval')], data: 'return 1' });
+      const setup = `Held = 5 Handlers.add('bump', 'Bump', function(m) Held = Held + 1 print(Held) end)`;
+      await other.sendAndSettle(held.id, other.userMessage(held.id, [tag('Action', 'Eval')], setup));
+      const message = await legacy.message({ process: held.id, signer, tags: [tag('Action', 'Bump')] });
       expect(message).toMatch(/^[A-Za-z0-9_-]{43}$/);
-      const res = await fetch(`${node.url}/results/${held.id}`);
-      expect(res.status).toBe(409);
-      expect(((await res.json()) as { error: string }).error).toMatch(/open in another aos-ts/);
       // The holder gets the message from its mailbox.
       await new Promise((r) => setTimeout(r, 600));
       await other.idle();
       expect([...held.records()].some((r) => r.kind === 'message' && r.msg.Id === message)).toBe(true);
+      // Reads answer from the log the holder wrote (no 409): results, a dry-run, the message's result.
+      await new Promise((r) => setTimeout(r, 300));
+      const res = await fetch(`${node.url}/results/${held.id}?sort=DESC&limit=1`);
+      expect(res.status).toBe(200);
+      const page = (await res.json()) as { edges: { node: { Output: { data: string } } }[] };
+      expect(stripAnsi(page.edges[0]!.node.Output.data)).toBe('6');
+      expect(stripAnsi((await legacy.result({ process: held.id, message })).Output.data)).toBe('6');
+      const dry = await legacy.dryrun({ process: held.id, tags: [tag('Action', 'Eval')], data: 'return Held * 7', Owner: held.meta.owner });
+      expect(dry.Output.data).toBe('42');
     } finally {
       await other.close();
     }
