@@ -36,6 +36,15 @@ interface View {
   checked: number;
 }
 
+/** Dry-run results kept (for the same request at the same seq). */
+export const DRYRUN_CACHE = 512;
+
+/** What a dry-run asks, without what the node fills in when the caller leaves it out (Id, Timestamp, Block-Height). */
+function dryrunKey(pid: string, m: AoMessage, req: DryrunRequest): string {
+  const { Id, Timestamp, 'Block-Height': height, ...rest } = m;
+  return JSON.stringify([pid, req.Id === undefined ? '' : Id, req.Timestamp === undefined ? '' : Timestamp, req['Block-Height'] === undefined ? '' : height, rest]);
+}
+
 /** Messages processes sent that the gateway keeps (oldest are dropped first). */
 export const MAX_INDEXED = 100_000;
 
@@ -58,6 +67,9 @@ export class ServedContext extends NodeContext {
   /** Ids of the indexed outbox messages, oldest first (for the bound). */
   private readonly indexed: string[] = [];
   private readonly dryruns = new Map<string, number>();
+  /** Dry-run results by process, seq and message (see dryrun). */
+  private readonly dryrunCache = new Map<string, { seq: number; result: AoResult }>();
+  private readonly dryrunWaiting = new Map<string, Promise<AoResult>>();
   /** Read-only views of processes another program holds (reads and dry-runs answer from them). */
   private readonly views = new Map<string, View>();
   private readonly opening = new Map<string, Promise<LocalProcess>>();
@@ -214,8 +226,37 @@ export class ServedContext extends NodeContext {
     try {
       if (this.served.inlineDryruns) return await super.dryrun(pid, req);
       const proc = await this.process(pid);
-      const m = this.network.dryrunMessage(proc, req);
-      return await this.pool.dryrun(stateOf(proc), m, processEnv(proc.meta), this.readTimeout());
+      // A dry-run is a function of the state and the message. Requests that ask the same thing
+      // while one such evaluation is still waiting for the worker share it: it starts on the
+      // state of that moment (at or after every sharer's arrival), with its message (Timestamp,
+      // Block-Height) made then. A caller that names no Id gets the Id of that evaluation, as
+      // every aoconnect dry-run is "1234" on AO. The result is also kept for the same request at the same seq.
+      const key = dryrunKey(pid, this.network.dryrunMessage(proc, req), req);
+      const known = this.dryrunCache.get(key);
+      if (known && known.seq === proc.lastSeq) return structuredClone(known.result);
+      const waiting = this.dryrunWaiting.get(key);
+      if (waiting) return structuredClone(await waiting);
+      let seq = proc.lastSeq;
+      const p = this.pool.dryrun(
+        stateOf(proc),
+        () => {
+          if (this.dryrunWaiting.get(key) === p) this.dryrunWaiting.delete(key);
+          seq = proc.lastSeq;
+          return this.network.dryrunMessage(proc, req);
+        },
+        processEnv(proc.meta),
+        this.readTimeout(),
+      );
+      this.dryrunWaiting.set(key, p);
+      try {
+        const result = await p;
+        this.dryrunCache.delete(key);
+        this.dryrunCache.set(key, { seq, result });
+        while (this.dryrunCache.size > DRYRUN_CACHE) this.dryrunCache.delete(this.dryrunCache.keys().next().value as string);
+        return structuredClone(result);
+      } finally {
+        if (this.dryrunWaiting.get(key) === p) this.dryrunWaiting.delete(key);
+      }
     } finally {
       const left = (this.dryruns.get(pid) ?? 1) - 1;
       if (left <= 0) this.dryruns.delete(pid);
