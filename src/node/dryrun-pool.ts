@@ -41,8 +41,13 @@ export class DryrunPool {
 
   constructor(private readonly engine: EngineOptions = {}) {}
 
-  dryrun(src: StateSource, msg: AoMessage, env: AoEnv, timeoutMs: number): Promise<AoResult> {
-    return this.run(src, (image, replay) => ({ id: 0, op: 'dryrun', image: image === 'fresh' ? undefined : image, replay, msg, env }), timeoutMs) as Promise<AoResult>;
+  /** A dry-run; a function for `msg` makes the message when the job starts (on the state of that moment). */
+  dryrun(src: StateSource, msg: AoMessage | (() => AoMessage), env: AoEnv, timeoutMs: number): Promise<AoResult> {
+    return this.run(
+      src,
+      (image, replay) => ({ id: 0, op: 'dryrun', image: image === 'fresh' ? undefined : image, replay, msg: typeof msg === 'function' ? msg() : msg, env }),
+      timeoutMs,
+    ) as Promise<AoResult>;
   }
 
   evalLua(src: StateSource, lua: string, timeoutMs: number): Promise<unknown> {

@@ -77,10 +77,18 @@ export async function mainnetRoute(ctx: NodeContext, req: Req, res: ServerRespon
         throw err;
       }
     }
+    // Timestamp and Block-Height are the message's fields, as in a legacy dry-run's body (keys are case-insensitive here).
+    const field = (name: string): string | undefined => {
+      const all = [...tags, ...(item?.tags ?? [])];
+      return all.find((t) => t.name.toLowerCase() === name.toLowerCase())?.value;
+    };
+    const isField = (t: Tag) => /^(timestamp|block-height)$/i.test(t.name);
     const result = await ctx.dryrun(pid, {
       Owner: item?.ownerAddress,
-      Tags: [{ name: 'Data-Protocol', value: 'ao' }, { name: 'Type', value: 'Message' }, { name: 'Variant', value: 'ao.N.1' }, ...tags],
+      Tags: [{ name: 'Data-Protocol', value: 'ao' }, { name: 'Type', value: 'Message' }, { name: 'Variant', value: 'ao.N.1' }, ...tags.filter((t) => !isField(t))],
       Data: item && item.data.length ? item.data.toString('utf8') : undefined,
+      Timestamp: field('Timestamp'),
+      'Block-Height': field('Block-Height'),
     });
     sendJson(res, 200, { process: pid, raw: cuResult(result) });
     return true;

@@ -7,6 +7,7 @@
 // process that is still busy with one.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { EngineOptions } from '../engine/process-engine.js';
 import type { AoMessage, AoResult, OutboxMessage, Tag } from '../engine/types.js';
 import type { LocalProcess, ProcessRecord } from '../local/local-process.js';
@@ -14,6 +15,7 @@ import { processEnv } from '../local/process-meta.js';
 import { DryrunPool, type StateSource } from './dryrun-pool.js';
 import type { DryrunRequest } from '../local/messages.js';
 import { derivedId } from '../local/ids.js';
+import { LogReader } from '../local/log-reader.js';
 import { mailboxPath } from '../local/mailbox.js';
 import type { Delivery, LocalNetwork } from '../local/network.js';
 import type { DataItem } from './ans104.js';
@@ -22,6 +24,26 @@ import { HttpError } from './http.js';
 
 /** Set by the server around each request: whether its Owner/From claims are unsigned (the legacy CU dry-run). */
 export const requestScope = new AsyncLocalStorage<{ unsigned: boolean; deadlineMs: number }>();
+
+/** Read-only views of processes other programs hold, kept at once. */
+export const MAX_VIEWS = 16;
+/** A view of a held process is brought up to date at most this often. */
+export const VIEW_REFRESH_MS = 250;
+
+interface View {
+  proc: LocalProcess;
+  log: LogReader;
+  checked: number;
+}
+
+/** Dry-run results kept (for the same request at the same seq). */
+export const DRYRUN_CACHE = 512;
+
+/** What a dry-run asks, without what the node fills in when the caller leaves it out (Id, Timestamp, Block-Height). */
+function dryrunKey(pid: string, m: AoMessage, req: DryrunRequest): string {
+  const { Id, Timestamp, 'Block-Height': height, ...rest } = m;
+  return JSON.stringify([pid, req.Id === undefined ? '' : Id, req.Timestamp === undefined ? '' : Timestamp, req['Block-Height'] === undefined ? '' : height, rest]);
+}
 
 /** Messages processes sent that the gateway keeps (oldest are dropped first). */
 export const MAX_INDEXED = 100_000;
@@ -45,6 +67,12 @@ export class ServedContext extends NodeContext {
   /** Ids of the indexed outbox messages, oldest first (for the bound). */
   private readonly indexed: string[] = [];
   private readonly dryruns = new Map<string, number>();
+  /** Dry-run results by process, seq and message (see dryrun). */
+  private readonly dryrunCache = new Map<string, { seq: number; result: AoResult }>();
+  private readonly dryrunWaiting = new Map<string, Promise<AoResult>>();
+  /** Read-only views of processes another program holds (reads and dry-runs answer from them). */
+  private readonly views = new Map<string, View>();
+  private readonly opening = new Map<string, Promise<LocalProcess>>();
   private readonly unsubscribe: () => void;
   readonly pool: DryrunPool;
 
@@ -59,7 +87,73 @@ export class ServedContext extends NodeContext {
 
   async close(): Promise<void> {
     this.unsubscribe();
+    for (const v of this.views.values()) v.proc.close();
+    this.views.clear();
+    for (const p of this.retiring) p.close();
+    this.retiring.clear();
     await this.pool.close();
+  }
+
+  /**
+   * A process another aos-ts program holds is read from a read-only view (its
+   * durable log, as the holder wrote it) instead of a 409: results, state,
+   * dry-runs and the scheduler's pages work; messages are handed to the holder
+   * (messageFrom), and anything that would write refuses with a clear error.
+   */
+  override async process(id: string | undefined | null): Promise<LocalProcess> {
+    try {
+      const proc = await super.process(id);
+      this.dropView(proc.id);
+      return proc;
+    } catch (err) {
+      if (!(err instanceof HttpError) || err.status !== 409 || !id) throw err;
+      return this.view(id);
+    }
+  }
+
+  private async view(id: string): Promise<LocalProcess> {
+    const now = Date.now();
+    const v = this.views.get(id);
+    if (v && now - v.checked < VIEW_REFRESH_MS) return v.proc;
+    if (v) {
+      v.checked = now;
+      if (v.log.refresh() === v.proc.lastSeq) return v.proc;
+    }
+    // One open at a time per process; concurrent reads share it.
+    const running = this.opening.get(id);
+    if (running) return running;
+    const p = this.network.readOnly(id).then((proc) => {
+      const old = this.views.get(id);
+      this.views.delete(id);
+      // A read that began on the old view may still be using it: closed once no read can be.
+      if (old) this.retire(old.proc);
+      this.views.set(id, { proc, log: new LogReader(join(this.network.dirOf(id), 'log')), checked: Date.now() });
+      while (this.views.size > MAX_VIEWS) this.dropView(this.views.keys().next().value as string);
+      return proc;
+    });
+    this.opening.set(id, p);
+    try {
+      return await p;
+    } finally {
+      this.opening.delete(id);
+    }
+  }
+
+  private dropView(id: string): void {
+    const v = this.views.get(id);
+    if (!v) return;
+    this.views.delete(id);
+    this.retire(v.proc);
+  }
+
+  private readonly retiring = new Set<LocalProcess>();
+
+  private retire(proc: LocalProcess): void {
+    this.retiring.add(proc);
+    const grace = (this.served.deadlineMs ?? 30_000) + 1000;
+    setTimeout(() => {
+      if (this.retiring.delete(proc)) proc.close();
+    }, grace).unref();
   }
 
   /** How long a read may run: a little less than the request's deadline, so its own 504 says why. */
@@ -132,8 +226,37 @@ export class ServedContext extends NodeContext {
     try {
       if (this.served.inlineDryruns) return await super.dryrun(pid, req);
       const proc = await this.process(pid);
-      const m = this.network.dryrunMessage(proc, req);
-      return await this.pool.dryrun(stateOf(proc), m, processEnv(proc.meta), this.readTimeout());
+      // A dry-run is a function of the state and the message. Requests that ask the same thing
+      // while one such evaluation is still waiting for the worker share it: it starts on the
+      // state of that moment (at or after every sharer's arrival), with its message (Timestamp,
+      // Block-Height) made then. A caller that names no Id gets the Id of that evaluation, as
+      // every aoconnect dry-run is "1234" on AO. The result is also kept for the same request at the same seq.
+      const key = dryrunKey(pid, this.network.dryrunMessage(proc, req), req);
+      const known = this.dryrunCache.get(key);
+      if (known && known.seq === proc.lastSeq) return structuredClone(known.result);
+      const waiting = this.dryrunWaiting.get(key);
+      if (waiting) return structuredClone(await waiting);
+      let seq = proc.lastSeq;
+      const p = this.pool.dryrun(
+        stateOf(proc),
+        () => {
+          if (this.dryrunWaiting.get(key) === p) this.dryrunWaiting.delete(key);
+          seq = proc.lastSeq;
+          return this.network.dryrunMessage(proc, req);
+        },
+        processEnv(proc.meta),
+        this.readTimeout(),
+      );
+      this.dryrunWaiting.set(key, p);
+      try {
+        const result = await p;
+        this.dryrunCache.delete(key);
+        this.dryrunCache.set(key, { seq, result });
+        while (this.dryrunCache.size > DRYRUN_CACHE) this.dryrunCache.delete(this.dryrunCache.keys().next().value as string);
+        return structuredClone(result);
+      } finally {
+        if (this.dryrunWaiting.get(key) === p) this.dryrunWaiting.delete(key);
+      }
     } finally {
       const left = (this.dryruns.get(pid) ?? 1) - 1;
       if (left <= 0) this.dryruns.delete(pid);

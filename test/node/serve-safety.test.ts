@@ -170,7 +170,7 @@ describe('safety', () => {
     expect([503, 504]).toContain(res.status);
     expect(((await res.json()) as { error: string }).error).toMatch(/stopped|longer/);
     const dry = await legacy.dryrun({ process: pid, tags: [tag('Action', 'Eval')], data: '1 + 1', Owner: address });
-    expect(dry.Output.data).toBe('2');
+    expect(dry.Output?.data, JSON.stringify(dry)).toBe('2');
   });
 
   it('dry-runs see every message handled before them (the read worker follows the process)', async () => {
@@ -178,7 +178,7 @@ describe('safety', () => {
       const message = await legacy.message({ process: pid, signer, tags: [tag('Action', 'Eval')], data: `Seen = ${i}` });
       await legacy.result({ process: pid, message });
       const dry = await legacy.dryrun({ process: pid, tags: [tag('Action', 'Eval')], data: 'Seen', Owner: address });
-      expect(dry.Output.data).toBe(String(i));
+      expect(dry.Output?.data, JSON.stringify(dry)).toBe(String(i));
     }
     // A failed message changes nothing, in the process and in the copy.
     const failed = await legacy.message({ process: pid, signer, tags: [tag('Action', 'Eval')], data: `Seen = 99 error('no')` });

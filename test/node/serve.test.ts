@@ -169,20 +169,28 @@ describe('aos-ts serve, legacy aoconnect', () => {
     expect(await arweave.transactions.getData(tx.id, { decode: true, string: true })).toBe('hello from arweave-js');
   });
 
-  it('hands a message to a process another program has open, and answers reads with 409', async () => {
+  it('hands a message to a process another program has open, and answers reads from the holder\'s log', async () => {
     const other = new LocalNetwork(dataDir);
     other.start();
     try {
       const { process: held } = await other.spawn('held');
-      const message = await legacy.message({ process: held.id, signer, tags: [tag('Action', 'Eval')], data: 'return 1' });
+      const setup = `Held = 5 Handlers.add('bump', 'Bump', function(m) Held = Held + 1 print(Held) end)`;
+      await other.sendAndSettle(held.id, other.userMessage(held.id, [tag('Action', 'Eval')], setup));
+      const message = await legacy.message({ process: held.id, signer, tags: [tag('Action', 'Bump')] });
       expect(message).toMatch(/^[A-Za-z0-9_-]{43}$/);
-      const res = await fetch(`${node.url}/results/${held.id}`);
-      expect(res.status).toBe(409);
-      expect(((await res.json()) as { error: string }).error).toMatch(/open in another aos-ts/);
       // The holder gets the message from its mailbox.
       await new Promise((r) => setTimeout(r, 600));
       await other.idle();
       expect([...held.records()].some((r) => r.kind === 'message' && r.msg.Id === message)).toBe(true);
+      // Reads answer from the log the holder wrote (no 409): results, a dry-run, the message's result.
+      await new Promise((r) => setTimeout(r, 300));
+      const res = await fetch(`${node.url}/results/${held.id}?sort=DESC&limit=1`);
+      expect(res.status).toBe(200);
+      const page = (await res.json()) as { edges: { node: { Output: { data: string } } }[] };
+      expect(stripAnsi(page.edges[0]!.node.Output.data)).toBe('6');
+      expect(stripAnsi((await legacy.result({ process: held.id, message })).Output.data)).toBe('6');
+      const dry = await legacy.dryrun({ process: held.id, tags: [tag('Action', 'Eval')], data: 'return Held * 7', Owner: held.meta.owner });
+      expect(dry.Output.data).toBe('42');
     } finally {
       await other.close();
     }
@@ -213,6 +221,22 @@ describe('aos-ts serve, mainnet aoconnect', () => {
     expect(dry.Output.data).toBe('82');
     const state = await fetch(`${node.url}/${pid}~process@1.0/now/count`);
     expect(await state.text()).toBe('41');
+  });
+
+  it('dry-runs at the Timestamp and Block-Height the caller names, as the legacy CU does', async () => {
+    const handler = `Handlers.add('stamp', 'Stamp', function(m) print(type(m.Timestamp) .. ':' .. tostring(m.Timestamp) .. '/' .. tostring(m['Block-Height'])) end)`;
+    const slot = await ao.message({ process: pid, tags: [tag('Action', 'Eval')], data: handler });
+    expect((await ao.result({ process: pid, slot })).Error).toBeUndefined();
+    const dry = await ao.dryrun({ process: pid, tags: [tag('Action', 'Stamp'), tag('Timestamp', '1700000000000'), tag('Block-Height', '1234567')] });
+    // The message's own fields (numbers, as Lua compares them), not tags copied onto it.
+    expect(dry.Output.data, JSON.stringify(dry)).toBe('number:1700000000000/1234567');
+    const plain = await ao.dryrun({ process: pid, tags: [tag('Action', 'Stamp')] });
+    expect(plain.Output.data).toMatch(/^number:\d{13}\/\d+$/);
+    expect(plain.Output.data).not.toBe('number:1700000000000/1234567');
+    // aoconnect's legacy dryrun drops fields its schema does not name: the CU's JSON body, as curl sends it.
+    const body = { Target: pid, Owner: '1234', Tags: [tag('Action', 'Stamp')], Timestamp: '1700000000000', 'Block-Height': '1234567' };
+    const legacyDry = await (await fetch(`${node.url}/dry-run?process-id=${pid}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
+    expect((legacyDry as { Output: { data: string } }).Output.data).toBe('number:1700000000000/1234567');
   });
 });
 

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Arweave from 'arweave';
 import { connect, createDataItemSigner } from '@permaweb/aoconnect';
 import { startNode, type RunningNode } from '../../src/node/server.js';
+import { stripAnsi } from '../../src/text/ansi.js';
 import { removeTempDirs, tempDataDir } from '../helpers/local.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -89,5 +90,33 @@ describe('the node over the process service', () => {
     expect(dry.Messages[0]!.Data).toBe(`${other}|${address}|1700000000000|77`);
     const plain = await legacy.dryrun({ process: pid, tags: [tag('Action', 'Who')], Owner: address });
     expect(String(plain.Messages[0].Data).split('|').slice(0, 2)).toEqual([address, address]);
+  });
+
+  it('evaluates the same dry-run once for the requests waiting on the worker, and again once the state changed', async () => {
+    await evalIn(`Seen = 0 Handlers.add("peek", "Peek", function(m) Seen = Seen + 1 print("seen " .. Seen .. " count " .. tostring(Count)) end)`);
+    await evalIn('Count = 1');
+    const pool = node.context.pool;
+    let evaluations = 0;
+    const real = pool.dryrun.bind(pool);
+    pool.dryrun = (...args: Parameters<typeof real>) => {
+      evaluations += 1;
+      return real(...args);
+    };
+    try {
+      // The worker is busy with a slow dry-run; twenty identical ones wait behind it and share one evaluation.
+      const slow = node.context.dryrun(pid, { Tags: [tag('Action', 'Eval')], Data: 'local n = 0 for i = 1, 3000000 do n = n + i end return n', Owner: address });
+      const same = Array.from({ length: 20 }, () => node.context.dryrun(pid, { Tags: [tag('Action', 'Peek')] }));
+      await slow;
+      const outs = (await Promise.all(same)).map((r) => stripAnsi(String((r.Output as { data?: string }).data)));
+      expect(new Set(outs)).toEqual(new Set(['seen 1 count 1']));
+      expect(evaluations).toBe(2);
+      // Nothing was kept by the dry-runs; a message changes the state and the next dry-run sees it.
+      await evalIn('Count = 2');
+      const after = await node.context.dryrun(pid, { Tags: [tag('Action', 'Peek')] });
+      expect(stripAnsi(String((after.Output as { data?: string }).data))).toBe('seen 1 count 2');
+      expect(evaluations).toBe(3);
+    } finally {
+      pool.dryrun = real;
+    }
   });
 });
