@@ -3,8 +3,9 @@
 import { once } from 'node:events';
 import type { Connection } from '../connection.js';
 import type { AoResult } from '../engine/types.js';
+import { explainError, type EvalSource } from '../text/lua-error.js';
 import { outputText } from '../text/result.js';
-import { err, forStream, io, out } from './output.js';
+import { err, forStream, io, out, printJson } from './output.js';
 import type { MainOptions } from './options.js';
 
 export async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
@@ -26,15 +27,11 @@ export async function runScript(conn: Connection, opts: MainOptions): Promise<nu
 
 /** --load: bundle a file and its modules, send it as one Eval, report errors mapped to the files. */
 export async function loadFile(conn: Connection, file: string, opts: MainOptions): Promise<number> {
-  const [{ bundleLua, expandPath }, { loaded }, { formatError }] = await Promise.all([
-    import('../bundle/index.js'),
-    import('./repl-services.js'),
-    import('../repl/format.js'),
-  ]);
+  const [{ bundleLua, expandPath }, { loaded }] = await Promise.all([import('../bundle/index.js'), import('./repl-services.js')]);
   const bundle = loaded(bundleLua(expandPath(file)));
   const result = await conn.eval(bundle.source);
   if (result.Error !== undefined) {
-    const text = formatError(result.Error, bundle.source, bundle.locate);
+    const text = explainError(result.Error, { current: { chunk: 'aos', source: bundle.source, locate: bundle.locate } });
     err(`aos-ts: loading ${file} failed:\n${forStream('stderr', text, opts)}`);
     return 1;
   }
@@ -45,20 +42,21 @@ export async function loadFile(conn: Connection, file: string, opts: MainOptions
 /** Evaluate once and print; exit 1 on Error. */
 export async function evalAndPrint(conn: Connection, code: string, opts: MainOptions): Promise<number> {
   const result = await conn.eval(code);
-  printResult(result, opts);
+  printResult(result, opts, { chunk: 'aos', source: code });
   return result.Error !== undefined ? 1 : 0;
 }
 
 /** A result as a script wants it: JSON, or Output.data on stdout, or the Error on stderr. */
-export function printResult(result: AoResult, opts: { json?: boolean; color?: boolean }): void {
+export function printResult(result: AoResult, opts: { json?: boolean; color?: boolean }, current?: EvalSource): void {
   if (opts.json) {
-    out(JSON.stringify(result, null, 2));
+    printJson(result, opts);
     return;
   }
   if (result.Error !== undefined) {
-    err(forStream('stderr', String(result.Error), opts).replace(/^\n+/, ''));
+    err(forStream('stderr', explainError(String(result.Error), { current }), opts));
     return;
   }
   const text = outputText(result);
   if (text !== '') out(forStream('stdout', text, opts));
 }
+

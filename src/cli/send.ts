@@ -8,7 +8,7 @@ import type { RemoteFlags } from '../remote/settings.js';
 import { outputText } from '../text/result.js';
 import { clip, shortId } from '../text/width.js';
 import { findProcess, openNetwork, parseTags, type CommonOptions } from './common.js';
-import { noticeWriter, printJson, runCommand, UsageError } from './output.js';
+import { err, forStream, noticeWriter, printJson, runCommand, UsageError } from './output.js';
 import { printResult } from './script.js';
 
 export interface SendCommandOptions extends CommonOptions, RemoteFlags {
@@ -50,13 +50,15 @@ export function runSend(target: string, opts: SendCommandOptions): Promise<numbe
           pending: settled.pending,
           ...(handedOffOf(settled).length > 0 ? { handedOff: handedOffOf(settled) } : {}),
           ...(settled.truncated ? { truncated: settled.truncated } : {}),
-        });
+        }, opts);
       } else {
         const names = new Map(network.list().map((m) => [m.id, m.name]));
         names.set(network.identity.address, 'you');
         printSettled(settled, opts, (pid) => names.get(pid), network.identity.address);
       }
-      return settled.result.Error !== undefined ? 1 : 0;
+      const refusals = errorReplies(settled, network.identity.address);
+      if (!opts.json) for (const r of refusals) err(forStream('stderr', r, opts));
+      return settled.result.Error !== undefined || refusals.length > 0 ? 1 : 0;
     } finally {
       await network.close();
     }
@@ -69,7 +71,7 @@ async function sendRemote(target: string, tags: Tag[], opts: SendCommandOptions)
   const conn = await openRemoteConnection(target, opts, false);
   try {
     const result = await conn.send({ Tags: tags, Data: opts.data });
-    if (opts.json) printJson({ process: conn.info().id, result });
+    if (opts.json) printJson({ process: conn.info().id, result }, opts);
     else printResult(result, { color: opts.color });
     return result.Error !== undefined ? 1 : 0;
   } finally {
@@ -127,4 +129,21 @@ function outcome(d: Delivery): string {
   if (d.result.Error !== undefined) return `: Error ${clip(d.result.Error.replace(/^\n+/, ''), 60)}`;
   const text = outputText(d.result);
   return text === '' ? '' : `: ${clip(text, 60)}`;
+}
+
+/**
+ * Replies addressed to you whose Action ends in `-Error` (a token's
+ * Transfer-Error, ...): `Transfer-Error from token: Insufficient Balance!`,
+ * the reason from the reply's Error tag, else its Data.
+ */
+export function errorReplies(settled: Settled, you: string): string[] {
+  const lines: string[] = [];
+  for (const p of settled.pending) {
+    const m = p.message;
+    const action = tagValue(m.Tags, 'Action');
+    if (m.Target !== you || action === undefined || !action.endsWith('-Error')) continue;
+    const reason = tagValue(m.Tags, 'Error') ?? (typeof m.Data === 'string' && m.Data !== '' ? m.Data : undefined);
+    lines.push(`${action}${p.from ? ` from ${shortId(p.from)}` : ''}: ${reason ?? '(no reason given)'}`);
+  }
+  return lines;
 }
