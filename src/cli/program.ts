@@ -92,8 +92,19 @@ export function buildProgram(done: (code: number) => void): Command {
     .enablePositionalOptions()
     .exitOverride()
     .action(async (processName: string, _opts, cmd: Command) => {
+      const opts = cmd.opts();
+      if (processName === 'help') {
+        // `aos-ts help` is help, never a process named "help"
+        program.outputHelp();
+        done(0);
+        return;
+      }
+      if (!(await typoAllowed(processName, opts, commandNamesOf(program)))) {
+        done(1);
+        return;
+      }
       const { runMain } = await import('./run.js');
-      done(await runMain(processName, cmd.opts()));
+      done(await runMain(processName, opts));
     });
 
   // Subcommands. A process named like one of them is still reachable by its id.
@@ -220,6 +231,26 @@ export function buildProgram(done: (code: number) => void): Command {
   program
     .addOption(new Option('--local', 'open the local process even when it is published (the default)').conflicts('remote'))
     .addOption(new Option('--remote', 'open the published copy of a local process on AO (see aos-ts publish)'));
+  // `aos-ts help [command]`: help for aos-ts, or for one of its commands.
+  program
+    .command('help')
+    .description('show help for aos-ts, or for one command')
+    .argument('[command]', 'the command')
+    .action((name: string | undefined) => {
+      if (name === undefined) {
+        program.outputHelp();
+        done(0);
+        return;
+      }
+      const sub = program.commands.find((c) => c.name() === name || c.aliases().includes(name));
+      if (!sub) {
+        io().stderr.write(`aos-ts: there is no command "${name}". Commands: ${program.commands.map((c) => c.name()).join(', ')}.\n`);
+        done(1);
+        return;
+      }
+      sub.outputHelp();
+      done(0);
+    });
   // Subcommands inherit the root's output and exit handling.
   for (const cmd of [...program.commands, ...blueprints.commands]) {
     cmd.exitOverride().configureOutput(program.configureOutput()).showHelpAfterError('(run aos-ts --help for usage)');
@@ -227,8 +258,63 @@ export function buildProgram(done: (code: number) => void): Command {
   return program;
 }
 
+/** Edit distance (insert, delete, change, or swap two neighbours), stopping early once it passes `max`. */
+export function editDistance(a: string, b: string, max = 3): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let before: number[] = [];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      let d = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2]! + 1);
+      row[j] = d;
+    }
+    before = prev;
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+/** The command a process name looks like a misspelling of (edit distance 1 or 2), if any. */
+export function lookalikeCommand(name: string, commands: readonly string[]): string | undefined {
+  if (commands.includes(name) || name.length < 3) return undefined;
+  let best: { cmd: string; d: number } | undefined;
+  for (const cmd of commands) {
+    // two edits for names of five letters or more; one for short ones (`test` is not `list`)
+    const allowed = Math.min(name.length, cmd.length) >= 5 ? 2 : 1;
+    const d = editDistance(name.toLowerCase(), cmd);
+    if (d <= allowed && (!best || d < best.d)) best = { cmd, d };
+  }
+  return best?.cmd;
+}
+
+/**
+ * `aos-ts spwan`: a name within edit distance 2 of a command, which is not a
+ * process yet, is asked about on a terminal and refused in scripts (--yes creates it).
+ */
+async function typoAllowed(name: string, opts: Record<string, unknown>, commands: string[]): Promise<boolean> {
+  const like = lookalikeCommand(name, commands);
+  if (like === undefined || opts.yes === true || opts.mainnet !== undefined || opts.legacy === true || opts.remote === true) return true;
+  const [{ resolveDataDir }, { ProcessRegistry }, { canAsk, confirm, error }] = await Promise.all([
+    import('../local/paths.js'),
+    import('../local/registry.js'),
+    import('./output.js'),
+  ]);
+  try {
+    if (new ProcessRegistry(resolveDataDir(opts.dataDir as string | undefined)).resolve(name) !== undefined) return true;
+  } catch {
+    return true; // an ambiguous or damaged process of that name exists: the main action explains it
+  }
+  if (canAsk()) {
+    return confirm(`Did you mean \`aos-ts ${like}\`? [y/N] creates process '${name}' only if you say y: `);
+  }
+  error(`"${name}" is not a command; did you mean \`aos-ts ${like}\`? To create a process named "${name}", add --yes.`);
+  return false;
+}
+
 function commandNamesOf(program: Command): string[] {
-  return [...program.commands.flatMap((c) => [c.name(), ...c.aliases()]), 'help'];
+  return [...new Set([...program.commands.flatMap((c) => [c.name(), ...c.aliases()]), 'help'])];
 }
 
 /** Names a process may not take: `aos-ts <name>` would run the command instead. */
