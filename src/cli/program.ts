@@ -41,13 +41,14 @@ const options = {
 function addRemoteOptions(cmd: Command): Command {
   return cmd
     .option('--mainnet [url]', 'a process on AO mainnet (HyperBEAM); the node URL (default https://push.forward.computer, or the last one used)')
-    .addOption(new Option('--legacy', 'a process on the legacy AO network (MU/CU/SU)').conflicts('mainnet'))
-    .option('--mu-url <url>', 'legacy: the messenger unit')
-    .option('--cu-url <url>', 'legacy: the compute unit')
-    .option('--gateway-url <url>', 'the gateway whose GraphQL finds processes by name')
-    .option('--scheduler <id>', 'the scheduler for new processes')
-    .option('--authority <id>', 'the authority for new processes')
-    .option('--module <id>', 'the module for new processes')
+    .option('--url <url>', "aos's name for the mainnet node: the same as --mainnet <url>")
+    .addOption(new Option('--legacy', 'a process on the legacy AO network (MU/CU/SU)').conflicts(['mainnet', 'url']))
+    .option('--mu-url <url>', 'legacy: the messenger unit ($MU_URL)')
+    .option('--cu-url <url>', 'legacy: the compute unit ($CU_URL)')
+    .option('--gateway-url <url>', 'the gateway whose GraphQL finds processes by name ($GATEWAY_URL)')
+    .option('--scheduler <id>', 'the scheduler for new processes ($SCHEDULER)')
+    .option('--authority <id>', 'the authority for new processes ($AUTHORITY)')
+    .option('--module <id>', 'the module for new processes ($AOS_MODULE)')
     .addOption(options.wallet())
     .option('-y, --yes', 'spawn the remote process without asking when none has the name');
 }
@@ -295,7 +296,7 @@ export function lookalikeCommand(name: string, commands: readonly string[]): str
  */
 async function typoAllowed(name: string, opts: Record<string, unknown>, commands: string[]): Promise<boolean> {
   const like = lookalikeCommand(name, commands);
-  if (like === undefined || opts.yes === true || opts.mainnet !== undefined || opts.legacy === true || opts.remote === true) return true;
+  if (like === undefined || opts.yes === true || opts.url !== undefined || opts.mainnet !== undefined || opts.legacy === true || opts.remote === true) return true;
   const [{ resolveDataDir }, { ProcessRegistry }, { canAsk, confirm, error }] = await Promise.all([
     import('../local/paths.js'),
     import('../local/registry.js'),
