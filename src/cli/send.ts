@@ -10,6 +10,8 @@ import { clip, shortId } from '../text/width.js';
 import { findProcess, openNetwork, parseTags, type CommonOptions } from './common.js';
 import { err, forStream, noticeWriter, printJson, runCommand, UsageError } from './output.js';
 import { printResult } from './script.js';
+import { loadBundleMaps, sourcesFromLog } from './eval-sources.js';
+import type { EvalSource } from '../text/lua-error.js';
 
 export interface SendCommandOptions extends CommonOptions, RemoteFlags {
   action?: string;
@@ -54,7 +56,14 @@ export function runSend(target: string, opts: SendCommandOptions): Promise<numbe
       } else {
         const names = new Map(network.list().map((m) => [m.id, m.name]));
         names.set(network.identity.address, 'you');
-        printSettled(settled, opts, (pid) => names.get(pid), network.identity.address);
+        let lookup: ((chunk: string) => EvalSource | undefined) | undefined;
+        if (settled.result.Error !== undefined && settled.status !== 'handed-off') {
+          // the Eval that defined the failing handler, from the process's log
+          await loadBundleMaps();
+          const proc = await network.get(id).catch(() => undefined);
+          if (proc) lookup = sourcesFromLog(() => proc.records());
+        }
+        printSettled(settled, opts, (pid) => names.get(pid), network.identity.address, lookup);
       }
       const refusals = errorReplies(settled, network.identity.address);
       if (!opts.json) for (const r of refusals) err(forStream('stderr', r, opts));
@@ -79,8 +88,14 @@ async function sendRemote(target: string, tags: Tag[], opts: SendCommandOptions)
   }
 }
 
-function printSettled(settled: Settled, opts: SendCommandOptions, name: (id: string) => string | undefined, you: string): void {
-  printResult(settled.result, { color: opts.color });
+function printSettled(
+  settled: Settled,
+  opts: SendCommandOptions,
+  name: (id: string) => string | undefined,
+  you: string,
+  lookup?: (chunk: string) => EvalSource | undefined,
+): void {
+  printResult(settled.result, { color: opts.color }, undefined, lookup);
   const notice = noticeWriter(opts);
   const lines = cascadeLines(settled, name, you);
   if (lines.length > 0) notice(lines.join('\n'));

@@ -20,6 +20,8 @@ export interface ExplainOptions {
   current?: EvalSource;
   /** Earlier Evals whose functions may be on the stack. */
   earlier?: readonly EvalSource[];
+  /** Finds an earlier Eval by its chunk name (the shell's memory, or the process's log). */
+  lookup?: (chunk: string) => EvalSource | undefined;
 }
 
 const ANSI = '(?:\\u001b\\[[0-9;]*m)*';
@@ -60,6 +62,10 @@ function sourceOf(chunk: string, opts: ExplainOptions): EvalSource | undefined {
   if (opts.current && opts.current.chunk === chunk) return opts.current;
   const earlier = opts.earlier ?? [];
   for (let i = earlier.length - 1; i >= 0; i--) if (earlier[i]!.chunk === chunk) return earlier[i];
+  const found = opts.lookup?.(chunk);
+  if (found) return found;
+  // a process that names every chunk "aos" (aos itself, on AO): the current input is the best guess
+  if (chunk === 'aos' && opts.current) return opts.current;
   return undefined;
 }
 
@@ -70,7 +76,7 @@ function place(chunk: string, line: number, opts: ExplainOptions): { label: stri
   if (mapped) return { label: `${mapped.file}:${mapped.line}`, text: mapped.text, line: mapped.line };
   const text = src?.source.split('\n')[line - 1];
   const isCurrent = src !== undefined && src === opts.current;
-  const label = chunk === 'aos' ? (isCurrent ? `input:${line}` : `[string "aos"]:${line}`) : `${chunk}:${line}`;
+  const label = isCurrent ? `input:${line}` : chunk === 'aos' ? `[string "aos"]:${line}` : `${chunk} line ${line}`;
   return { label, text, line };
 }
 
