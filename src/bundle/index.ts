@@ -9,3 +9,4 @@ export { expandPath, builtinModules } from './resolve.js';
 export { watchBundle, type BundleWatcher, type WatchOptions } from './watch.js';
 export { findSyntaxError, isCompileError, compileCheckLua, type CompileCheck } from './check.js';
 export { mapOfBundle } from './emit.js';
+export { isReadOnlyEval } from './read-only.js';

@@ -5,6 +5,12 @@ import type { AoResult } from '../engine/types.js';
 import type { LocalProcess } from './local-process.js';
 import type { LocalNetwork, Settled } from './network.js';
 import { baseTags, tagValue } from './tags.js';
+import { isReadOnlyEval } from '../bundle/read-only.js';
+
+/** An Eval that only read (`return Counter`) changed nothing: it is not a change to undo. */
+function isReadOnlyRecord(msg: { Tags: { name: string; value: string }[]; Data?: unknown }): boolean {
+  return tagValue(msg.Tags, 'Action') === 'Eval' && typeof msg.Data === 'string' && isReadOnlyEval(msg.Data);
+}
 
 export class LocalConnection implements Connection {
   readonly capabilities = LOCAL_CAPABILITIES;
@@ -72,7 +78,9 @@ export class LocalConnection implements Connection {
   /** Take back your last message (an undo record is logged; the state is rebuilt without it). */
   async undo(): Promise<string | undefined> {
     const me = this.network.identity.address;
-    const rec = await this.process.undoLast((r) => (r.msg.Owner ?? r.msg.From) === me && r.origin === undefined && r.msg.Cron !== true);
+    const rec = await this.process.undoLast(
+      (r) => (r.msg.Owner ?? r.msg.From) === me && r.origin === undefined && r.msg.Cron !== true && !isReadOnlyRecord(r.msg),
+    );
     if (!rec) return undefined;
     const action = tagValue(rec.msg.Tags, 'Action');
     return action === 'Eval' ? `Eval: ${String(rec.msg.Data ?? '').split('\n')[0]}` : `${action ?? 'message'} (message ${rec.seq})`;
