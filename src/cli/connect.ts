@@ -48,6 +48,16 @@ export async function decide(name: string, opts: WhereOptions): Promise<Side> {
     }
     if (published && !opts.quiet) err(publishedNotice(name, published));
   }
+  if (!opts.local && !isRemoteRequested(opts) && isId(name)) {
+    // the published copy of a local process (its folder is here when a local node serves it): open it where it was published
+    const { findPublishedCopyOf, flagsFor } = await import('../publish/published.js');
+    const original = findPublishedCopyOf(resolveDataDir(opts.dataDir), name);
+    if (original) {
+      const where = original.mode === 'legacy' ? `legacy AO (MU ${original.muUrl})` : `the node ${original.url}`;
+      if (!opts.quiet) err(`${name} is the published copy of the local process "${original.name}": opening it on ${where}. (\`aos-ts ${original.name}\` opens the local process.)`);
+      return { kind: 'remote', target: name, flags: { ...opts, ...flagsFor(original) } };
+    }
+  }
   if (wantsRemote(name, opts)) return { kind: 'remote', target: name, flags: opts };
   return { kind: 'local', name };
 }
