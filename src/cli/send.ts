@@ -33,7 +33,12 @@ export function runSend(target: string, opts: SendCommandOptions): Promise<numbe
     tags.push(...extra);
 
     const { wantsRemote } = await import('./connect.js');
-    if (wantsRemote(target, opts)) return sendRemote(target, tags, opts);
+    if (wantsRemote(target, opts)) {
+      const { isRemoteRequested } = await import('../remote/settings.js');
+      // an id that is not local: say where the message goes, before any wallet or network step
+      if (!isRemoteRequested(opts)) noticeWriter(opts)(`${target} is not a local process: sending to it on AO (add --mainnet <url> or --legacy to choose the network).`);
+      return sendRemote(target, tags, opts);
+    }
 
     const network = await openNetwork(opts);
     try {

@@ -61,3 +61,13 @@ describe('a process name that looks like a command', () => {
     expect(editDistance('kitten', 'sitting')).toBe(3);
   });
 });
+
+describe('send to an id that is not local', () => {
+  it('says the message goes to AO, not to a local process', async () => {
+    const dataDir = tempDataDir();
+    const id = 'z'.repeat(43);
+    const r = await aos(['send', id, '--action', 'Ping', '--wallet', join(tempDataDir(), 'missing', 'w.json')], { dataDir });
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n')[0]).toBe(`${id} is not a local process: sending to it on AO (add --mainnet <url> or --legacy to choose the network).`);
+  });
+});
