@@ -11,6 +11,8 @@ export interface MainOptions {
   budget?: number;
   memory?: number;
   timeout?: number;
+  /** With --run: evaluate against the current state and keep nothing (aos's --dry-run). */
+  dryRun?: boolean;
 }
 
 export function engineOptions(opts: Pick<MainOptions, 'budget' | 'memory' | 'timeout'>): EngineOptions {

@@ -79,7 +79,9 @@ export function buildProgram(done: (code: number) => void): Command {
     .addOption(options.dataDir())
     .addOption(new Option('--budget <instructions>', 'Lua instructions one message may run').argParser(positiveInt('--budget')))
     .addOption(new Option('--memory <mib>', `memory limit of a process in MiB (at most ${MAX_MEMORY_MIB})`).argParser(memoryMiB))
-    .addOption(new Option('--timeout <seconds>', 'wall-clock seconds one message may run (default 10)').argParser(positiveInt('--timeout')));
+    .addOption(new Option('--timeout <seconds>', 'wall-clock seconds one message may run (default 10)').argParser(positiveInt('--timeout')))
+    .option('--dry-run', 'with --run: evaluate against the current state and keep nothing (as aos --dry-run)')
+    .option('--get-blueprints [dir]', 'copy the blueprints into a folder (default ./blueprints), as aos does; the same as `aos-ts blueprints get`');
   addRemoteOptions(program)
     .showHelpAfterError('(run aos-ts --help for usage)')
     // Commander's own usage errors read like ours: `aos-ts: <what happened>`.
@@ -98,6 +100,16 @@ export function buildProgram(done: (code: number) => void): Command {
         // `aos-ts help` is help, never a process named "help"
         program.outputHelp();
         done(0);
+        return;
+      }
+      if (opts.getBlueprints !== undefined) {
+        const { runBlueprintsGet } = await import('./blueprints.js');
+        done(runBlueprintsGet(typeof opts.getBlueprints === 'string' ? opts.getBlueprints : 'blueprints', {}));
+        return;
+      }
+      if (opts.dryRun && opts.run === undefined) {
+        io().stderr.write('aos-ts: --dry-run goes with --run: aos-ts <process> --run <lua> --dry-run evaluates without keeping anything.\n');
+        done(1);
         return;
       }
       if (!(await typoAllowed(processName, opts, commandNamesOf(program)))) {

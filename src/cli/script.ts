@@ -50,7 +50,9 @@ export async function loadFile(conn: Connection, file: string, opts: MainOptions
 /** Evaluate once and print; exit 1 on Error. */
 export async function evalAndPrint(conn: Connection, code: string, opts: MainOptions): Promise<number> {
   const chunk = runChunkName();
-  const result = await evalNamed(conn, code, chunk);
+  const result = opts.dryRun
+    ? await conn.dryrun({ Tags: [{ name: 'Action', value: 'Eval' }], Data: code })
+    : await evalNamed(conn, code, chunk);
   if (result.Error !== undefined && !opts.json) await loadBundleMaps();
   printResult(result, opts, { chunk, source: code }, lookupFor(conn));
   return result.Error !== undefined ? 1 : 0;

@@ -1,0 +1,35 @@
+// aos's flags on the main command: --dry-run with --run, --get-blueprints.
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { aos } from '../helpers/cli.js';
+import { removeTempDirs, tempDataDir, tempDir } from '../helpers/temp.js';
+
+afterEach(() => removeTempDirs());
+
+describe('--dry-run', () => {
+  it('evaluates --run against the current state and keeps nothing', async () => {
+    const dataDir = tempDataDir();
+    await aos(['--run', 'X = 1'], { dataDir });
+    const dry = await aos(['--dry-run', '--run', 'X = X + 41 return X'], { dataDir });
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toBe('42\n');
+    expect((await aos(['--run', 'return X'], { dataDir })).stdout).toBe('1\n');
+  });
+
+  it('without --run is refused with a hint', async () => {
+    const r = await aos(['--dry-run'], { dataDir: tempDataDir() });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--dry-run goes with --run/);
+  });
+});
+
+describe('--get-blueprints', () => {
+  it('copies the blueprints into the folder given', async () => {
+    const dir = join(tempDir(), 'bp');
+    const r = await aos(['--get-blueprints', dir], { dataDir: tempDataDir() });
+    expect(r.code).toBe(0);
+    expect(existsSync(dir)).toBe(true);
+    expect(readdirSync(dir)).toContain('token.lua');
+  });
+});
