@@ -320,7 +320,9 @@ async function typoAllowed(name: string, opts: Record<string, unknown>, commands
     return true; // an ambiguous or damaged process of that name exists: the main action explains it
   }
   if (canAsk()) {
-    return confirm(`Did you mean \`aos-ts ${like}\`? [y/N] creates process '${name}' only if you say y: `);
+    if (await confirm(`Did you mean \`aos-ts ${like}\`? [y/N] creates process '${name}' only if you say y: `)) return true;
+    error(`nothing was created. For the command, run \`aos-ts ${like} ...\`.`);
+    return false;
   }
   error(`"${name}" is not a command; did you mean \`aos-ts ${like}\`? To create a process named "${name}", add --yes.`);
   return false;
