@@ -81,6 +81,10 @@ export function buildProgram(done: (code: number) => void): Command {
     .addOption(new Option('--memory <mib>', `memory limit of a process in MiB (at most ${MAX_MEMORY_MIB})`).argParser(memoryMiB))
     .addOption(new Option('--timeout <seconds>', 'wall-clock seconds one message may run (default 10)').argParser(positiveInt('--timeout')))
     .option('--dry-run', 'with --run: evaluate against the current state and keep nothing (as aos --dry-run)')
+    .addOption(new Option('--tag-name <name>', 'a tag for a process created now (pair each with --tag-value; repeatable)').argParser(collectValues))
+    .addOption(new Option('--tag-value <value>', 'the value of the --tag-name before it').argParser(collectValues))
+    .option('--cron <interval>', 'a cron interval for a process created now, e.g. 10-seconds, 1-minute')
+    .option('--data <file>', 'a file whose contents become the Data of a process created now')
     .option('--get-blueprints [dir]', 'copy the blueprints into a folder (default ./blueprints), as aos does; the same as `aos-ts blueprints get`');
   addRemoteOptions(program)
     .showHelpAfterError('(run aos-ts --help for usage)')
