@@ -22,6 +22,8 @@ export interface Bundle {
   map: LineMap;
   /** Modules required by name that the process OS provides (left to `require`). */
   builtins: string[];
+  /** Each bundled file's own text, by the name shown to the user (load order, the entry last). */
+  modules: { file: string; source: string }[];
 }
 
 /** Bundle `entryFile` (`~`, relative or absolute). Throws BundleError with a message fit for the user. */
@@ -31,6 +33,8 @@ export function bundleLua(entryFile: string, opts: BundleOptions = {}): Bundle {
     throw new BundleError('missing-file', `cannot load ${entryFile}: there is no file ${entry}. Check the path; relative paths start at ${opts.cwd ?? process.cwd()}.`);
   }
   const graph = buildGraph(entry);
-  const { source, map } = emitBundle(graph.modules, (p) => displayPath(p, dirname(entry)));
-  return { source, files: graph.modules.map((m) => m.path), map, builtins: graph.builtins };
+  const show = (p: string): string => displayPath(p, dirname(entry));
+  const { source, map } = emitBundle(graph.modules, show);
+  const modules = graph.modules.map((m) => ({ file: show(m.path), source: m.source }));
+  return { source, files: graph.modules.map((m) => m.path), map, builtins: graph.builtins, modules };
 }

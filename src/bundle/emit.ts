@@ -47,5 +47,23 @@ export function emitBundle(modules: ModuleNode[], show: (path: string) => string
   const body = bodyLines(entry.source);
   segments.push({ file: show(entry.path), start: out.length + 1, lines: body.length });
   out.push(...body);
+  // The map travels with the bundle (a last comment line, after the entry's
+  // lines), so an error raised later by code it defined maps back to the files.
+  out.push(`${MAP_MARK}${JSON.stringify(segments)}`);
   return { source: out.join('\n'), map: new LineMap(segments) };
+}
+
+const MAP_MARK = '-- aos-ts bundle map: ';
+
+/** The line map a bundle carries (its last line), or undefined for Lua that is not a bundle. */
+export function mapOfBundle(source: string): LineMap | undefined {
+  const at = source.lastIndexOf(`\n${MAP_MARK}`);
+  if (at < 0) return undefined;
+  try {
+    const segments = JSON.parse(source.slice(at + 1 + MAP_MARK.length)) as Segment[];
+    if (!Array.isArray(segments) || !segments.every((s) => typeof s.file === 'string' && Number.isInteger(s.start) && Number.isInteger(s.lines))) return undefined;
+    return new LineMap(segments);
+  } catch {
+    return undefined;
+  }
 }

@@ -7,3 +7,6 @@ export { findRequires, type RequireSite } from './find-requires.js';
 export { tokenize, LuaSyntaxError, type Token } from './lua-lexer.js';
 export { expandPath, builtinModules } from './resolve.js';
 export { watchBundle, type BundleWatcher, type WatchOptions } from './watch.js';
+export { findSyntaxError, isCompileError, compileCheckLua, type CompileCheck } from './check.js';
+export { mapOfBundle } from './emit.js';
+export { isReadOnlyEval } from './read-only.js';

@@ -9,7 +9,7 @@ import { resolveDataDir } from '../local/paths.js';
 import { isRemoteRequested, type RemoteFlags } from '../remote/settings.js';
 import type { RemoteConnection } from '../remote/remote-connection.js';
 import { trace } from '../text/trace.js';
-import { ask, canAsk, err, noticeWriter, UsageError } from './output.js';
+import { ask, canAsk, err, io, noticeWriter, UsageError } from './output.js';
 import { engineOptions, type MainOptions } from './options.js';
 
 export type Side = { kind: 'local'; name: string } | { kind: 'remote'; target: string; flags: RemoteFlags };
@@ -33,6 +33,10 @@ export function wantsRemote(name: string, opts: { dataDir?: string } & RemoteFla
  * a published copy. (--local with --remote is refused by the option declarations.)
  */
 export async function decide(name: string, opts: WhereOptions): Promise<Side> {
+  if ((opts.muUrl !== undefined || opts.cuUrl !== undefined) && !isRemoteRequested(opts)) {
+    const flag = opts.muUrl !== undefined ? '--mu-url' : '--cu-url';
+    throw new UsageError(`${flag} is for a process on the legacy AO network; add --legacy (without it, "${name}" would be a local process and ${flag} would do nothing).`);
+  }
   if (opts.remote || (!opts.local && !isRemoteRequested(opts) && !isId(name))) {
     const { findPublished, flagsFor, publishedNotice } = await import('../publish/published.js');
     const published = findPublished(resolveDataDir(opts.dataDir), name);
@@ -43,6 +47,16 @@ export async function decide(name: string, opts: WhereOptions): Promise<Side> {
       return { kind: 'remote', target: published.id, flags: { ...opts, ...(isRemoteRequested(opts) ? {} : flagsFor(published)) } };
     }
     if (published && !opts.quiet) err(publishedNotice(name, published));
+  }
+  if (!opts.local && !isRemoteRequested(opts) && isId(name)) {
+    // the published copy of a local process (its folder is here when a local node serves it): open it where it was published
+    const { findPublishedCopyOf, flagsFor } = await import('../publish/published.js');
+    const original = findPublishedCopyOf(resolveDataDir(opts.dataDir), name);
+    if (original) {
+      const where = original.mode === 'legacy' ? `legacy AO (MU ${original.muUrl})` : `the node ${original.url}`;
+      if (!opts.quiet) err(`${name} is the published copy of the local process "${original.name}": opening it on ${where}. (\`aos-ts ${original.name}\` opens the local process.)`);
+      return { kind: 'remote', target: name, flags: { ...opts, ...flagsFor(original) } };
+    }
   }
   if (wantsRemote(name, opts)) return { kind: 'remote', target: name, flags: opts };
   return { kind: 'local', name };
@@ -71,13 +85,13 @@ export interface RemoteOpenOptions extends RemoteFlags {
 
 /** A process on AO by name or id; asks before spawning only when a person can answer. */
 export async function openRemoteConnection(target: string, opts: RemoteOpenOptions, interactive: boolean): Promise<RemoteConnection & { created: boolean }> {
-  const [{ resolveSettings, describeNetwork }, { loadWallet }, { openRemote }] = await Promise.all([
+  const [{ planSettings, describeNetwork }, { loadWallet }, { openRemote }] = await Promise.all([
     import('../remote/settings.js'),
     import('../remote/wallet.js'),
     import('../remote/open.js'),
   ]);
   const notice = noticeWriter(opts);
-  const settings = await resolveSettings(opts);
+  const { settings, remember } = await planSettings(opts, undefined, io().env);
   const wallet = await loadWallet(opts.wallet, err);
   trace('wallet ready');
   const conn = await openRemote({
@@ -91,5 +105,30 @@ export async function openRemoteConnection(target: string, opts: RemoteOpenOptio
   });
   trace('remote process found');
   if (conn.created) notice(`spawned "${target}" on the ${describeNetwork(settings)}: ${conn.info().id}`);
+  rememberOnAnswer(conn, remember);
   return conn;
+}
+
+/**
+ * The URLs given now become the next run's defaults only once the network
+ * answered: after the first call that succeeded (a URL that failed to connect
+ * is never remembered).
+ */
+function rememberOnAnswer(conn: RemoteConnection, remember: () => void): void {
+  let done = false;
+  const once = (): void => {
+    if (!done) {
+      done = true;
+      remember();
+    }
+  };
+  const target = conn as unknown as Record<string, unknown>;
+  for (const method of ['eval', 'send', 'dryrun', 'prompt', 'inspect'] as const) {
+    const original = (conn[method] as (...args: unknown[]) => Promise<unknown>).bind(conn);
+    target[method] = async (...args: unknown[]) => {
+      const value = await original(...args);
+      once();
+      return value;
+    };
+  }
 }

@@ -22,6 +22,10 @@ export interface ListEntry {
   cron: string | null;
   /** Set when another program has the process open. */
   openElsewhere: string | null;
+  /** The id of its published copy, when it was published. */
+  publishedAs: string | null;
+  /** For the published copy of a local process kept here by a local node (aos-ts serve): the original's name. */
+  publishedCopyOf: string | null;
 }
 
 export function runList(opts: CommonOptions): Promise<number> {
@@ -46,7 +50,13 @@ export function runList(opts: CommonOptions): Promise<number> {
         String(e.messages),
         e.lastActivity === null ? '-' : timeAgo(e.lastActivity, now),
         e.cron ?? '-',
-        e.openElsewhere ? `open elsewhere (${e.openElsewhere})` : '',
+        [
+          e.publishedCopyOf !== null ? `published copy of "${e.publishedCopyOf}" (served by aos-ts serve)` : '',
+          e.publishedAs !== null ? `published as ${e.publishedAs}` : '',
+          e.openElsewhere ? `open elsewhere (${e.openElsewhere})` : '',
+        ]
+          .filter((s) => s !== '')
+          .join('; '),
       ]);
     }
     out(table(rows));
@@ -76,9 +86,13 @@ export function listProcesses(dataDir: string, notice: (text: string) => void = 
         lastActivity: last.time,
         cron: meta.cron ?? null,
         openElsewhere: holder(join(dir, PROCESS_LOCK)),
+        publishedAs: meta.remote?.id ?? null,
+        publishedCopyOf: null,
       },
     });
   }
+  const originals = new Map(found.filter((f) => f.meta.remote?.id).map((f) => [f.meta.remote!.id, f.meta.name]));
+  for (const f of found) f.entry.publishedCopyOf = originals.get(f.entry.id) ?? null;
   return found.sort((a, b) => (a.meta.createdAt ?? 0) - (b.meta.createdAt ?? 0)).map((f) => f.entry);
 }
 

@@ -11,6 +11,13 @@ export interface MainOptions {
   budget?: number;
   memory?: number;
   timeout?: number;
+  /** With --run: evaluate against the current state and keep nothing (aos's --dry-run). */
+  dryRun?: boolean;
+  /** For a process created now (aos's spawn flags): tags as paired --tag-name/--tag-value, a cron interval, a Data file. */
+  tagName?: string[];
+  tagValue?: string[];
+  cron?: string;
+  data?: string;
 }
 
 export function engineOptions(opts: Pick<MainOptions, 'budget' | 'memory' | 'timeout'>): EngineOptions {

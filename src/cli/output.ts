@@ -45,8 +45,10 @@ export function noticeWriter(opts: OutputOptions): (text: string) => void {
   };
 }
 
-export function printJson(value: unknown): void {
-  out(JSON.stringify(value, null, 2));
+/** JSON on stdout; the colour codes a process put in its strings stay only when stdout shows colours. */
+export function printJson(value: unknown, opts: OutputOptions = {}): void {
+  const keep = colorFor('stdout', opts);
+  out(JSON.stringify(value, keep ? undefined : (_key: string, v: unknown) => (typeof v === 'string' ? stripAnsi(v) : v), 2));
 }
 
 /** Columns padded to their widest cell (by terminal width); the last column is not padded. */

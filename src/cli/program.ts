@@ -41,13 +41,14 @@ const options = {
 function addRemoteOptions(cmd: Command): Command {
   return cmd
     .option('--mainnet [url]', 'a process on AO mainnet (HyperBEAM); the node URL (default https://push.forward.computer, or the last one used)')
-    .addOption(new Option('--legacy', 'a process on the legacy AO network (MU/CU/SU)').conflicts('mainnet'))
-    .option('--mu-url <url>', 'legacy: the messenger unit')
-    .option('--cu-url <url>', 'legacy: the compute unit')
-    .option('--gateway-url <url>', 'the gateway whose GraphQL finds processes by name')
-    .option('--scheduler <id>', 'the scheduler for new processes')
-    .option('--authority <id>', 'the authority for new processes')
-    .option('--module <id>', 'the module for new processes')
+    .option('--url <url>', "aos's name for the mainnet node: the same as --mainnet <url>")
+    .addOption(new Option('--legacy', 'a process on the legacy AO network (MU/CU/SU)').conflicts(['mainnet', 'url']))
+    .option('--mu-url <url>', 'legacy: the messenger unit ($MU_URL)')
+    .option('--cu-url <url>', 'legacy: the compute unit ($CU_URL)')
+    .option('--gateway-url <url>', 'the gateway whose GraphQL finds processes by name ($GATEWAY_URL)')
+    .option('--scheduler <id>', 'the scheduler for new processes ($SCHEDULER)')
+    .option('--authority <id>', 'the authority for new processes ($AUTHORITY)')
+    .option('--module <id>', 'the module for new processes ($AOS_MODULE)')
     .addOption(options.wallet())
     .option('-y, --yes', 'spawn the remote process without asking when none has the name');
 }
@@ -78,7 +79,13 @@ export function buildProgram(done: (code: number) => void): Command {
     .addOption(options.dataDir())
     .addOption(new Option('--budget <instructions>', 'Lua instructions one message may run').argParser(positiveInt('--budget')))
     .addOption(new Option('--memory <mib>', `memory limit of a process in MiB (at most ${MAX_MEMORY_MIB})`).argParser(memoryMiB))
-    .addOption(new Option('--timeout <seconds>', 'wall-clock seconds one message may run (default 10)').argParser(positiveInt('--timeout')));
+    .addOption(new Option('--timeout <seconds>', 'wall-clock seconds one message may run (default 10)').argParser(positiveInt('--timeout')))
+    .option('--dry-run', 'with --run: evaluate against the current state and keep nothing (as aos --dry-run)')
+    .addOption(new Option('--tag-name <name>', 'a tag for a process created now (pair each with --tag-value; repeatable)').argParser(collectValues))
+    .addOption(new Option('--tag-value <value>', 'the value of the --tag-name before it').argParser(collectValues))
+    .option('--cron <interval>', 'a cron interval for a process created now, e.g. 10-seconds, 1-minute')
+    .option('--data <file>', 'a file whose contents become the Data of a process created now')
+    .option('--get-blueprints [dir]', 'copy the blueprints into a folder (default ./blueprints), as aos does; the same as `aos-ts blueprints get`');
   addRemoteOptions(program)
     .showHelpAfterError('(run aos-ts --help for usage)')
     // Commander's own usage errors read like ours: `aos-ts: <what happened>`.
@@ -92,8 +99,29 @@ export function buildProgram(done: (code: number) => void): Command {
     .enablePositionalOptions()
     .exitOverride()
     .action(async (processName: string, _opts, cmd: Command) => {
+      const opts = cmd.opts();
+      if (processName === 'help') {
+        // `aos-ts help` is help, never a process named "help"
+        program.outputHelp();
+        done(0);
+        return;
+      }
+      if (opts.getBlueprints !== undefined) {
+        const { runBlueprintsGet } = await import('./blueprints.js');
+        done(runBlueprintsGet(typeof opts.getBlueprints === 'string' ? opts.getBlueprints : 'blueprints', {}));
+        return;
+      }
+      if (opts.dryRun && opts.run === undefined) {
+        io().stderr.write('aos-ts: --dry-run goes with --run: aos-ts <process> --run <lua> --dry-run evaluates without keeping anything.\n');
+        done(1);
+        return;
+      }
+      if (!(await typoAllowed(processName, opts, commandNamesOf(program)))) {
+        done(1);
+        return;
+      }
       const { runMain } = await import('./run.js');
-      done(await runMain(processName, cmd.opts()));
+      done(await runMain(processName, opts));
     });
 
   // Subcommands. A process named like one of them is still reachable by its id.
@@ -220,6 +248,26 @@ export function buildProgram(done: (code: number) => void): Command {
   program
     .addOption(new Option('--local', 'open the local process even when it is published (the default)').conflicts('remote'))
     .addOption(new Option('--remote', 'open the published copy of a local process on AO (see aos-ts publish)'));
+  // `aos-ts help [command]`: help for aos-ts, or for one of its commands.
+  program
+    .command('help')
+    .description('show help for aos-ts, or for one command')
+    .argument('[command]', 'the command')
+    .action((name: string | undefined) => {
+      if (name === undefined) {
+        program.outputHelp();
+        done(0);
+        return;
+      }
+      const sub = program.commands.find((c) => c.name() === name || c.aliases().includes(name));
+      if (!sub) {
+        io().stderr.write(`aos-ts: there is no command "${name}". Commands: ${program.commands.map((c) => c.name()).join(', ')}.\n`);
+        done(1);
+        return;
+      }
+      sub.outputHelp();
+      done(0);
+    });
   // Subcommands inherit the root's output and exit handling.
   for (const cmd of [...program.commands, ...blueprints.commands]) {
     cmd.exitOverride().configureOutput(program.configureOutput()).showHelpAfterError('(run aos-ts --help for usage)');
@@ -227,8 +275,65 @@ export function buildProgram(done: (code: number) => void): Command {
   return program;
 }
 
+/** Edit distance (insert, delete, change, or swap two neighbours), stopping early once it passes `max`. */
+export function editDistance(a: string, b: string, max = 3): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let before: number[] = [];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      let d = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2]! + 1);
+      row[j] = d;
+    }
+    before = prev;
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+/** The command a process name looks like a misspelling of (edit distance 1 or 2), if any. */
+export function lookalikeCommand(name: string, commands: readonly string[]): string | undefined {
+  if (commands.includes(name) || name.length < 3) return undefined;
+  let best: { cmd: string; d: number } | undefined;
+  for (const cmd of commands) {
+    // two edits for names of five letters or more; one for short ones (`test` is not `list`)
+    const allowed = Math.min(name.length, cmd.length) >= 5 ? 2 : 1;
+    const d = editDistance(name.toLowerCase(), cmd);
+    if (d <= allowed && (!best || d < best.d)) best = { cmd, d };
+  }
+  return best?.cmd;
+}
+
+/**
+ * `aos-ts spwan`: a name within edit distance 2 of a command, which is not a
+ * process yet, is asked about on a terminal and refused in scripts (--yes creates it).
+ */
+async function typoAllowed(name: string, opts: Record<string, unknown>, commands: string[]): Promise<boolean> {
+  const like = lookalikeCommand(name, commands);
+  if (like === undefined || opts.yes === true || opts.url !== undefined || opts.mainnet !== undefined || opts.legacy === true || opts.remote === true) return true;
+  const [{ resolveDataDir }, { ProcessRegistry }, { canAsk, confirm, error }] = await Promise.all([
+    import('../local/paths.js'),
+    import('../local/registry.js'),
+    import('./output.js'),
+  ]);
+  try {
+    if (new ProcessRegistry(resolveDataDir(opts.dataDir as string | undefined)).resolve(name) !== undefined) return true;
+  } catch {
+    return true; // an ambiguous or damaged process of that name exists: the main action explains it
+  }
+  if (canAsk()) {
+    if (await confirm(`Did you mean \`aos-ts ${like}\`? [y/N] creates process '${name}' only if you say y: `)) return true;
+    error(`nothing was created. For the command, run \`aos-ts ${like} ...\`.`);
+    return false;
+  }
+  error(`"${name}" is not a command; did you mean \`aos-ts ${like}\`? To create a process named "${name}", add --yes.`);
+  return false;
+}
+
 function commandNamesOf(program: Command): string[] {
-  return [...program.commands.flatMap((c) => [c.name(), ...c.aliases()]), 'help'];
+  return [...new Set([...program.commands.flatMap((c) => [c.name(), ...c.aliases()]), 'help'])];
 }
 
 /** Names a process may not take: `aos-ts <name>` would run the command instead. */

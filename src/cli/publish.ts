@@ -3,7 +3,7 @@ import { resolveDataDir } from '../local/paths.js';
 import type { RemoteFlags } from '../remote/settings.js';
 import type { PublishPlan, PublishResult } from '../publish/publish.js';
 import { findProcess, type CommonOptions } from './common.js';
-import { canAsk, confirm as confirmYes, err, noticeWriter, out, printJson, runCommand, UsageError } from './output.js';
+import { canAsk, confirm as confirmYes, err, io, noticeWriter, out, printJson, runCommand, UsageError } from './output.js';
 
 export interface PublishCommandOptions extends CommonOptions, RemoteFlags {
   withState?: boolean;
@@ -50,7 +50,7 @@ export function runPublish(target: string, opts: PublishCommandOptions): Promise
       const proc = await network.get(id, 1500);
       // Published before: the same network unless flags say otherwise.
       const flags: RemoteFlags = !isRemoteRequested(opts) && proc.meta.remote?.mode ? { ...opts, ...flagsFor(proc.meta.remote) } : opts;
-      const settings = await resolveSettings(flags);
+      const settings = await resolveSettings(flags, undefined, io().env);
       const wallet = await loadWallet(opts.wallet, err);
       let sources: { name: string; source: string }[] = [];
       try {

@@ -1,7 +1,8 @@
 // The main action, `aos-ts [process]`: open the process (connect.ts), then
 // --run / piped Lua (script.ts), or the shell for a person (shell.ts).
 import { decide, openLocal, openRemoteConnection, type WhereOptions } from './connect.js';
-import { io, runCommand } from './output.js';
+import { io, noticeWriter, runCommand, UsageError } from './output.js';
+import type { MainOptions } from './options.js';
 import { runScript } from './script.js';
 
 export function runMain(name: string, opts: WhereOptions): Promise<number> {
@@ -9,7 +10,12 @@ export function runMain(name: string, opts: WhereOptions): Promise<number> {
     const side = await decide(name, opts);
     const { stdin, stderr } = io();
     const forPerson = opts.run === undefined && stdin.isTTY === true;
+    const spawnFlags = spawnFlagsOf(opts);
+    if (side.kind === 'remote' && spawnFlags !== undefined) {
+      throw new UsageError('--tag-name/--tag-value, --cron and --data apply to a local process created now; for a process on AO they are not supported yet.');
+    }
     if (side.kind === 'local') {
+      if (spawnFlags !== undefined) await spawnFirst(side.name, spawnFlags, opts);
       if (forPerson) {
         const { localShell } = await import('./shell.js');
         return localShell(side.name, opts);
@@ -31,4 +37,50 @@ export function runMain(name: string, opts: WhereOptions): Promise<number> {
       await conn.close();
     }
   });
+}
+
+interface SpawnFlags {
+  tags: { name: string; value: string }[];
+  cron?: string;
+  data?: string;
+}
+
+/** aos's spawn flags on the main command, checked; undefined when none was given. */
+function spawnFlagsOf(opts: MainOptions): SpawnFlags | undefined {
+  const names = opts.tagName ?? [];
+  const values = opts.tagValue ?? [];
+  if (names.length === 0 && values.length === 0 && opts.cron === undefined && opts.data === undefined) return undefined;
+  if (names.length !== values.length) {
+    throw new UsageError(`${names.length} --tag-name but ${values.length} --tag-value: give each tag as a pair, --tag-name X --tag-value Y.`);
+  }
+  return { tags: names.map((name, i) => ({ name, value: values[i]! })), cron: opts.cron, data: opts.data };
+}
+
+/** Create the local process with the spawn flags when it does not exist yet; refuse them for one that does. */
+async function spawnFirst(name: string, flags: SpawnFlags, opts: MainOptions): Promise<void> {
+  const [{ LocalNetwork }, { resolveDataDir }, { readFileSync }, { parseCron }] = await Promise.all([
+    import('../local/network.js'),
+    import('../local/paths.js'),
+    import('node:fs'),
+    import('./common.js'),
+  ]);
+  const network = new LocalNetwork(resolveDataDir(opts.dataDir));
+  try {
+    if (network.resolve(name) !== undefined) {
+      throw new UsageError(`"${name}" exists already; --tag-name/--tag-value, --cron and --data only apply when a process is created.`);
+    }
+    const cron = flags.cron !== undefined ? await parseCron(flags.cron) : undefined;
+    let data: string | undefined;
+    if (flags.data !== undefined) {
+      try {
+        data = readFileSync(flags.data, 'utf8');
+      } catch (e) {
+        throw new UsageError(`cannot read --data ${flags.data}: ${(e as Error).message}`);
+      }
+    }
+    const { process } = await network.spawn(name, { tags: flags.tags, cron, data });
+    noticeWriter(opts)(`created local process "${process.name}" (${process.id})${cron ? ` with cron ${cron}` : ''}`);
+  } finally {
+    await network.close();
+  }
 }

@@ -3,8 +3,10 @@
 import { once } from 'node:events';
 import type { Connection } from '../connection.js';
 import type { AoResult } from '../engine/types.js';
+import { explainError, type EvalSource } from '../text/lua-error.js';
 import { outputText } from '../text/result.js';
-import { err, forStream, io, out } from './output.js';
+import { err, forStream, io, out, printJson } from './output.js';
+import { evalNamed, loadBundleMaps, runChunkName, sourcesFromLog } from './eval-sources.js';
 import type { MainOptions } from './options.js';
 
 export async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
@@ -26,15 +28,18 @@ export async function runScript(conn: Connection, opts: MainOptions): Promise<nu
 
 /** --load: bundle a file and its modules, send it as one Eval, report errors mapped to the files. */
 export async function loadFile(conn: Connection, file: string, opts: MainOptions): Promise<number> {
-  const [{ bundleLua, expandPath }, { loaded }, { formatError }] = await Promise.all([
+  const [{ bundleLua, expandPath, findSyntaxError, isCompileError }, { loaded }] = await Promise.all([
     import('../bundle/index.js'),
     import('./repl-services.js'),
-    import('../repl/format.js'),
   ]);
-  const bundle = loaded(bundleLua(expandPath(file)));
-  const result = await conn.eval(bundle.source);
+  const raw = bundleLua(expandPath(file));
+  const bundle = loaded(raw);
+  const chunk = `load ${raw.modules[raw.modules.length - 1]?.file ?? 'file'}`.slice(0, 48);
+  const result = await evalNamed(conn, bundle.source, chunk);
   if (result.Error !== undefined) {
-    const text = formatError(result.Error, bundle.source, bundle.locate);
+    // A compile error of the whole bundle may be a module's (a missing `end`): compile each file alone to name it.
+    const own = isCompileError(result.Error) ? await findSyntaxError(raw, compileIn(conn)) : undefined;
+    const text = own ?? explainError(result.Error, { current: { chunk, source: bundle.source, locate: bundle.locate }, lookup: lookupFor(conn) });
     err(`aos-ts: loading ${file} failed:\n${forStream('stderr', text, opts)}`);
     return 1;
   }
@@ -44,21 +49,47 @@ export async function loadFile(conn: Connection, file: string, opts: MainOptions
 
 /** Evaluate once and print; exit 1 on Error. */
 export async function evalAndPrint(conn: Connection, code: string, opts: MainOptions): Promise<number> {
-  const result = await conn.eval(code);
-  printResult(result, opts);
+  const chunk = runChunkName();
+  const result = opts.dryRun
+    ? await conn.dryrun({ Tags: [{ name: 'Action', value: 'Eval' }], Data: code })
+    : await evalNamed(conn, code, chunk);
+  if (result.Error !== undefined && !opts.json) await loadBundleMaps();
+  printResult(result, opts, { chunk, source: code }, lookupFor(conn));
   return result.Error !== undefined ? 1 : 0;
 }
 
 /** A result as a script wants it: JSON, or Output.data on stdout, or the Error on stderr. */
-export function printResult(result: AoResult, opts: { json?: boolean; color?: boolean }): void {
+export function printResult(
+  result: AoResult,
+  opts: { json?: boolean; color?: boolean },
+  current?: EvalSource,
+  lookup?: (chunk: string) => EvalSource | undefined,
+): void {
   if (opts.json) {
-    out(JSON.stringify(result, null, 2));
+    printJson(result, opts);
     return;
   }
   if (result.Error !== undefined) {
-    err(forStream('stderr', String(result.Error), opts).replace(/^\n+/, ''));
+    err(forStream('stderr', explainError(String(result.Error), { current, lookup }), opts));
     return;
   }
   const text = outputText(result);
   if (text !== '') out(forStream('stdout', text, opts));
+}
+
+
+/** Compile Lua text in the process without running it or changing anything (a read). */
+function compileIn(conn: Connection): (source: string, name: string) => Promise<string | undefined> {
+  return async (source, name) => {
+    const { compileCheckLua } = await import('../bundle/check.js');
+    const e = await conn.inspect(compileCheckLua(source, name));
+    return typeof e === 'string' ? e : undefined;
+  };
+}
+
+/** Earlier Evals of a local process, by chunk name, from its log. */
+export function lookupFor(conn: Connection): ((chunk: string) => EvalSource | undefined) | undefined {
+  const proc = (conn as { process?: { records?: () => Iterable<import('../local/records.js').ProcessRecord> } }).process;
+  if (conn.info().network !== 'local' || typeof proc?.records !== 'function') return undefined;
+  return sourcesFromLog(() => proc.records!());
 }

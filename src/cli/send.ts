@@ -8,8 +8,10 @@ import type { RemoteFlags } from '../remote/settings.js';
 import { outputText } from '../text/result.js';
 import { clip, shortId } from '../text/width.js';
 import { findProcess, openNetwork, parseTags, type CommonOptions } from './common.js';
-import { noticeWriter, printJson, runCommand, UsageError } from './output.js';
+import { err, forStream, noticeWriter, printJson, runCommand, UsageError } from './output.js';
 import { printResult } from './script.js';
+import { loadBundleMaps, sourcesFromLog } from './eval-sources.js';
+import type { EvalSource } from '../text/lua-error.js';
 
 export interface SendCommandOptions extends CommonOptions, RemoteFlags {
   action?: string;
@@ -31,7 +33,12 @@ export function runSend(target: string, opts: SendCommandOptions): Promise<numbe
     tags.push(...extra);
 
     const { wantsRemote } = await import('./connect.js');
-    if (wantsRemote(target, opts)) return sendRemote(target, tags, opts);
+    if (wantsRemote(target, opts)) {
+      const { isRemoteRequested } = await import('../remote/settings.js');
+      // an id that is not local: say where the message goes, before any wallet or network step
+      if (!isRemoteRequested(opts)) noticeWriter(opts)(`${target} is not a local process: sending to it on AO (add --mainnet <url> or --legacy to choose the network).`);
+      return sendRemote(target, tags, opts);
+    }
 
     const network = await openNetwork(opts);
     try {
@@ -50,13 +57,22 @@ export function runSend(target: string, opts: SendCommandOptions): Promise<numbe
           pending: settled.pending,
           ...(handedOffOf(settled).length > 0 ? { handedOff: handedOffOf(settled) } : {}),
           ...(settled.truncated ? { truncated: settled.truncated } : {}),
-        });
+        }, opts);
       } else {
         const names = new Map(network.list().map((m) => [m.id, m.name]));
         names.set(network.identity.address, 'you');
-        printSettled(settled, opts, (pid) => names.get(pid), network.identity.address);
+        let lookup: ((chunk: string) => EvalSource | undefined) | undefined;
+        if (settled.result.Error !== undefined && settled.status !== 'handed-off') {
+          // the Eval that defined the failing handler, from the process's log
+          await loadBundleMaps();
+          const proc = await network.get(id).catch(() => undefined);
+          if (proc) lookup = sourcesFromLog(() => proc.records());
+        }
+        printSettled(settled, opts, (pid) => names.get(pid), network.identity.address, lookup);
       }
-      return settled.result.Error !== undefined ? 1 : 0;
+      const refusals = errorReplies(settled, network.identity.address);
+      if (!opts.json) for (const r of refusals) err(forStream('stderr', r, opts));
+      return settled.result.Error !== undefined || refusals.length > 0 ? 1 : 0;
     } finally {
       await network.close();
     }
@@ -69,7 +85,7 @@ async function sendRemote(target: string, tags: Tag[], opts: SendCommandOptions)
   const conn = await openRemoteConnection(target, opts, false);
   try {
     const result = await conn.send({ Tags: tags, Data: opts.data });
-    if (opts.json) printJson({ process: conn.info().id, result });
+    if (opts.json) printJson({ process: conn.info().id, result }, opts);
     else printResult(result, { color: opts.color });
     return result.Error !== undefined ? 1 : 0;
   } finally {
@@ -77,8 +93,14 @@ async function sendRemote(target: string, tags: Tag[], opts: SendCommandOptions)
   }
 }
 
-function printSettled(settled: Settled, opts: SendCommandOptions, name: (id: string) => string | undefined, you: string): void {
-  printResult(settled.result, { color: opts.color });
+function printSettled(
+  settled: Settled,
+  opts: SendCommandOptions,
+  name: (id: string) => string | undefined,
+  you: string,
+  lookup?: (chunk: string) => EvalSource | undefined,
+): void {
+  printResult(settled.result, { color: opts.color }, undefined, lookup);
   const notice = noticeWriter(opts);
   const lines = cascadeLines(settled, name, you);
   if (lines.length > 0) notice(lines.join('\n'));
@@ -127,4 +149,21 @@ function outcome(d: Delivery): string {
   if (d.result.Error !== undefined) return `: Error ${clip(d.result.Error.replace(/^\n+/, ''), 60)}`;
   const text = outputText(d.result);
   return text === '' ? '' : `: ${clip(text, 60)}`;
+}
+
+/**
+ * Replies addressed to you whose Action ends in `-Error` (a token's
+ * Transfer-Error, ...): `Transfer-Error from token: Insufficient Balance!`,
+ * the reason from the reply's Error tag, else its Data.
+ */
+export function errorReplies(settled: Settled, you: string): string[] {
+  const lines: string[] = [];
+  for (const p of settled.pending) {
+    const m = p.message;
+    const action = tagValue(m.Tags, 'Action');
+    if (m.Target !== you || action === undefined || !action.endsWith('-Error')) continue;
+    const reason = tagValue(m.Tags, 'Error') ?? (typeof m.Data === 'string' && m.Data !== '' ? m.Data : undefined);
+    lines.push(`${action}${p.from ? ` from ${shortId(p.from)}` : ''}: ${reason ?? '(no reason given)'}`);
+  }
+  return lines;
 }

@@ -4,8 +4,13 @@ import { LOCAL_CAPABILITIES, type Connection, type LiveMessage, type OutgoingMes
 import type { AoResult } from '../engine/types.js';
 import type { LocalProcess } from './local-process.js';
 import type { LocalNetwork, Settled } from './network.js';
-import { isReadOnlyEval } from './read-only-eval.js';
 import { baseTags, tagValue } from './tags.js';
+import { isReadOnlyEval } from '../bundle/read-only.js';
+
+/** An Eval that only read (`return Counter`) changed nothing: it is not a change to undo. */
+function isReadOnlyRecord(msg: { Tags: { name: string; value: string }[]; Data?: unknown }): boolean {
+  return tagValue(msg.Tags, 'Action') === 'Eval' && typeof msg.Data === 'string' && isReadOnlyEval(msg.Data);
+}
 
 export class LocalConnection implements Connection {
   readonly capabilities = LOCAL_CAPABILITIES;
@@ -76,9 +81,9 @@ export class LocalConnection implements Connection {
    */
   async undo(): Promise<string | undefined> {
     const me = this.network.identity.address;
-    const readOnly = (r: { msg: { Tags: { name: string; value: string }[]; Data?: unknown } }) =>
-      tagValue(r.msg.Tags, 'Action') === 'Eval' && typeof r.msg.Data === 'string' && isReadOnlyEval(r.msg.Data);
-    const rec = await this.process.undoLast((r) => (r.msg.Owner ?? r.msg.From) === me && r.origin === undefined && r.msg.Cron !== true && !readOnly(r));
+    const rec = await this.process.undoLast(
+      (r) => (r.msg.Owner ?? r.msg.From) === me && r.origin === undefined && r.msg.Cron !== true && !isReadOnlyRecord(r.msg),
+    );
     if (!rec) return undefined;
     const action = tagValue(rec.msg.Tags, 'Action');
     return action === 'Eval' ? `Eval: ${String(rec.msg.Data ?? '').split('\n')[0]}` : `${action ?? 'message'} (message ${rec.seq})`;

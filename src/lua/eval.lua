@@ -7,9 +7,14 @@ local stringify = require(".stringify")
 return function(ao)
   return function(msg)
     local expr = msg.Data
-    local fn, err = load("return " .. expr, "aos", "t", _G)
+    -- aos-ts extension: an Eval may name its chunk (Chunk-Name tag), so an
+    -- error in a function it defined names that Eval. Without it: "aos".
+    local chunk = "aos"
+    local named = msg.Tags and msg.Tags["Chunk-Name"]
+    if type(named) == "string" and #named <= 48 and named:match("^[%w%s%.%-_:/@#]+$") then chunk = named end
+    local fn, err = load("return " .. expr, chunk, "t", _G)
     if err then
-      fn, err = load(expr, "aos", "t", _G)
+      fn, err = load(expr, chunk, "t", _G)
     end
     if not fn then
       -- A compile error is the whole result: {Error = '[string "aos"]:1: ...'}.

@@ -23,6 +23,26 @@ export function findPublished(dataDir: string, nameOrId: string): (PublishedRemo
   return undefined;
 }
 
+/**
+ * The local process whose published copy has this id (publishing through an
+ * `aos-ts serve` on the same data folder leaves the copy here as a folder too).
+ */
+export function findPublishedCopyOf(dataDir: string, id: string): (PublishedRemote & { id: string; name: string }) | undefined {
+  let entries: string[];
+  try {
+    entries = readdirSync(join(dataDir, 'processes'));
+  } catch {
+    return undefined;
+  }
+  for (const entry of entries) {
+    if (entry === id) continue;
+    const seen = inspectProcessFolder(join(dataDir, 'processes', entry));
+    if (seen.state !== 'process') continue;
+    if (seen.meta.remote?.id === id) return { ...seen.meta.remote, id, name: seen.meta.name };
+  }
+  return undefined;
+}
+
 /** The network flags that reach a published process again. */
 export function flagsFor(p: PublishedRemote): RemoteFlags {
   if (p.mode === 'legacy') return { legacy: true, muUrl: p.muUrl, cuUrl: p.cuUrl, gatewayUrl: p.gatewayUrl };

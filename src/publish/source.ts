@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { tagValue, type AoMessage, type Tag } from '../engine/types.js';
 import type { LocalProcess, ProcessRecord } from '../local/local-process.js';
 import type { ProcessMeta } from '../local/process-meta.js';
+import { isReadOnlyEval } from '../bundle/read-only.js';
 
 /** The first line that keeps an Eval out of what is published. */
 export const LOCAL_ONLY_MARK = '-- local-only';
@@ -65,7 +66,7 @@ export function readSource(proc: LocalProcess, fromSeq = 0, messagesFromSeq = fr
       if (rec.seq <= fromSeq) continue;
       const code = typeof rec.msg.Data === 'string' ? rec.msg.Data : '';
       if (isLocalOnly(code)) localOnly++;
-      else if (code.trim() !== '') evals.push({ seq: rec.seq, code });
+      else if (code.trim() !== '' && !isReadOnlyEval(code)) evals.push({ seq: rec.seq, code }); // a read (`return Counter`) changed nothing
     } else if (rec.seq > messagesFromSeq) {
       const tags = rec.msg.Tags.filter((t) => !['data-protocol', 'variant', 'type'].includes(t.name.toLowerCase()));
       messages.push({ seq: rec.seq, tags, ...(typeof rec.msg.Data === 'string' && rec.msg.Data !== '' ? { data: rec.msg.Data } : {}) });

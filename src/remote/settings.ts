@@ -6,6 +6,8 @@ export type RemoteMode = 'mainnet' | 'legacy';
 export interface RemoteFlags {
   /** `--mainnet` alone is true; `--mainnet <url>` the node URL. */
   mainnet?: string | boolean;
+  /** aos's `--url <node>`: the same as `--mainnet <url>`. */
+  url?: string;
   legacy?: boolean;
   muUrl?: string;
   cuUrl?: string;
@@ -46,7 +48,32 @@ type Remembered = Partial<Record<RemoteMode, Partial<Omit<NetworkSettings, 'mode
 export class SettingsError extends Error {}
 
 export function isRemoteRequested(flags: RemoteFlags): boolean {
-  return flags.mainnet !== undefined || flags.legacy === true;
+  return flags.mainnet !== undefined || flags.legacy === true || flags.url !== undefined;
+}
+
+/**
+ * The environment variables aos reads, as settings. They win over remembered
+ * defaults and lose to flags; they are never remembered themselves.
+ */
+const ENV_SETTINGS = [
+  ['GATEWAY_URL', 'gatewayUrl'],
+  ['CU_URL', 'cuUrl'],
+  ['MU_URL', 'muUrl'],
+  ['SCHEDULER', 'scheduler'],
+  ['AUTHORITY', 'authority'],
+  ['AOS_MODULE', 'module'],
+] as const;
+
+function fromEnv(env: NodeJS.ProcessEnv, mode: RemoteMode): Partial<Omit<NetworkSettings, 'mode'>> {
+  const out: Partial<Omit<NetworkSettings, 'mode'>> = {};
+  for (const [name, key] of ENV_SETTINGS) {
+    const value = env[name]?.trim();
+    if (!value) continue;
+    // a mainnet node is one URL: the legacy units' variables do not apply to it
+    if (mode === 'mainnet' && (key === 'muUrl' || key === 'cuUrl')) continue;
+    out[key] = key.endsWith('Url') ? checkUrl(`${name} (environment)`, value) : checkId(`${name} (environment)`, value);
+  }
+  return out;
 }
 
 function checkUrl(flag: string, value: string): string {
@@ -90,8 +117,27 @@ async function openConfig(configDir?: string): Promise<{ get(): Remembered; set(
  * for the next run (per network), and the network chosen becomes the default
  * one for a bare 43-character id.
  */
-export async function resolveSettings(flags: RemoteFlags, configDir?: string): Promise<NetworkSettings> {
+export async function resolveSettings(flags: RemoteFlags, configDir?: string, env: NodeJS.ProcessEnv = {}): Promise<NetworkSettings> {
+  const plan = await planSettings(flags, configDir, env);
+  plan.remember();
+  return plan.settings;
+}
+
+/**
+ * The settings for this run, and `remember()` to keep the flags given now as
+ * the next run's defaults: call it once the network answered, so a URL that
+ * failed is never remembered. Precedence: flags, then the environment
+ * variables aos reads (GATEWAY_URL, CU_URL, MU_URL, SCHEDULER, AUTHORITY,
+ * AOS_MODULE), then the remembered defaults, then aos's defaults.
+ */
+export async function planSettings(
+  flags: RemoteFlags,
+  configDir?: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ settings: NetworkSettings; remember: () => void }> {
   if (flags.legacy && flags.mainnet !== undefined) throw new SettingsError('--mainnet and --legacy were both given; choose one network.');
+  if (flags.legacy && flags.url !== undefined) throw new SettingsError('--url (a mainnet node) and --legacy were both given; choose one network.');
+  if (typeof flags.mainnet === 'string' && flags.url !== undefined) throw new SettingsError('--mainnet <url> and --url were both given; give the node URL once.');
   let config: Awaited<ReturnType<typeof openConfig>> | undefined;
   let remembered: Remembered = {};
   try {
@@ -100,14 +146,16 @@ export async function resolveSettings(flags: RemoteFlags, configDir?: string): P
   } catch {
     // An unreadable config is not worth failing for: use the defaults.
   }
-  const mode: RemoteMode = flags.legacy ? 'legacy' : flags.mainnet !== undefined ? 'mainnet' : (remembered.network ?? 'mainnet');
+  const mainnetFlag = flags.url ?? flags.mainnet;
+  const mode: RemoteMode = flags.legacy ? 'legacy' : mainnetFlag !== undefined ? 'mainnet' : (remembered.network ?? 'mainnet');
   const saved = remembered[mode] ?? {};
   const given: Partial<Omit<NetworkSettings, 'mode'>> = {};
-  if (typeof flags.mainnet === 'string') {
-    if (!flags.mainnet.includes('://')) {
-      throw new SettingsError(`--mainnet "${flags.mainnet}" is not a URL. Put the process name first (aos-ts ${flags.mainnet} --mainnet), or give the node URL (--mainnet https://...).`);
+  if (typeof mainnetFlag === 'string') {
+    const flag = flags.url !== undefined ? '--url' : '--mainnet';
+    if (!mainnetFlag.includes('://')) {
+      throw new SettingsError(`${flag} "${mainnetFlag}" is not a URL. Put the process name first (aos-ts ${mainnetFlag} --mainnet), or give the node URL (${flag} https://...).`);
     }
-    given.url = checkUrl('--mainnet', flags.mainnet);
+    given.url = checkUrl(flag, mainnetFlag);
   }
   if (flags.muUrl !== undefined) given.muUrl = checkUrl('--mu-url', flags.muUrl);
   if (flags.cuUrl !== undefined) given.cuUrl = checkUrl('--cu-url', flags.cuUrl);
@@ -120,14 +168,21 @@ export async function resolveSettings(flags: RemoteFlags, configDir?: string): P
   }
   // A new node URL starts from a clean slate: its scheduler and gateway may differ.
   const base = given.url !== undefined && given.url !== saved.url ? {} : saved;
-  const merged = { ...base, ...given };
-  if (config && (Object.keys(given).length > 0 || remembered.network !== mode)) {
-    try {
-      config.set({ ...remembered, network: mode, [mode]: merged });
-    } catch {
-      // Not remembering is fine.
+  const toRemember = { ...base, ...given };
+  const merged = { ...base, ...fromEnv(env, mode), ...given };
+  const remember = (): void => {
+    if (config && (Object.keys(given).length > 0 || remembered.network !== mode)) {
+      try {
+        config.set({ ...remembered, network: mode, [mode]: toRemember });
+      } catch {
+        // Not remembering is fine.
+      }
     }
-  }
+  };
+  return { settings: finish(mode, merged), remember };
+}
+
+function finish(mode: RemoteMode, merged: Partial<Omit<NetworkSettings, 'mode'>>): NetworkSettings {
   if (mode === 'mainnet') {
     const url = merged.url ?? DEFAULT_MAINNET_URL;
     return {

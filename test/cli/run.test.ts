@@ -33,7 +33,7 @@ describe('aos-ts --run', () => {
     const syntax = await aos(['--run', 'x = '], { dataDir });
     expect(syntax.code).toBe(1);
     expect(syntax.stdout).toBe('');
-    expect(syntax.stderr).toContain(`[string "aos"]:1: unexpected symbol near <eof>`);
+    expect(syntax.stderr).toContain(`input:1: unexpected symbol near <eof>`);
     const runtime = await aos(['--run', 'V = 2 error("nope")'], { dataDir });
     expect(runtime.code).toBe(1);
     expect(runtime.stderr).toMatch(/nope/);

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { blueprintSource, listBlueprints } from '../../src/blueprints.js';
 import { LocalConnection } from '../../src/local/local-connection.js';
 import type { LocalNetwork } from '../../src/local/network.js';
-import { isReadOnlyEval } from '../../src/local/read-only-eval.js';
+import { isReadOnlyEval } from '../../src/bundle/read-only.js';
 import { helpText, splitWords } from '../../src/repl/commands.js';
 import { KeyDecoder } from '../../src/repl/keys.js';
 import { hasDotCommand, runShellScript } from '../../src/repl/script-lines.js';
