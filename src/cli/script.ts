@@ -23,6 +23,16 @@ export async function runScript(conn: Connection, opts: MainOptions): Promise<nu
   }
   const code = opts.run ?? (await readAll(io().stdin));
   if (opts.run === undefined && code.trim() === '') return 0;
+  // Piped input with dot-commands (.help, .load x.lua, ...) runs as the shell would run it.
+  if (opts.run === undefined) {
+    const { hasDotCommand, runShellScript } = await import('../repl/script-lines.js');
+    if (hasDotCommand(code)) {
+      const { replServices } = await import('./repl-services.js');
+      const network = (conn as { network?: { resolve(nameOrId: string): string | undefined } }).network;
+      const services = replServices(async (nameOrId) => network?.resolve(nameOrId));
+      return runShellScript(conn, code, { services, color: opts.color !== false && io().stdout.isTTY === true, print: (t, e) => (e ? err(t) : out(t)) });
+    }
+  }
   return evalAndPrint(conn, code, opts);
 }
 
