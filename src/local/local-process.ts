@@ -381,7 +381,7 @@ export class LocalProcess {
    * Handle one message and append it (with its result) to the log. Not yet
    * durable: call flush() before showing the result or delivering its outbox.
    */
-  evaluate(msg: AoMessage, opts: EvaluateOptions = {}): Promise<{ seq: number; result: AoResult }> {
+  async evaluate(msg: AoMessage, opts: EvaluateOptions = {}): Promise<{ seq: number; result: AoResult }> {
     this.assertOpen();
     this.assertWritable();
     return this.exclusive(() => this.evaluateNow(msg, opts));
