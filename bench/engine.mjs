@@ -1,5 +1,8 @@
-// Engine figures: cold start, Eval latency, and a token-like handler's throughput.
+// Engine figures: cold start, Eval latency, and a token-like handler's throughput,
+// beside the VM's own ceiling: the same OS and handler in a VM on this thread,
+// handling message tables copied inside Lua (no JSON, no thread, no host).
 import { ProcessEngine } from '../dist/engine/process-engine.js';
+import { LuaVm } from '../dist/engine/lua-vm.js';
 import { median, percentile, round } from './stats.mjs';
 
 const OWNER = 'OWNER_ADDRESS_0000000000000000000000000000';
@@ -27,37 +30,86 @@ Balances["${OWNER}"] = "100000000000"
 export async function* engineBench() {
   // Warm the wasm compile once, as any real run has by its second process.
   (await ProcessEngine.create()).close();
+  const ceiling = await rawCeiling();
   const starts = [];
   for (let i = 0; i < 10; i++) {
     const t = performance.now();
     const e = await ProcessEngine.create();
-    e.handle(boot, env);
+    await e.handle(boot, env);
     starts.push(performance.now() - t);
     e.close();
   }
   yield { name: 'engine.cold_start_median', value: round(median(starts), 1), unit: 'ms' };
 
   const e = await ProcessEngine.create();
-  e.handle(boot, env);
+  await e.handle(boot, env);
   const evalTags = [{ name: 'Action', value: 'Eval' }];
-  for (let i = 0; i < 200; i++) e.handle(msg(evalTags, '1 + 1'), env);
+  for (let i = 0; i < 200; i++) await e.handle(msg(evalTags, '1 + 1'), env);
   const lat = [];
   for (let i = 0; i < 2000; i++) {
     const t = performance.now();
-    e.handle(msg(evalTags, '1 + 1'), env);
+    await e.handle(msg(evalTags, '1 + 1'), env);
     lat.push(performance.now() - t);
   }
   yield { name: 'engine.eval_latency_median', value: round(median(lat)), unit: 'ms' };
   yield { name: 'engine.eval_latency_p99', value: round(percentile(lat, 99)), unit: 'ms' };
 
-  const r = e.handle(msg(evalTags, TOKEN), env);
+  const r = await e.handle(msg(evalTags, TOKEN), env);
   if (r.Error) throw new Error(r.Error);
   const N = 10_000;
   const t = performance.now();
   for (let i = 0; i < N; i++) {
-    const res = e.handle(msg([{ name: 'Action', value: 'Transfer' }, { name: 'Recipient', value: `R${i % 100}` }, { name: 'Quantity', value: '1' }]), env);
+    const res = await e.handle(msg([{ name: 'Action', value: 'Transfer' }, { name: 'Recipient', value: `R${i % 100}` }, { name: 'Quantity', value: '1' }]), env);
     if (res.Error || res.Messages.length !== 2) throw new Error(`transfer ${i} failed: ${JSON.stringify(res).slice(0, 300)}`);
   }
-  yield { name: 'engine.transfer_throughput', value: Math.round(N / ((performance.now() - t) / 1000)), unit: 'msgs/s' };
+  const rate = N / ((performance.now() - t) / 1000);
+  yield { name: 'engine.transfer_throughput', value: Math.round(rate), unit: 'msgs/s' };
+  yield { name: 'engine.transfer_vm_ceiling_lua_loop', value: Math.round(ceiling.luaLoop), unit: 'msgs/s' };
+  yield { name: 'engine.transfer_vm_ceiling_in_thread', value: Math.round(ceiling.inThread), unit: 'msgs/s' };
+  const best = Math.max(ceiling.luaLoop, ceiling.inThread);
+  yield { name: 'engine.transfer_ratio_to_ceiling', value: Math.round((100 * rate) / best), unit: '%' };
   e.close();
+}
+
+/**
+ * Transfers a second in a VM on this thread (no worker, no deadline): in a
+ * Lua loop, each message a fresh copy of a table handed to the OS's handle
+ * (no JSON either way), and through LuaVm.handle (the bridge, JSON in and out).
+ */
+async function rawCeiling() {
+  const vm = await LuaVm.create();
+  vm.handle(boot, env);
+  const r = vm.handle(msg([{ name: 'Action', value: 'Eval' }], TOKEN), env);
+  if (r.Error) throw new Error(r.Error);
+  const template = msg([{ name: 'Action', value: 'Transfer' }, { name: 'Recipient', value: 'R0' }, { name: 'Quantity', value: '1' }]);
+  const loop = (count, first) => `
+    local json = require('json')
+    local process = require('.process')
+    local t = json.decode(${JSON.stringify(JSON.stringify(template))})
+    local env = json.decode(${JSON.stringify(JSON.stringify(env))})
+    for i = 1, ${count} do
+      local m = {}
+      for k, v in pairs(t) do m[k] = v end
+      m.Tags = {}
+      for j, tag in ipairs(t.Tags) do m.Tags[j] = { name = tag.name, value = tag.value } end
+      m.Tags[2].value = "R" .. (i % 100)
+      m.Id = "c" .. (${first} + i)
+      -- As the bridge calls it (the result comes back encoded once, in the OS).
+      local text, out = process.handle(m, env, process._jsonResult)
+      if #out.Messages ~= 2 then error("transfer failed") end
+    end
+    return ${count}`;
+  vm.evalLua(loop(200, 0));
+  const N = 1000;
+  let t = performance.now();
+  for (let k = 0; k < 5; k++) vm.evalLua(loop(N, 1000 + k * N));
+  const luaLoop = (5 * N) / ((performance.now() - t) / 1000);
+  t = performance.now();
+  for (let i = 0; i < 5 * N; i++) {
+    const res = vm.handle(msg([{ name: 'Action', value: 'Transfer' }, { name: 'Recipient', value: `R${i % 100}` }, { name: 'Quantity', value: '1' }]), env);
+    if (res.Error || res.Messages.length !== 2) throw new Error(`transfer ${i} failed: ${JSON.stringify(res).slice(0, 300)}`);
+  }
+  const inThread = (5 * N) / ((performance.now() - t) / 1000);
+  vm.close();
+  return { luaLoop, inThread };
 }

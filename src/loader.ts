@@ -144,7 +144,7 @@ export default async function AoLoader(_binary?: unknown, options: AoLoaderOptio
   const engineOptions = engineOptionsFor(options ?? {});
   const legacyOwner = options?.legacyOwner !== false;
   let engine = await ProcessEngine.create(engineOptions);
-  const fresh = engine.snapshot();
+  const fresh = await engine.snapshot();
   // The Memory object the VM currently holds: handing it back skips a restore.
   let current: Uint8Array | ArrayBuffer | null = null;
   let queue: Promise<unknown> = Promise.resolve();
@@ -158,11 +158,11 @@ export default async function AoLoader(_binary?: unknown, options: AoLoaderOptio
       current = null;
     }
     if (memory === null || memory === undefined) {
-      engine.restore(fresh);
+      await engine.restore(fresh);
       const owner = legacyOwner && msg.Id !== env.Process?.Id ? legacyOwnerOf(msg, env) : undefined;
-      if (owner !== undefined) engine.evalLua(`Owner = ${luaString(owner)}`);
+      if (owner !== undefined) await engine.evalLua(`Owner = ${luaString(owner)}`);
     } else if (memory !== current) {
-      engine.restore(readImage(memory));
+      await engine.restore(readImage(memory));
     }
     current = null;
     let r;
@@ -172,7 +172,7 @@ export default async function AoLoader(_binary?: unknown, options: AoLoaderOptio
       if (err instanceof EngineCrashedError) throw new Error(`aos-ts/loader: ${err.message}`);
       throw err;
     }
-    const Memory = encodeMemoryImage(engine.snapshot());
+    const Memory = encodeMemoryImage(await engine.snapshot());
     current = Memory;
     if (r.Error !== undefined) {
       return { Memory, Error: r.Error, Output: undefined, Messages: undefined, Spawns: undefined, Assignments: undefined, Patches: [], GasUsed: 0 };

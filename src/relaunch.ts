@@ -4,9 +4,10 @@
 // job. The program has printed everything and never ends. V8 options turning
 // the background JIT off avoid it, but they are read only when Node starts
 // (v8.setFlagsFromString is too late: measured with --trace-opt, compiles
-// stay concurrent), and NODE_OPTIONS refuses them. So the CLI starts itself
-// once more with them: this first program only waits for the second and
-// passes its exit code (or signal) on.
+// stay concurrent), and NODE_OPTIONS refuses them. The installed executable
+// (bin/aos-ts.js) passes them in its #! line; started any other way (`node
+// dist/cli.js`), the CLI starts itself once more with them: this first
+// program only waits for the second and passes its exit code (or signal) on.
 import { spawn } from 'node:child_process';
 
 /**
@@ -31,7 +32,7 @@ export async function relaunchWithoutBackgroundJit(): Promise<void> {
   if (process.env.AOS_TS_NO_RELAUNCH === '1') return;
   // Only one-shot runs for now: they are what scripts and CI wait on. (The
   // shell and other commands keep their own pid and signal handling.)
-  if (!process.argv.slice(2).some((a) => a === '--run' || a === '-r' || a.startsWith('--run='))) return;
+  if (!isOneShot(process.argv.slice(2))) return;
   if (NO_BACKGROUND_JIT.every((f) => process.execArgv.includes(f))) return;
   const script = process.argv[1];
   if (!script) return;
@@ -61,6 +62,11 @@ export async function relaunchWithoutBackgroundJit(): Promise<void> {
     return new Promise(() => {});
   }
   process.exit(outcome.code ?? 1);
+}
+
+/** A one-shot run (`--run`): the program ends once its output is out. */
+export function isOneShot(args: readonly string[]): boolean {
+  return args.some((a) => a === '--run' || a === '-r' || a.startsWith('--run='));
 }
 
 /**

@@ -1,6 +1,6 @@
 // What the host and a supervised engine's thread (engine-worker.ts) exchange.
 import type { MessagePort } from 'node:worker_threads';
-import type { EngineOptions } from './lua-vm.js';
+import type { EngineOptions } from './engine-common.js';
 import type { MemoryImage } from './memory-image.js';
 
 /** Slots of the shared counter array: the last request sent, the last reply made. */

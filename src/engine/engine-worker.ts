@@ -7,18 +7,30 @@
 // thread (the wait is interruptible) and builds a new one.
 import { receiveMessageOnPort, workerData, parentPort } from 'node:worker_threads';
 import { REPLY, REQUEST, type EngineReply, type EngineRequest, type WorkerSetup } from './engine-protocol.js';
-import { LuaVm } from './lua-vm.js';
+import { DEFAULT_MEMORY_LIMIT, LuaVm } from './lua-vm.js';
+import { osLuaDir } from './lua-modules.js';
 
 async function main(): Promise<void> {
-  // A spare thread starts with no setup: its modules load while nothing waits
-  // for it, and the setup comes when an engine is wanted.
+  // A spare thread starts with no setup: while nothing waits for it, it loads
+  // its modules and makes a VM with the bundled OS (what a new process needs,
+  // and a VM to restore a snapshot into); the setup comes when an engine is wanted.
+  const early = workerData === null ? LuaVm.create({ luaDir: osLuaDir() }).catch(() => undefined) : undefined;
   const setup = ((workerData as WorkerSetup | null) ??
     (await new Promise<WorkerSetup>((resolve) => parentPort!.once('message', resolve)))) as WorkerSetup;
   const ctl = new Int32Array(setup.ctl);
   const port = setup.port;
   let vm: LuaVm;
   try {
-    vm = setup.image ? await LuaVm.fromImage(setup.image, setup.options) : await LuaVm.create(setup.options);
+    const ready = early && (setup.options.luaDir ?? osLuaDir()) === osLuaDir() ? await early : undefined;
+    if (ready) {
+      vm = ready;
+      vm.setMemoryLimit(setup.options.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT);
+      if (setup.options.instructionBudget !== undefined) vm.options.instructionBudget = setup.options.instructionBudget;
+      if (setup.image) vm.restore(setup.image);
+    } else {
+      early?.then((v) => v?.close(), () => {});
+      vm = setup.image ? await LuaVm.fromImage(setup.image, setup.options) : await LuaVm.create(setup.options);
+    }
   } catch (err) {
     parentPort!.postMessage({ ready: false, error: (err as Error).message });
     return;

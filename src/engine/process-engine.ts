@@ -1,7 +1,7 @@
 // One process = one wasmoon Lua VM running the aos process OS, supervised.
 //
 // The VM (lua-vm.ts) runs in a worker thread of its own. Every call (a
-// message, a host read, a snapshot, a restore) is one synchronous round trip
+// message, a host read, a snapshot, a restore) is one round trip
 // with a wall-clock deadline enforced here, outside the Lua state: the
 // instruction budget inside the VM cannot stop everything (finalizers and
 // message handlers run with hooks off, C functions such as pattern matching
@@ -10,11 +10,14 @@
 // its owner rebuilds it from its last good state (LocalProcess does: restore
 // the checkpoint into a fresh engine and replay the successes since).
 //
-// The methods stay synchronous, as they were when the VM ran on the calling
-// thread. Requests go through a MessagePort and the reply is taken off it
-// with receiveMessageOnPort, while this thread waits on a shared counter
-// (Atomics.wait with the time left): no event-loop turn per message on
-// either side, and snapshot pages cross without a copy.
+// Calls are asynchronous: a request goes through a MessagePort and the
+// thread bumps a shared counter when its reply is there; this thread waits
+// for that with Atomics.waitAsync (the deadline is the wait's timeout), so
+// its event loop keeps serving other processes and requests meanwhile. The
+// reply is taken off the port with receiveMessageOnPort (no 'message'
+// event), and snapshot pages cross without a copy. One call at a time: a
+// call made while another is out waits for it. snapshotSync() waits on
+// this thread instead, and is refused while a call is out.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,12 +31,12 @@ import {
   readEvalReply,
   readHandleReply,
   type EngineOptions,
-} from './lua-vm.js';
+} from './engine-common.js';
 import { osLuaDir } from './lua-modules.js';
 import type { MemoryImage } from './memory-image.js';
 import type { AoEnv, AoMessage, AoResult } from './types.js';
 
-export { DEFAULT_INSTRUCTION_BUDGET, DEFAULT_MEMORY_LIMIT, EngineCrashedError, type EngineOptions } from './lua-vm.js';
+export { DEFAULT_INSTRUCTION_BUDGET, DEFAULT_MEMORY_LIMIT, EngineCrashedError, type EngineOptions } from './engine-common.js';
 
 /** Wall-clock time one message, read or snapshot may take. */
 export const DEFAULT_TIME_LIMIT_MS = 10_000;
@@ -109,17 +112,29 @@ async function engineThread(setup: WorkerSetup): Promise<Worker> {
     }
   }
   worker ??= await newWorker(setup);
-  if (enginesMade >= 2) {
-    spare = newWorker(null).then((w) => {
-      w.unref();
-      w.on('error', () => {});
-      return w;
-    });
-    spare.catch(() => {
-      spare = undefined;
-    });
-  }
+  if (enginesMade >= 2) spare = spareThread();
   return worker;
+}
+
+/**
+ * Start the thread of the program's next engine now (its modules, its wasm
+ * and a VM with the OS load meanwhile): a one-shot run calls this first
+ * thing, so that work overlaps loading the rest of the CLI.
+ */
+export function prestartEngineThread(): void {
+  spare ??= spareThread();
+}
+
+function spareThread(): Promise<Worker> {
+  const made = newWorker(null).then((w) => {
+    w.unref();
+    w.on('error', () => {});
+    return w;
+  });
+  made.catch(() => {
+    if (spare === made) spare = undefined;
+  });
+  return made;
 }
 
 type ReadyMessage = { ready: true; memoryUsed: number } | { ready: false; error: string };
@@ -186,24 +201,28 @@ export class ProcessEngine {
    * back as `{ Error }` (after the time limit, isCrashed is true and the
    * engine must be rebuilt). Throws EngineCrashedError if the VM broke.
    */
-  handle(msg: AoMessage, env: AoEnv): AoResult {
+  async handle(msg: AoMessage, env: AoEnv): Promise<AoResult> {
+    return readHandleReply(await this.handleRaw(msg, env), this.options);
+  }
+
+  /** handle() returning the bridge's raw JSON reply (or a JSON `{ok:false}` for the time limit). */
+  async handleRaw(msg: AoMessage, env: AoEnv): Promise<string> {
     if (env !== this.lastEnv) {
       this.lastEnv = env;
       this.lastEnvJson = JSON.stringify(env);
     }
-    let reply: EngineReply;
     try {
-      reply = this.call({ op: 'handle', msg: JSON.stringify(msg), env: this.lastEnvJson, budget: this.options.instructionBudget });
+      const reply = await this.call({ op: 'handle', msg: JSON.stringify(msg), env: this.lastEnvJson, budget: this.options.instructionBudget });
+      return (reply as { value: string }).value;
     } catch (err) {
-      if (err instanceof TimeLimitError) return { Error: err.message };
+      if (err instanceof TimeLimitError) return JSON.stringify({ ok: false, error: err.message });
       throw err;
     }
-    return readHandleReply((reply as { value: string }).value, this.options);
   }
 
   /** Run host-side Lua (not a message) and return its JSON-encodable value; throws TimeLimitError on overrun. */
-  evalLua(source: string): unknown {
-    const reply = this.call({ op: 'eval', source });
+  async evalLua(source: string): Promise<unknown> {
+    const reply = await this.call({ op: 'eval', source });
     return readEvalReply((reply as { value: string }).value, this.options);
   }
 
@@ -217,17 +236,29 @@ export class ProcessEngine {
     return this.crashed;
   }
 
+  /** True while a call is out to the engine thread. */
+  get isBusy(): boolean {
+    return this.inFlight > 0;
+  }
+
   /** Capture the whole VM (call only between messages). */
-  snapshot(): MemoryImage {
-    const reply = this.call({ op: 'snapshot' }) as { image: MemoryImage };
-    const image = reply.image;
-    const pages = image.pages as Uint8Array;
-    return { ...image, pages: Buffer.from(pages.buffer, pages.byteOffset, pages.byteLength) };
+  async snapshot(): Promise<MemoryImage> {
+    return asImage(await this.call({ op: 'snapshot' }));
+  }
+
+  /**
+   * snapshot(), waiting on this thread: for callers that cannot wait
+   * asynchronously (closing, a digest). Refused while another call is out,
+   * so it never waits on a message that may be stuck.
+   */
+  snapshotSync(): MemoryImage {
+    if (this.inFlight > 0) throw new Error('the engine is busy with a message');
+    return asImage(this.callSync({ op: 'snapshot' }));
   }
 
   /** Put the VM back exactly as it was when `image` was taken. */
-  restore(image: MemoryImage): void {
-    this.call({ op: 'restore', image });
+  async restore(image: MemoryImage): Promise<void> {
+    await this.call({ op: 'restore', image });
   }
 
   close(): void {
@@ -236,6 +267,7 @@ export class ProcessEngine {
     this.port.close();
     // The thread holds nothing that must be written: its memory goes with it.
     void this.worker.terminate();
+    this.abortWait?.();
   }
 
   private stop(): void {
@@ -243,25 +275,74 @@ export class ProcessEngine {
     void this.worker.terminate();
   }
 
-  private call(req: EngineRequest): EngineReply {
+  /**
+   * One request, one reply, one at a time: a call made while another is out
+   * waits for it. The wait for the reply does not hold this thread (its
+   * event loop keeps serving other work); the deadline is the wait's timeout.
+   */
+  private call(req: EngineRequest): Promise<EngineReply> {
+    const run = this.inFlight++ === 0 ? this.exchange(req) : this.queue.then(() => this.exchange(req));
+    const done = run.finally(() => this.inFlight--);
+    this.queue = done.catch(() => undefined);
+    return done;
+  }
+
+  private queue: Promise<unknown> = Promise.resolve();
+  private inFlight = 0;
+  private abortWait?: () => void;
+
+  private async exchange(req: EngineRequest): Promise<EngineReply> {
+    const seq = this.send(req);
+    const waited = waitAsync(this.ctl, REPLY, seq - 1, this.options.timeLimitMs);
+    if (waited.async) {
+      // A pending wait does not keep the program alive by itself: this timer does.
+      const keepAlive = setTimeout(() => {}, this.options.timeLimitMs + 1000);
+      let outcome: string;
+      try {
+        outcome = await new Promise<string>((resolve) => {
+          this.abortWait = () => resolve('closed');
+          void waited.value.then(resolve);
+        });
+      } finally {
+        clearTimeout(keepAlive);
+        this.abortWait = undefined;
+      }
+      if (this.closed) throw new Error('engine is closed');
+      if (Atomics.load(this.ctl, REPLY) !== seq) this.overrun();
+    }
+    return this.take();
+  }
+
+  private callSync(req: EngineRequest): EngineReply {
+    const seq = this.send(req);
+    const until = performance.now() + this.options.timeLimitMs;
+    for (;;) {
+      const at = Atomics.load(this.ctl, REPLY);
+      if (at === seq) break;
+      const left = until - performance.now();
+      if (left <= 0) this.overrun();
+      Atomics.wait(this.ctl, REPLY, at, left);
+    }
+    return this.take();
+  }
+
+  private send(req: EngineRequest): number {
     if (this.closed) throw new Error('engine is closed');
     if (this.crashed) throw new EngineCrashedError(this.crashReason);
     const seq = ++this.seq;
     this.port.postMessage(req);
     Atomics.store(this.ctl, REQUEST, seq);
     Atomics.notify(this.ctl, REQUEST);
-    const until = performance.now() + this.options.timeLimitMs;
-    for (;;) {
-      const at = Atomics.load(this.ctl, REPLY);
-      if (at === seq) break;
-      const left = until - performance.now();
-      if (left <= 0) {
-        this.stop();
-        this.crashReason = `it was stopped at the ${formatSeconds(this.options.timeLimitMs)} time limit and must be rebuilt`;
-        throw new TimeLimitError(this.options.timeLimitMs);
-      }
-      Atomics.wait(this.ctl, REPLY, at, left);
-    }
+    return seq;
+  }
+
+  private overrun(): never {
+    this.stop();
+    this.crashReason = `it was stopped at the ${formatSeconds(this.options.timeLimitMs)} time limit and must be rebuilt`;
+    throw new TimeLimitError(this.options.timeLimitMs);
+  }
+
+  private take(): EngineReply {
     const got = receiveMessageOnPort(this.port);
     if (!got) {
       this.stop();
@@ -280,4 +361,15 @@ export class ProcessEngine {
     }
     return reply;
   }
+}
+
+/** Atomics.waitAsync (Node 16+; typed only in the ES2024 lib). */
+const waitAsync = (Atomics as unknown as {
+  waitAsync(a: Int32Array, index: number, value: number, timeout: number): { async: false; value: string } | { async: true; value: Promise<string> };
+}).waitAsync;
+
+function asImage(reply: EngineReply): MemoryImage {
+  const image = (reply as { image: MemoryImage }).image;
+  const pages = image.pages as Uint8Array;
+  return { ...image, pages: Buffer.from(pages.buffer, pages.byteOffset, pages.byteLength) };
 }

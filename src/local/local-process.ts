@@ -257,37 +257,37 @@ export class LocalProcess {
     const proc = new LocalProcess(dir, meta, engine, log, snapshots, release, engineOptions, readOnly);
     if (fromSeq > 0 && 'meta' in latest) proc.loadProgress(latest.meta);
     proc.onNotice = opts.onNotice;
-    proc.replayFrom(fromSeq);
+    await proc.replayFrom(fromSeq);
     proc.lastSnapshotSeq = fromSeq;
     return proc;
   }
 
   /** Bring the fresh engine from the state after `fromSeq` up to the end of the log. */
-  private replayFrom(fromSeq: number): void {
-    this.withFullBudget(() => this.replayRecords(fromSeq));
+  private replayFrom(fromSeq: number): Promise<void> {
+    return this.withFullBudget(() => this.replayRecords(fromSeq));
   }
 
   /** Replays of messages that once succeeded run with at least the default budget (see unbudgeted). */
-  private withFullBudget<T>(fn: () => T): T {
+  private async withFullBudget<T>(fn: () => Promise<T>): Promise<T> {
     const engine = this.engine;
     const saved = engine.options.instructionBudget;
     engine.options.instructionBudget = Math.max(saved, DEFAULT_INSTRUCTION_BUDGET);
     try {
-      return fn();
+      return await fn();
     } finally {
       engine.options.instructionBudget = saved;
     }
   }
 
-  private replayRecords(fromSeq: number): void {
+  private async replayRecords(fromSeq: number): Promise<void> {
     const env = processEnv(this.meta);
     const undone = this.undoneSeqs(fromSeq);
     for (const rec of this.log.read(fromSeq + 1) as Iterable<ProcessRecord>) {
       if (rec.kind === 'message') this.noteProgress(rec);
       if (!isReplayable(rec) || undone.has(rec.seq)) continue;
-      this.engine.handle(rec.msg, env);
+      await this.engine.handle(rec.msg, env);
     }
-    this.takeCheckpoint();
+    await this.takeCheckpoint();
   }
 
   /** Delivery bookkeeping kept in a snapshot's meta, so reopening need not read the whole log. */
@@ -328,9 +328,18 @@ export class LocalProcess {
     return undone;
   }
 
-  private takeCheckpoint(): void {
+  private async takeCheckpoint(): Promise<void> {
     const started = performance.now();
-    this.checkpoint = this.engine.snapshot();
+    this.setCheckpoint(await this.engine.snapshot(), started);
+  }
+
+  /** takeCheckpoint() waiting on this thread (closing, flushing): only when no operation is under way. */
+  private takeCheckpointSync(): void {
+    this.setCheckpoint(this.engine.snapshotSync(), performance.now());
+  }
+
+  private setCheckpoint(image: MemoryImage, started: number): void {
+    this.checkpoint = image;
     this.checkpointSeq = this.log.lastSeq;
     this.sinceCheckpoint = [];
     this.engineMsSinceCheckpoint = 0;
@@ -351,17 +360,17 @@ export class LocalProcess {
       this.engine.close();
       this.engine = await ProcessEngine.fromImage(this.checkpoint, this.engineOptions);
     } else {
-      this.engine.restore(this.checkpoint);
+      await this.engine.restore(this.checkpoint);
     }
     const env = processEnv(this.meta);
-    this.withFullBudget(() => {
-      for (const rec of this.sinceCheckpoint) this.engine.handle(rec.msg, env);
+    await this.withFullBudget(async () => {
+      for (const rec of this.sinceCheckpoint) await this.engine.handle(rec.msg, env);
     });
   }
 
-  private runOnEngine(msg: AoMessage): AoResult {
+  private async runOnEngine(msg: AoMessage): Promise<AoResult> {
     try {
-      return this.engine.handle(msg, processEnv(this.meta));
+      return await this.engine.handle(msg, processEnv(this.meta));
     } catch (err) {
       if (err instanceof EngineCrashedError) return { Error: `${err.message}. The process is unchanged.` };
       throw err;
@@ -375,9 +384,14 @@ export class LocalProcess {
   async evaluate(msg: AoMessage, opts: EvaluateOptions = {}): Promise<{ seq: number; result: AoResult }> {
     this.assertOpen();
     this.assertWritable();
-    if (this.checkpointDue()) this.takeCheckpoint();
+    return this.exclusive(() => this.evaluateNow(msg, opts));
+  }
+
+  private async evaluateNow(msg: AoMessage, opts: EvaluateOptions): Promise<{ seq: number; result: AoResult }> {
+    this.assertOpen();
+    if (this.checkpointDue()) await this.takeCheckpoint();
     const started = performance.now();
-    const result = this.runOnEngine(msg);
+    const result = await this.runOnEngine(msg);
     this.engineMsSinceCheckpoint += performance.now() - started;
     // A failed boot is kept (see isReplayable); rolling it back would leave a process that never booted.
     const keep = result.Error === undefined || (this.log.lastSeq === 0 && !this.engine.isCrashed);
@@ -391,36 +405,64 @@ export class LocalProcess {
     return { seq, result };
   }
 
-  /** The current state as a memory image, for evaluating a copy elsewhere (the node's read workers). */
+  /**
+   * The current state as a memory image, for evaluating a copy elsewhere (the
+   * node's read workers). It is taken on this thread, so while a message or
+   * read is under way (it may be stuck until the time limit) it is refused.
+   */
   stateImage(): MemoryImage {
     this.assertOpen();
-    return this.engine.snapshot();
+    this.assertIdle();
+    return this.engine.snapshotSync();
   }
 
   /** Evaluate against the current state and forget it: nothing changes, nothing is logged. */
   async dryrun(msg: AoMessage): Promise<AoResult> {
     this.assertOpen();
-    return this.isolated(() => this.runOnEngine({ ...msg, 'Read-Only': true }));
+    return this.exclusive(() => this.isolated(() => this.runOnEngine({ ...msg, 'Read-Only': true })));
   }
 
   /** Run host Lua (reads such as the Inbox) without disturbing the process. */
   async inspect(lua: string): Promise<unknown> {
     this.assertOpen();
-    return this.isolated(() => this.engine.evalLua(lua));
+    return this.exclusive(() => this.isolated(() => this.engine.evalLua(lua)));
   }
 
-  private async isolated<T>(fn: () => T): Promise<T> {
-    const before = this.engine.snapshot();
+  private async isolated<T>(fn: () => Promise<T>): Promise<T> {
+    this.assertOpen();
+    const before = await this.engine.snapshot();
     try {
-      return fn();
+      return await fn();
     } finally {
-      if (this.engine.isCrashed) {
+      if (this.closed) {
+        // closed meanwhile: nothing to put back
+      } else if (this.engine.isCrashed) {
         this.engine.close();
         this.engine = await ProcessEngine.fromImage(before, this.engineOptions);
       } else {
-        this.engine.restore(before);
+        await this.engine.restore(before);
       }
     }
+  }
+
+  /** Operations on the engine (messages, reads, undo) run one at a time, in the order they were asked for. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    this.busy++;
+    const run = this.tail.then(fn).finally(() => this.busy--);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private tail: Promise<unknown> = Promise.resolve();
+  private busy = 0;
+
+  /** True while a message, read or undo is queued or under way. */
+  get isBusy(): boolean {
+    return this.busy > 0;
+  }
+
+  private assertIdle(): void {
+    if (this.busy > 0) throw new Error(`process ${this.meta.name} is busy handling a message; try again in a moment`);
   }
 
   /**
@@ -430,6 +472,10 @@ export class LocalProcess {
   async undoLast(filter: (rec: MessageRecord) => boolean = () => true): Promise<MessageRecord | undefined> {
     this.assertOpen();
     this.assertWritable();
+    return this.exclusive(() => this.undoNow(filter));
+  }
+
+  private async undoNow(filter: (rec: MessageRecord) => boolean): Promise<MessageRecord | undefined> {
     const undone = this.history.undone;
     let target: MessageRecord | undefined;
     for (const rec of this.log.read(1) as Iterable<ProcessRecord>) {
@@ -446,7 +492,7 @@ export class LocalProcess {
   private async rebuild(): Promise<void> {
     this.engine.close();
     this.engine = await ProcessEngine.create(this.engineOptions);
-    this.replayFrom(0);
+    await this.replayFrom(0);
     this.snapshotNow();
   }
 
@@ -454,7 +500,8 @@ export class LocalProcess {
   flush(): void {
     if (this.readOnly) return;
     this.log.flush();
-    if (this.log.lastSeq - this.lastSnapshotSeq >= SNAPSHOT_EVERY) this.snapshotIfPossible();
+    // A snapshot waits for a moment when no message or read is under way.
+    if (this.log.lastSeq - this.lastSnapshotSeq >= SNAPSHOT_EVERY && this.busy === 0) this.snapshotIfPossible();
   }
 
   /** A snapshot only makes opening faster: one that cannot be written (disk full) is a notice, not a failure. */
@@ -469,10 +516,11 @@ export class LocalProcess {
 
   private onNotice?: (text: string) => void;
 
+  /** Write a snapshot of the state now (not while a message or read is under way: see isBusy). */
   snapshotNow(): void {
     if (this.readOnly) return;
     this.log.flush();
-    if (this.checkpointSeq !== this.log.lastSeq || this.sinceCheckpoint.length > 0) this.takeCheckpoint();
+    if (this.checkpointSeq !== this.log.lastSeq || this.sinceCheckpoint.length > 0) this.takeCheckpointSync();
     const seq = this.log.lastSeq;
     // A Lua heap compresses several times over; level 1 keeps the write quick.
     this.snapshots.write(seq, gzipSync(encodeMemoryImage(this.checkpoint), { level: 1 }), {
@@ -501,7 +549,8 @@ export class LocalProcess {
 
   /** A digest of the whole VM state: equal digests, equal processes. */
   stateDigest(): string {
-    return imageDigest(this.engine.snapshot());
+    this.assertIdle();
+    return imageDigest(this.engine.snapshotSync());
   }
 
   get memoryUsed(): number {
@@ -514,7 +563,8 @@ export class LocalProcess {
       // A log stopped by a write error was reported when it failed; closing just lets go.
       if (!this.log.writeError) {
         this.log.flush();
-        if (this.log.lastSeq > this.lastSnapshotSeq) this.snapshotIfPossible();
+        // A message still under way (stuck, perhaps) is not waited for: the log has everything acknowledged.
+        if (this.log.lastSeq > this.lastSnapshotSeq && this.busy === 0) this.snapshotIfPossible();
       }
     } finally {
       this.closed = true;

@@ -37,10 +37,10 @@ async function run(job: HostJob): Promise<unknown> {
     // A fresh sandboxed engine with the OS loaded: made once, restored after every call.
     engine?.close();
     engine = await ProcessEngine.create(options);
-    base = engine.snapshot();
+    base = await engine.snapshot();
   } else if (job.image) {
     base = asImage(job.image);
-    if (engine && !engine.isCrashed) engine.restore(base);
+    if (engine && !engine.isCrashed) await engine.restore(base);
     else {
       engine?.close();
       engine = await ProcessEngine.fromImage(base, options);
@@ -50,10 +50,10 @@ async function run(job: HostJob): Promise<unknown> {
   if (job.replay) {
     try {
       for (const m of job.replay.msgs) {
-        const r = engine.handle(m, job.replay.env);
+        const r = await engine.handle(m, job.replay.env);
         if (r.Error !== undefined) throw new Error(RESYNC);
       }
-      base = engine.snapshot();
+      base = await engine.snapshot();
     } catch {
       engine.close();
       engine = undefined;
@@ -62,12 +62,13 @@ async function run(job: HostJob): Promise<unknown> {
     }
   }
   try {
-    return job.op === 'dryrun' ? engine.handle({ ...job.msg, 'Read-Only': true }, job.env) : engine.evalLua(job.lua);
+    return await (job.op === 'dryrun' ? engine.handle({ ...job.msg, 'Read-Only': true }, job.env) : engine.evalLua(job.lua));
   } finally {
+    const at = base;
     if (engine.isCrashed) {
       engine.close();
-      engine = await ProcessEngine.fromImage(base, options);
-    } else engine.restore(base);
+      engine = await ProcessEngine.fromImage(at, options);
+    } else await engine.restore(at);
   }
 }
 

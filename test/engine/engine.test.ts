@@ -9,7 +9,7 @@ const engines: ProcessEngine[] = [];
 async function booted(opts = {}): Promise<ProcessEngine> {
   const e = await ProcessEngine.create(opts);
   engines.push(e);
-  e.handle(processMsg(), env());
+  await e.handle(processMsg(), env());
   return e;
 }
 afterEach(() => {
@@ -19,34 +19,34 @@ afterEach(() => {
 describe('sandbox', () => {
   it('takes away everything that reaches the host', async () => {
     const e = await booted();
-    const r = e.handle(
+    const r = (await e.handle(
       evalMsg(`return table.concat({ tostring(os.execute), tostring(io), tostring(os.exit), tostring(dofile),
         tostring(loadfile), tostring(os.getenv), tostring(os.remove), tostring(package.loadlib) }, ",")`),
       env(),
-    );
+    ));
     expect(data(r)).toBe('nil,nil,nil,nil,nil,nil,nil,nil');
   });
 
   it('lets require reach only the OS and loaded modules', async () => {
     const e = await booted();
-    expect(e.handle(evalMsg(`return require('.utils').capitalize('foo-bar')`), env()).Error).toBeUndefined();
-    expect(data(e.handle(evalMsg(`return require('json').encode({1,2})`), env()))).toBe('[1,2]');
-    const r = e.handle(evalMsg(`return require('socket')`), env());
+    expect((await e.handle(evalMsg(`return require('.utils').capitalize('foo-bar')`), env())).Error).toBeUndefined();
+    expect(data((await e.handle(evalMsg(`return require('json').encode({1,2})`), env())))).toBe('[1,2]');
+    const r = (await e.handle(evalMsg(`return require('socket')`), env()));
     expect(r.Error).toMatch(/module 'socket' not found/);
-    e.handle(evalMsg(`package.loaded['mine'] = { v = 7 }`), env());
-    expect(data(e.handle(evalMsg(`return require('mine').v`), env()))).toBe('7');
+    await e.handle(evalMsg(`package.loaded['mine'] = { v = 7 }`), env());
+    expect(data((await e.handle(evalMsg(`return require('mine').v`), env())))).toBe('7');
   });
 
   it('refuses binary chunks and host hooks', async () => {
     const e = await booted();
-    const r = e.handle(evalMsg(`local f, err = load(string.dump(function() return 1 end)) return tostring(f) .. " " .. tostring(err)`), env());
+    const r = (await e.handle(evalMsg(`local f, err = load(string.dump(function() return 1 end)) return tostring(f) .. " " .. tostring(err)`), env()));
     expect(data(r)).toMatch(/^nil .*binary/);
-    expect(e.handle(evalMsg(`debug.sethook(function() end, "", 1)`), env()).Error).toMatch(/not available/);
+    expect((await e.handle(evalMsg(`debug.sethook(function() end, "", 1)`), env())).Error).toMatch(/not available/);
   });
 
   it('makes the clock come from the message', async () => {
     const e = await booted();
-    const r = e.handle(evalMsg(`return os.date("%Y-%m-%d %H:%M", os.time() // 1000)`, { Timestamp: 1_700_000_000_000 }), env());
+    const r = (await e.handle(evalMsg(`return os.date("%Y-%m-%d %H:%M", os.time() // 1000)`, { Timestamp: 1_700_000_000_000 }), env()));
     expect(data(r)).toBe('2023-11-14 22:13');
   });
 });
@@ -54,9 +54,9 @@ describe('sandbox', () => {
 describe('instruction budget', () => {
   it('stops an endless loop with a clear error and keeps the engine usable', async () => {
     const e = await booted({ instructionBudget: 5_000_000 });
-    const r = e.handle(evalMsg('while true do end'), env());
+    const r = (await e.handle(evalMsg('while true do end'), env()));
     expect(r.Error).toMatch(/Stopped: this message ran more than 5,000,000 Lua instructions/);
-    expect(data(e.handle(evalMsg('1 + 1'), env()))).toBe('2');
+    expect(data((await e.handle(evalMsg('1 + 1'), env())))).toBe('2');
   });
 
   it('cannot be swallowed by pcall, xpcall or coroutines', async () => {
@@ -67,30 +67,30 @@ describe('instruction budget', () => {
       'while true do coroutine.resume(coroutine.create(function() while true do end end)) end',
       'local ok = pcall(function() while true do end end) return "escaped"',
     ]) {
-      const r = e.handle(evalMsg(code), env());
+      const r = (await e.handle(evalMsg(code), env()));
       expect(r.Error, code).toMatch(/Stopped/);
     }
-    expect(data(e.handle(evalMsg('"alive"'), env()))).toBe('alive');
+    expect(data((await e.handle(evalMsg('"alive"'), env())))).toBe('alive');
   });
 });
 
 describe('memory cap', () => {
   it('ends a memory bomb with a clear error, never a crashed Node', async () => {
     const e = await booted({ memoryLimitBytes: 32 * 1024 * 1024 });
-    const r1 = e.handle(evalMsg('local t = {} for i = 1, 1e9 do t[i] = i end'), env());
+    const r1 = (await e.handle(evalMsg('local t = {} for i = 1, 1e9 do t[i] = i end'), env()));
     expect(r1.Error).toMatch(/32 MiB memory limit/);
-    const r2 = e.handle(evalMsg('return #string.rep("x", 2^30)'), env());
+    const r2 = (await e.handle(evalMsg('return #string.rep("x", 2^30)'), env()));
     expect(r2.Error).toMatch(/memory limit/);
-    expect(data(e.handle(evalMsg('1 + 2'), env()))).toBe('3');
+    expect(data((await e.handle(evalMsg('1 + 2'), env())))).toBe('3');
   });
 });
 
 describe('byte strings', () => {
   it('passes NUL bytes and unicode through both ways', async () => {
     const e = await booted();
-    const r = e.handle(evalMsg('return #Inbox', {}), env());
+    const r = (await e.handle(evalMsg('return #Inbox', {}), env()));
     expect(r.Error).toBeUndefined();
-    const r2 = e.handle(evalMsg(`return "a\\0b" .. "é€😀"`), env());
+    const r2 = (await e.handle(evalMsg(`return "a\\0b" .. "é€😀"`), env()));
     expect(data(r2)).toBe('a\u0000bé€😀');
   });
 });
@@ -109,9 +109,9 @@ describe('snapshots and determinism', () => {
     const run = async () => {
       const e = await ProcessEngine.create();
       engines.push(e);
-      const outs = [JSON.stringify(e.handle(processMsg(), env()))];
-      script.forEach((code, i) => outs.push(JSON.stringify(e.handle(evalMsg(code, { Id: `m${i}`, Timestamp: 5000 + i }), env()))));
-      return { outs, digest: imageDigest(e.snapshot()) };
+      const outs = [JSON.stringify((await e.handle(processMsg(), env())))];
+      for (const [i, code] of script.entries()) outs.push(JSON.stringify(await e.handle(evalMsg(code, { Id: `m${i}`, Timestamp: 5000 + i }), env())));
+      return { outs, digest: imageDigest((await e.snapshot())) };
     };
     const a = await run();
     const b = await run();
@@ -121,15 +121,15 @@ describe('snapshots and determinism', () => {
 
   it('a restored snapshot carries on exactly where the original was', async () => {
     const e = await booted();
-    e.handle(evalMsg('Balances = { alice = "100" } Counter = 41'), env());
-    const image = e.snapshot();
+    await e.handle(evalMsg('Balances = { alice = "100" } Counter = 41'), env());
+    const image = (await e.snapshot());
     const copy = await ProcessEngine.fromImage(image);
     engines.push(copy);
     const next = evalMsg('Counter = Counter + 1 return Counter .. " " .. Balances.alice .. " " .. math.random(100)', { Id: 'same', Timestamp: 9 });
-    const r1 = e.handle(next, env());
-    const r2 = copy.handle(next, env());
+    const r1 = (await e.handle(next, env()));
+    const r2 = (await copy.handle(next, env()));
     expect(data(r2)).toBe(data(r1));
     expect(data(r1)).toMatch(/^42 100 \d+$/);
-    expect(imageDigest(copy.snapshot())).toBe(imageDigest(e.snapshot()));
+    expect(imageDigest((await copy.snapshot()))).toBe(imageDigest((await e.snapshot())));
   });
 });

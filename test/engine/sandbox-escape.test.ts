@@ -9,7 +9,7 @@ const engines: ProcessEngine[] = [];
 async function booted(opts = {}): Promise<ProcessEngine> {
   const e = await ProcessEngine.create(opts);
   engines.push(e);
-  e.handle(processMsg(), env());
+  await e.handle(processMsg(), env());
   return e;
 }
 afterEach(() => {
@@ -34,7 +34,7 @@ describe('the debug library', () => {
       'return debug.setmetatable(1, {})',
       'return debug.getuservalue(io)',
     ]) {
-      expect(run(e, code).Error, code).toMatch(/debug\.\w+ is not available in a process/);
+      expect((await run(e, code)).Error, code).toMatch(/debug\.\w+ is not available in a process/);
     }
   });
 
@@ -55,14 +55,14 @@ describe('the debug library', () => {
       coroutine.resume(co)
       seen[#seen + 1] = tostring((debug.getinfo(co, 1, "f") or {}).func)
       return table.concat(seen, ",")`;
-    const out = data(run(e, probe));
+    const out = data((await run(e, probe)));
     expect(out).not.toMatch(/function/);
     expect(out).toMatch(/nil/);
   });
 
   it('keeps what aos code reads: traceback, nparams, currentline, short_src', async () => {
     const e = await booted();
-    const r = run(
+    const r = await run(
       e,
       `local function three(a, b, c) end
        local here = debug.getinfo(1, "Sl")
@@ -83,12 +83,12 @@ describe('the debug library', () => {
 
   it('leaves no bridge function where Lua can call it', async () => {
     const e = await booted();
-    expect(data(run(e, 'return tostring(__aos_handle) .. tostring(__aos_eval) .. tostring(__aos_boot) .. tostring(__aos_register)'))).toBe(
+    expect(data((await run(e, 'return tostring(__aos_handle) .. tostring(__aos_eval) .. tostring(__aos_boot) .. tostring(__aos_register)')))).toBe(
       'nilnilnilnil',
     );
     // And the budget still holds afterwards (nothing could reset it).
     const small = await booted({ instructionBudget: 1_000_000 });
-    expect(run(small, 'while true do end').Error).toMatch(/Lua instructions/);
+    expect((await run(small, 'while true do end')).Error).toMatch(/Lua instructions/);
   });
 });
 
@@ -102,12 +102,12 @@ describe('binary chunks', () => {
       `local s = string.dump(function() return 42 end); local done = false
        return tostring(load(function() if done then return nil end done = true return s end, "r", "b"))`,
     ]) {
-      const r = run(e, code);
+      const r = (await run(e, code));
       expect(r.Error, code).toBeUndefined();
       expect(data(r), code).toBe('nil');
     }
-    expect(data(run(e, 'local f, err = load(string.dump(function() return 42 end), "x", "b") return err'))).toMatch(/binary/);
-    expect(data(run(e, 'return load("return 6 * 7", "x", "b")()'))).toBe('42');
+    expect(data((await run(e, 'local f, err = load(string.dump(function() return 42 end), "x", "b") return err')))).toMatch(/binary/);
+    expect(data((await run(e, 'return load("return 6 * 7", "x", "b")()')))).toBe('42');
   });
 });
 
@@ -115,20 +115,20 @@ describe('the collector', () => {
   it('refuses stop, restart and mode changes and stays on', async () => {
     const e = await booted();
     for (const opt of ['stop', 'restart', 'setpause', 'setstepmul']) {
-      expect(run(e, `collectgarbage("${opt}")`).Error, opt).toMatch(/not available in a process/);
+      expect((await run(e, `collectgarbage("${opt}")`)).Error, opt).toMatch(/not available in a process/);
     }
     // Lua 5.3 (AO) has no collector modes: the option itself is unknown there.
     for (const opt of ['incremental', 'generational']) {
-      expect(run(e, `collectgarbage("${opt}")`).Error, opt).toMatch(/invalid option '\w+'/);
+      expect((await run(e, `collectgarbage("${opt}")`)).Error, opt).toMatch(/invalid option '\w+'/);
     }
-    expect(data(run(e, 'return tostring(collectgarbage("isrunning"))'))).toBe('true');
-    expect(data(run(e, 'return type(collectgarbage("count"))'))).toBe('number');
-    expect(run(e, 'collectgarbage(); collectgarbage("collect"); collectgarbage("step")').Error).toBeUndefined();
+    expect(data((await run(e, 'return tostring(collectgarbage("isrunning"))')))).toBe('true');
+    expect(data((await run(e, 'return type(collectgarbage("count"))')))).toBe('number');
+    expect((await run(e, 'collectgarbage(); collectgarbage("collect"); collectgarbage("step")')).Error).toBeUndefined();
   });
 
   it('ignores __gc, so a looping finalizer neither hangs nor bricks the process', async () => {
     const e = await booted({ timeLimitMs: 20_000 });
-    const r = run(
+    const r = await run(
       e,
       `Ran = false
        setmetatable({}, { __gc = function() Ran = true end })
@@ -140,8 +140,8 @@ describe('the collector', () => {
     expect(r.Error).toBeUndefined();
     expect(data(r)).toBe('false');
     // The metatable keeps its __gc field for whoever reads it.
-    expect(data(run(e, 'local mt = { __gc = print } setmetatable({}, mt) return type(mt.__gc)'))).toBe('function');
-    for (let i = 0; i < 3; i++) expect(data(run(e, 'local t = {} for i = 1, 1e5 do t[i] = {} end collectgarbage() return "ok"'))).toBe('ok');
+    expect(data((await run(e, 'local mt = { __gc = print } setmetatable({}, mt) return type(mt.__gc)')))).toBe('function');
+    for (let i = 0; i < 3; i++) expect(data((await run(e, 'local t = {} for i = 1, 1e5 do t[i] = {} end collectgarbage() return "ok"')))).toBe('ok');
     expect(e.isCrashed).toBe(false);
   });
 });
@@ -149,27 +149,27 @@ describe('the collector', () => {
 describe('the instruction budget', () => {
   it('stops a looping xpcall message handler', async () => {
     const e = await booted({ instructionBudget: 2_000_000 });
-    const r = run(e, `return xpcall(function() error('x') end, function() while true do end end)`);
+    const r = (await run(e, `return xpcall(function() error('x') end, function() while true do end end)`));
     expect(r.Error).toMatch(/Lua instructions/);
-    expect(data(run(e, 'return select(2, xpcall(function() error("x", 0) end, function(m) return "handled " .. m end))'))).toBe('handled x');
+    expect(data((await run(e, 'return select(2, xpcall(function() error("x", 0) end, function(m) return "handled " .. m end))')))).toBe('handled x');
   });
 
   it('counts the bytes string.rep makes', async () => {
     const e = await booted({ instructionBudget: 2_000_000 });
-    expect(run(e, `while true do local s = string.rep('x', 1e7) end`).Error).toMatch(/Lua instructions/);
-    expect(run(e, `while true do local s = ('xy'):rep(1e6, ',') end`).Error).toMatch(/Lua instructions/);
-    expect(data(run(e, `return #string.rep('ab', 3, '-')`))).toBe('8');
+    expect((await run(e, `while true do local s = string.rep('x', 1e7) end`)).Error).toMatch(/Lua instructions/);
+    expect((await run(e, `while true do local s = ('xy'):rep(1e6, ',') end`)).Error).toMatch(/Lua instructions/);
+    expect(data((await run(e, `return #string.rep('ab', 3, '-')`)))).toBe('8');
   });
 
   it('counts coroutine switches', async () => {
     const e = await booted({ instructionBudget: 2_000_000 });
     const pingPong = `local co = coroutine.create(function() while true do coroutine.yield() end end)
       while true do coroutine.resume(co) end`;
-    expect(run(e, pingPong).Error).toMatch(/Lua instructions/);
+    expect((await run(e, pingPong)).Error).toMatch(/Lua instructions/);
     const wrapped = `local f = coroutine.wrap(function() while true do coroutine.yield() end end)
       while true do f() end`;
-    expect(run(e, wrapped).Error).toMatch(/Lua instructions/);
-    expect(data(run(e, `local f = coroutine.wrap(function(a) local b = coroutine.yield(a + 1) return b * 2 end)
-      return f(1) + f(10)`))).toBe('22');
+    expect((await run(e, wrapped)).Error).toMatch(/Lua instructions/);
+    expect(data((await run(e, `local f = coroutine.wrap(function(a) local b = coroutine.yield(a + 1) return b * 2 end)
+      return f(1) + f(10)`)))).toBe('22');
   });
 });

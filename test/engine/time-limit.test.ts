@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ProcessEngine } from '../../src/engine/process-engine.js';
 import { data, env, evalMsg, fromFred, processMsg } from '../helpers/messages.js';
 import { evalIn, network, outputData, removeTempDirs } from '../helpers/local.js';
+import { startNode } from '../../src/node/server.js';
 
 const LIMIT = 3000;
 const TIME_ERROR = /ran past the 3 s time limit.*Nothing it did was kept/;
@@ -21,21 +22,21 @@ describe('the time limit of an engine', () => {
   it('stops work inside a C function and marks the engine for rebuilding', async () => {
     const e = await ProcessEngine.create({ timeLimitMs: LIMIT });
     engines.push(e);
-    e.handle(processMsg(), env());
-    e.handle(evalMsg('Kept = 1'), env());
-    const image = e.snapshot();
-    const r = e.handle(evalMsg(`Kept = 2; ${STUCK}`), env());
+    await e.handle(processMsg(), env());
+    await e.handle(evalMsg('Kept = 1'), env());
+    const image = (await e.snapshot());
+    const r = (await e.handle(evalMsg(`Kept = 2; ${STUCK}`), env()));
     expect(r.Error).toMatch(TIME_ERROR);
     expect(e.isCrashed).toBe(true);
     const again = await ProcessEngine.fromImage(image, { timeLimitMs: LIMIT });
     engines.push(again);
-    expect(data(again.handle(evalMsg('return Kept'), env()))).toBe('1');
+    expect(data((await again.handle(evalMsg('return Kept'), env())))).toBe('1');
   });
 
   it('stops a host read (evalLua) with an error naming the limit', async () => {
     const e = await ProcessEngine.create({ timeLimitMs: LIMIT });
     engines.push(e);
-    expect(() => e.evalLua(`return ${STUCK}`)).toThrow(TIME_ERROR);
+    await expect(e.evalLua(`return ${STUCK}`)).rejects.toThrow(TIME_ERROR);
     expect(e.isCrashed).toBe(true);
   });
 });
@@ -68,4 +69,38 @@ describe('a local process under the time limit', () => {
     expect(await p.inspect('return Count')).toBe(2);
     await net.close();
   });
+});
+
+describe('while one process is stuck', () => {
+  it('another process answers reads and the node answers requests', async () => {
+    // A long limit: everything below must happen while the stuck message still runs.
+    const net = network(undefined, { engine: { timeLimitMs: 30_000 } });
+    const node = await startNode({ network: net, port: 0 });
+    try {
+      const { process: stuck } = await net.openOrSpawn('stuck');
+      const { process: other } = await net.openOrSpawn('other');
+      await evalIn(net, stuck, 'Count = 1');
+      await evalIn(net, other, 'Answer = 42');
+      let settled = false;
+      const running = evalIn(net, stuck, `Count = 2; return ${STUCK}`).finally(() => {
+        settled = true;
+      });
+      // Let the stuck message reach its engine.
+      await new Promise((r) => setTimeout(r, 200));
+      expect(await other.inspect('return Answer')).toBe(42);
+      expect((await other.dryrun(net.userMessage(other.id, [{ name: 'Action', value: 'Eval' }], 'return Answer + 1'))).Output).toMatchObject({ data: '43' });
+      expect(settled).toBe(false);
+      const res = await fetch(node.url);
+      expect(res.status).toBe(200);
+      expect(settled).toBe(false);
+      // Its state is not read half-way: a copy for the node's readers is refused, a read waits its turn.
+      expect(() => stuck.stateImage()).toThrow(/busy handling a message/);
+      const read = stuck.inspect('return Count');
+      expect((await running).Error).toMatch(/ran past the 30 s time limit/);
+      expect(await read).toBe(1);
+    } finally {
+      await node.close();
+      await net.close();
+    }
+  }, 60_000);
 });

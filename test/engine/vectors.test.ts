@@ -1,9 +1,10 @@
 // Test vectors for the aos process OS (src/lua), run through the real host.
+// (The OS semantics only: the VM runs on the test thread, as LuaVm; the engine thread is tested in engine.test.ts.)
 // §8 of shared/spec/aos-process.md, one `it` per vector, plus extra cases for
 // the tricky corners (normalization, handler list ops, utils, stringify, Dump,
 // json, Inbox). Each compares against the exact value the spec states.
 import { afterEach, describe, expect, it } from 'vitest';
-import { ProcessEngine } from '../../src/engine/process-engine.js';
+import { LuaVm } from '../../src/engine/lua-vm.js';
 
 type Tag = { name: string; value: string };
 type Msg = Record<string, unknown> & { Tags: Tag[] };
@@ -65,14 +66,14 @@ function tagMap(entry: { Tags: Tag[] }): Record<string, unknown> {
   return out;
 }
 
-const engines: ProcessEngine[] = [];
+const engines: LuaVm[] = [];
 afterEach(() => {
   while (engines.length) engines.pop()!.close();
 });
 
 class Proc {
   constructor(
-    readonly engine: ProcessEngine,
+    readonly engine: LuaVm,
     readonly env: object = ENV,
   ) {}
   send(msg: Msg, env: object = this.env): Result {
@@ -90,7 +91,7 @@ class Proc {
 }
 
 async function fresh(env: object = ENV): Promise<Proc> {
-  const engine = await ProcessEngine.create();
+  const engine = await LuaVm.create();
   engines.push(engine);
   return new Proc(engine, env);
 }

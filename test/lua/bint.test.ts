@@ -1,13 +1,13 @@
 // .bint inside a real process: the spec's input->output examples, its error
 // texts, and random big-number cases checked against JS BigInt (mod 2^bits).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProcessEngine } from '../../src/engine/process-engine.js';
+import { LuaVm } from '../../src/engine/lua-vm.js';
 import { data, env, evalMsg, fromFred, processMsg } from '../helpers/messages.js';
 import { seededRandom } from '../helpers/wait.js';
 
-let engine: ProcessEngine;
+let engine: LuaVm;
 beforeAll(async () => {
-  engine = await ProcessEngine.create();
+  engine = await LuaVm.create();
   engine.handle(processMsg(), env());
 });
 afterAll(() => engine.close());

@@ -4,13 +4,13 @@
 // inputs within the default instruction budget.
 import { createCipheriv, createDecipheriv, createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProcessEngine } from '../../src/engine/process-engine.js';
+import { LuaVm } from '../../src/engine/lua-vm.js';
 import { data, env, evalMsg, processMsg } from '../helpers/messages.js';
 
-let engine: ProcessEngine;
+let engine: LuaVm;
 beforeAll(async () => {
-  // The budget is what these tests are about; the wall-clock limit is raised so a loaded machine cannot fail them.
-  engine = await ProcessEngine.create({ timeLimitMs: 300_000 });
+  // The in-thread VM (no engine thread, no wall-clock limit): the budget is what these tests are about.
+  engine = await LuaVm.create();
   engine.handle(processMsg(), env());
 });
 afterAll(() => engine.close());
@@ -433,12 +433,12 @@ describe('1 MiB within the default instruction budget', () => {
 
 describe('snapshots', () => {
   it('a process that used crypto restores byte for byte and gives the same digests', async () => {
-    const e = await ProcessEngine.create({ timeLimitMs: 300_000 });
+    const e = await LuaVm.create();
     try {
       e.handle(processMsg(), env());
       e.handle(evalMsg(`Crypto = require('.crypto') Keep = Crypto.utils.stream.fromString("partly read") Keep()`), env());
       const image = e.snapshot();
-      const f = await ProcessEngine.fromImage(image);
+      const f = await LuaVm.fromImage(image);
       try {
         const code = `return Crypto.digest.sha2_256(Keep).asHex() .. " " .. Crypto.digest.blake2b("x", 16).asHex()`;
         const a = data(e.handle(evalMsg(code, { Id: 'same' }), env()));

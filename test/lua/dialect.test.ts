@@ -3,14 +3,14 @@
 // path that compiles code (Eval, load() from Lua, .load bundles).
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ProcessEngine } from '../../src/engine/process-engine.js';
+import { LuaVm } from '../../src/engine/lua-vm.js';
 import { bundleLua, mapLuaError } from '../../src/bundle/index.js';
 import { data, env, evalMsg, processMsg } from '../helpers/messages.js';
 import { luaTree, removeLuaTrees } from '../bundle/helpers.js';
 
-let engine: ProcessEngine;
+let engine: LuaVm;
 beforeAll(async () => {
-  engine = await ProcessEngine.create();
+  engine = await LuaVm.create();
   engine.handle(processMsg(), env());
 });
 afterAll(() => engine.close());
