@@ -11,7 +11,7 @@ const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
 function runOnce(env) {
   const t0 = performance.now();
-  const out = execFileSync(process.execPath, [CLI, '--run', '1 + 1'], { env, encoding: 'utf8', timeout: 30_000 });
+  const out = execFileSync(process.execPath, [CLI, '--run', '1 + 1'], { env, encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] });
   const ms = performance.now() - t0;
   if (out.trim() !== '2') throw new Error(`--run "1 + 1" printed ${JSON.stringify(out)}`);
   return ms;
