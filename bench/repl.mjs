@@ -1,4 +1,5 @@
 // Shell figures: time to the first prompt in a real terminal (tmux), and the
+// same right after the previous shell's terminal closed (SIGHUP), and the
 // round trip of a local Eval as the shell sees it (Enter to result shown).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -41,6 +42,14 @@ export async function* replBench() {
       times.push(await firstPrompt(dataDir));
     }
     yield { name: 'repl.time_to_first_prompt_median', value: Math.round(median(times)), unit: 'ms' };
+
+    // Closing a terminal sends its shell SIGHUP; the next shell opens at once,
+    // as a person reopening does (the dead shell's lock must not hold it up).
+    await new Promise((r) => setTimeout(r, 1500));
+    await firstPrompt(dataDir);
+    const afterHup = [];
+    for (let i = 0; i < 5; i++) afterHup.push(await firstPrompt(dataDir));
+    yield { name: 'repl.time_to_first_prompt_after_sighup_median', value: Math.round(median(afterHup)), unit: 'ms' };
 
     const net = new LocalNetwork(dataDir);
     const { process: p } = await net.openOrSpawn('bench');

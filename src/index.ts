@@ -123,15 +123,39 @@ const DEFAULT_RESULTS_LIMIT = 25;
 export function connect(options: ConnectOptions = {}): LocalAo {
   const network = new LocalNetwork(resolveDataDir(options.dataDir), { onNotice: options.onNotice });
   let last: Settled | undefined;
+  let lastStarted = 0;
   let closed = false;
-  // One operation at a time: a cascade settles before the next call starts.
-  let chain: Promise<unknown> = Promise.resolve();
+  // Calls run in the order they are made. message(), result() and results()
+  // made one after another without waiting go out together: the messages
+  // reach their processes in call order and share the local network's group
+  // commit (each call still resolves only once its cascade is on disk).
+  // spawn, dryrun, assign and close wait for every earlier call, and later
+  // calls wait for them.
+  let barrier: Promise<unknown> = Promise.resolve();
+  let together = new Set<Promise<unknown>>();
+  const ready = () => {
+    if (closed) throw new Error('this aos-ts connection is closed; call connect() again');
+  };
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
-    const run = chain.then(() => {
-      if (closed) throw new Error('this aos-ts connection is closed; call connect() again');
+    const run = Promise.all([barrier, ...together]).then(() => {
+      ready();
       return fn();
     });
-    chain = run.catch(() => undefined);
+    barrier = run.catch(() => undefined);
+    together = new Set();
+    return run;
+  };
+  const shared = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = barrier.then(() => {
+      ready();
+      return fn();
+    });
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    together.add(settled);
+    void settled.then(() => together.delete(settled));
     return run;
   };
 
@@ -157,17 +181,20 @@ export function connect(options: ConnectOptions = {}): LocalAo {
     },
 
     message(args: MessageArgs) {
-      return serial(async () => {
+      return shared(async () => {
         const proc = await open(args?.process);
         const msg = network.userMessage(proc.id, toTags(args.tags), toData(args.data), { anchor: args.anchor });
-        last = await network.sendAndSettle(proc.id, msg);
+        const n = ++lastStarted;
+        const settled = await network.sendAndSettle(proc.id, msg);
+        // What the newest message() delivered, whatever order they settle in.
+        if (n === lastStarted) last = settled;
         const id = msg.Id!;
         return id;
       });
     },
 
     result(args: ResultArgs) {
-      return serial(async () => {
+      return shared(async () => {
         const proc = await open(args?.process);
         const rec = proc.history.resultOf({ id: args?.message });
         if (!rec) throw new Error(`process ${proc.id} has no message ${args.message} in its history`);
@@ -176,7 +203,7 @@ export function connect(options: ConnectOptions = {}): LocalAo {
     },
 
     results(args: ResultsArgs) {
-      return serial(async () => {
+      return shared(async () => {
         const proc = await open(args?.process);
         const from = cursorArg('from', args.from) ?? 0;
         const to = cursorArg('to', args.to);
@@ -230,12 +257,13 @@ export function connect(options: ConnectOptions = {}): LocalAo {
     lastSettled: () => last,
 
     close() {
-      const done = chain.then(async () => {
+      const done = Promise.all([barrier, ...together]).then(async () => {
         if (closed) return;
         closed = true;
         await network.close();
       });
-      chain = done.catch(() => undefined);
+      barrier = done.catch(() => undefined);
+      together = new Set();
       return done;
     },
   };

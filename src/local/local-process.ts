@@ -74,6 +74,9 @@ interface ProcessLog {
   read(fromSeq?: number): Iterable<LogRecord>;
   append(payload: Record<string, unknown>): number;
   flush(): void;
+  /** flush() with the fsync off the main thread; `syncing` while one runs. */
+  flushAsync(): Promise<void>;
+  readonly syncing: boolean;
   close(): void;
   /** The checksum of the record at `seq` (what a snapshot of that state records). */
   checksumOf(seq: number): number | undefined;
@@ -97,6 +100,8 @@ class ReadOnlyLog implements ProcessLog {
     throw new Error('this process is open read-only (another aos-ts holds it); it cannot handle messages here');
   }
   flush(): void {}
+  async flushAsync(): Promise<void> {}
+  readonly syncing = false;
   close(): void {}
   checksumOf(): undefined {
     return undefined; // a read-only open never snapshots
@@ -502,6 +507,18 @@ export class LocalProcess {
     this.log.flush();
     // A snapshot waits for a moment when no message or read is under way.
     if (this.log.lastSeq - this.lastSnapshotSeq >= SNAPSHOT_EVERY && this.busy === 0) this.snapshotIfPossible();
+  }
+
+  /**
+   * flush(), with the fsync off the main thread (MessageLog.flushAsync):
+   * resolves once everything appended before the call is durable. A due
+   * snapshot waits for a moment when no other fsync of this log is running.
+   */
+  async flushAsync(): Promise<void> {
+    if (this.readOnly) return;
+    await this.log.flushAsync();
+    if (this.closed) return;
+    if (this.log.lastSeq - this.lastSnapshotSeq >= SNAPSHOT_EVERY && !this.log.syncing) this.snapshotIfPossible();
   }
 
   /** A snapshot only makes opening faster: one that cannot be written (disk full) is a notice, not a failure. */

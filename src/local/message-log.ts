@@ -146,6 +146,13 @@ export class MessageLog {
   private dirty = false; // written but not fsynced
   private broken: Error | undefined;
   private closed = false;
+  // fsyncs running on libuv's thread pool (flushAsync), by file descriptor:
+  // a descriptor is only closed once none of them still uses it, so a
+  // number reused by another open can never be synced in its place.
+  private syncsOnFd = new Map<number, number>();
+  private closeWhenSynced = new Set<number>();
+  // The newest flushAsync: a later one only counts once every earlier one succeeded.
+  private lastAsyncSync: Promise<void> = Promise.resolve();
 
   static open(dir: string, opts: MessageLogOptions = {}): MessageLog {
     return new MessageLog(dir, opts);
@@ -276,6 +283,72 @@ export class MessageLog {
     this.dirty = false;
   }
 
+  /**
+   * flush() with the fsync on libuv's thread pool, so the program can go on
+   * (and append more) meanwhile; several logs' fsyncs then also overlap.
+   * Resolves once every record appended before the call is durable, and
+   * this log's earlier flushAsync calls all succeeded; rejects (and stops
+   * the log, as flush does) when an fsync fails.
+   */
+  flushAsync(): Promise<void> {
+    this.usable();
+    this.writePending();
+    const before = this.lastAsyncSync;
+    if (!this.dirty) return before;
+    this.dirty = false;
+    const fd = this.fd;
+    const file = this.activeFile();
+    this.syncsOnFd.set(fd, (this.syncsOnFd.get(fd) ?? 0) + 1);
+    const synced = new Promise<void>((resolve, reject) => {
+      fs.fdatasync(fd, (err) => {
+        this.releaseSync(fd);
+        if (err) reject(err);
+        else resolve();
+      });
+    });
+    const done = synced.then(
+      async () => {
+        await before;
+        if (this.broken) throw this.broken;
+      },
+      (err: unknown) => {
+        this.broken ??= writeFailure(err, file);
+        throw this.broken;
+      },
+    );
+    // Only awaited by callers; a failure is kept in `broken` for everyone else.
+    done.catch(() => undefined);
+    this.lastAsyncSync = done;
+    return done;
+  }
+
+  /** Whether a flushAsync fsync is still running. */
+  get syncing(): boolean {
+    return this.syncsOnFd.size > 0;
+  }
+
+  private releaseSync(fd: number): void {
+    const left = (this.syncsOnFd.get(fd) ?? 1) - 1;
+    if (left > 0) {
+      this.syncsOnFd.set(fd, left);
+      return;
+    }
+    this.syncsOnFd.delete(fd);
+    if (this.closeWhenSynced.delete(fd)) {
+      try {
+        fs.closeSync(fd);
+      } catch {
+        // Nothing left to release.
+      }
+    }
+  }
+
+  /** Close a descriptor now, or once the fsyncs still running on it end. */
+  private closeFd(fd: number): void {
+    if (this.syncsOnFd.has(fd)) this.closeWhenSynced.add(fd);
+    else fs.closeSync(fd);
+  }
+
   /** Records with seq >= fromSeq, in order. Only segments that can hold them are opened. */
   read(fromSeq = 1): Iterable<LogRecord> {
     this.usable();
@@ -351,7 +424,7 @@ export class MessageLog {
     }
     const at = cut < offsets.length ? offsets[cut]! : end;
     this.guard(() => {
-      fs.closeSync(this.fd);
+      this.closeFd(this.fd);
       // Newest first: a crash part-way leaves a shorter log that is still valid.
       for (let i = this.segments.length - 1; i > keepIdx; i--) fs.unlinkSync(this.file(this.segments[i]!));
       this.fd = fs.openSync(this.file(keepFirst), fs.constants.O_RDWR);
@@ -374,7 +447,7 @@ export class MessageLog {
     } finally {
       this.closed = true;
       try {
-        fs.closeSync(this.fd);
+        this.closeFd(this.fd);
       } catch {
         // Already closed by a failed truncateAfter; nothing left to release.
       }
@@ -446,7 +519,7 @@ export class MessageLog {
     const first = this.last + 1;
     const file = this.file(first);
     this.guard(() => {
-      fs.closeSync(this.fd);
+      this.closeFd(this.fd);
       this.fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o644);
     }, file);
     if (fs.fstatSync(this.fd).size !== 0) {

@@ -6,9 +6,11 @@
 // notice; assignments hand the original message to the named processes.
 //
 // Delivery goes in waves: every message of a wave is handled, then every log
-// the wave touched is flushed once (group commit), and only then do their
-// outboxes move on. So nothing is acted on before it is durable, and a crash
-// can only lose the tail of a wave that nobody was told about.
+// the wave touched is flushed once (group commit, the fsyncs of all its logs
+// at once on the thread pool), and only then do their callers hear back and
+// their outboxes move on. The next wave is handled while a wave's fsyncs run.
+// So nothing is acted on before it is durable, and a crash can only lose the
+// tail of waves that nobody was told about.
 import { tagValue, type AoMessage, type AoResult, type OutboxMessage, type SpawnRequest, type Tag } from '../engine/types.js';
 import { derivedId } from './ids.js';
 import { ProcessLockedError } from './lock.js';
@@ -63,6 +65,33 @@ export interface Settled {
   handedOff: { target: string; msg: AoMessage; afterSeq: number }[];
   /** Set when the cascade was cut off by the bound. */
   truncated?: string;
+}
+
+/** A wave of deliveries: handled, its logs being made durable, not yet acted on. */
+interface Wave {
+  handled: { item: QueueItem; delivery?: Delivery; error?: unknown }[];
+  /** Each touched process's last seq when the wave was handled. */
+  touched: Map<LocalProcess, number>;
+  /** Outboxes (by process, through seq) whose messages this wave carries. */
+  carries: Map<LocalProcess, number>;
+  /** Resolves with the logs that could not be made durable (by process id), and why. */
+  commit: Promise<Map<string, unknown>>;
+}
+
+/**
+ * Start making every touched log durable at once (one fsync each, on the
+ * thread pool). A log that cannot be flushed (disk full) is reported, not
+ * thrown: its messages in the wave fail, none is acknowledged or acted on.
+ */
+function commitLogs(touched: Set<LocalProcess>): Promise<Map<string, unknown>> {
+  const procs = [...touched];
+  return Promise.allSettled(procs.map((p) => p.flushAsync())).then((outcomes) => {
+    const unflushed = new Map<string, unknown>();
+    outcomes.forEach((o, i) => {
+      if (o.status === 'rejected') unflushed.set(procs[i]!.id, o.reason);
+    });
+    return unflushed;
+  });
 }
 
 /** A cascade in flight: everything caused by one message. */
@@ -148,63 +177,78 @@ export class Scheduler {
   }
 
   private async drain(): Promise<void> {
-    // Processes whose outboxes went out in the current wave, with their last seq then.
-    let routed = new Map<LocalProcess, number>();
     // Cursors known to be delivered, written every few waves and when quiet:
     // a cursor that lags after a crash only means a longer (deduplicated) check.
     const delivered = new Map<LocalProcess, number>();
+    // Outboxes routed (queued) since the last wave was formed, by process:
+    // the last seq whose outbox went out. They count as delivered once the
+    // next wave (which carries them) is durable.
+    let routed = new Map<LocalProcess, number>();
     let waves = 0;
     let flushFailed = false;
-    while (this.queue.length > 0) {
-      const wave = this.queue.splice(0);
-      const handled: { item: QueueItem; delivery?: Delivery; error?: unknown }[] = [];
-      const touched = new Set<LocalProcess>();
-      for (const item of wave) {
-        try {
-          handled.push({ item, delivery: await this.handleItem(item, touched) });
-        } catch (error) {
-          handled.push({ item, error });
-        }
-      }
-      // Group commit: one flush per log, before any outbox moves on. A log
-      // that cannot be flushed (disk full) fails the wave's messages to it:
-      // none of them is acknowledged or acted on.
-      const unflushed = new Map<string, unknown>();
-      for (const proc of touched) {
-        try {
-          proc.flush();
-        } catch (err) {
-          unflushed.set(proc.id, err);
-        }
-      }
-      for (const { item, delivery, error } of handled) {
-        const c = item.cascade;
-        try {
-          if (error !== undefined) throw error;
-          if (delivery && unflushed.has(delivery.process)) throw unflushed.get(delivery.process);
-          if (delivery) {
-            this.record(c, delivery);
-            await this.routeOutbox(delivery, c);
+    // Pipelined group commit: while one wave's fsyncs run (on the thread
+    // pool, every touched log at once), the next wave is handled; a wave is
+    // acted on (results answered, outboxes routed) only once its own fsyncs
+    // have succeeded, waves strictly in order.
+    let inFlight: Wave | undefined;
+    while (this.queue.length > 0 || inFlight) {
+      let next: Wave | undefined;
+      if (this.queue.length > 0) {
+        const items = this.queue.splice(0);
+        const handled: Wave['handled'] = [];
+        const touched = new Set<LocalProcess>();
+        for (const item of items) {
+          try {
+            handled.push({ item, delivery: await this.handleItem(item, touched) });
+          } catch (error) {
+            handled.push({ item, error });
           }
-        } catch (err) {
-          // Only the caller's own cascade has someone to tell; the rest (mail, cron, recovery) become notices.
-          if (!c.first && c.fromCaller) c.reject(err);
-          else this.host.notice(`delivery to ${item.target} failed: ${(err as Error).message}`);
         }
-        this.finish(c);
+        next = { handled, carries: routed, commit: commitLogs(touched), touched: new Map([...touched].map((p) => [p, p.lastSeq])) };
+        routed = new Map();
       }
-      // The previous wave's outboxes were handled and flushed in this one;
-      // after a failed flush nothing more counts as delivered (reopening redelivers, targets drop duplicates).
-      if (unflushed.size > 0) flushFailed = true;
-      if (!flushFailed) for (const [p, seq] of routed) delivered.set(p, seq);
-      routed = new Map([...touched].filter((p) => !unflushed.has(p.id)).map((p) => [p, p.lastSeq]));
-      if (++waves % 16 === 0) {
-        this.host.markDelivered(delivered);
-        delivered.clear();
+      if (inFlight) {
+        const wave = inFlight;
+        inFlight = next;
+        const unflushed = await wave.commit;
+        if (unflushed.size > 0) flushFailed = true;
+        await this.actOn(wave, unflushed);
+        // The outboxes this wave carried are durable at their targets now;
+        // after a failed flush nothing more counts as delivered (reopening
+        // redelivers, targets drop duplicates).
+        if (!flushFailed) for (const [p, seq] of wave.carries) delivered.set(p, seq);
+        for (const [p, seq] of wave.touched) if (!unflushed.has(p.id)) routed.set(p, Math.max(routed.get(p) ?? 0, seq));
+        if (++waves % 16 === 0) {
+          this.host.markDelivered(delivered);
+          delivered.clear();
+        }
+      } else {
+        inFlight = next;
       }
     }
+    // The queue is empty: the last outboxes routed queued nothing local.
     if (!flushFailed) for (const [p, seq] of routed) delivered.set(p, seq);
     this.host.markDelivered(delivered);
+  }
+
+  /** Answer a committed wave's callers and route its outboxes; a log that could not be flushed fails its messages. */
+  private async actOn(wave: Wave, unflushed: Map<string, unknown>): Promise<void> {
+    for (const { item, delivery, error } of wave.handled) {
+      const c = item.cascade;
+      try {
+        if (error !== undefined) throw error;
+        if (delivery && unflushed.has(delivery.process)) throw unflushed.get(delivery.process);
+        if (delivery) {
+          this.record(c, delivery);
+          await this.routeOutbox(delivery, c);
+        }
+      } catch (err) {
+        // Only the caller's own cascade has someone to tell; the rest (mail, cron, recovery) become notices.
+        if (!c.first && c.fromCaller) c.reject(err);
+        else this.host.notice(`delivery to ${item.target} failed: ${(err as Error).message}`);
+      }
+      this.finish(c);
+    }
   }
 
   /** Handle one queued message; undefined when it went to another program's mailbox (or was already there). */
