@@ -518,7 +518,7 @@ export class LocalProcess {
     if (this.readOnly) return;
     await this.log.flushAsync();
     if (this.closed) return;
-    if (this.log.lastSeq - this.lastSnapshotSeq >= SNAPSHOT_EVERY && !this.log.syncing) this.snapshotIfPossible();
+    if (this.log.lastSeq - this.lastSnapshotSeq >= SNAPSHOT_EVERY && !this.log.syncing && this.busy === 0) this.snapshotIfPossible();
   }
 
   /** A snapshot only makes opening faster: one that cannot be written (disk full) is a notice, not a failure. */
