@@ -142,3 +142,26 @@ function folderError(target: string, at: string, err: unknown): Error {
               : ((err as Error).message ?? String(err));
   return new StoreFolderError(`cannot make the folder ${at === target ? target : `${at} (for ${target})`}: ${why}. Choose another --data-dir.`, target);
 }
+
+/**
+ * Durably keep bytes removed from a store file beside it, in `file` (never
+ * overwriting an earlier copy). `consequence` ends the error a failure gives.
+ */
+export function keepAside(file: string, bytes: Uint8Array, consequence: string): void {
+  if (fs.existsSync(file)) return;
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    const fd = fs.openSync(tmp, 'w', 0o644);
+    try {
+      writeFully(fd, bytes);
+      storeIo.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, file);
+    fsyncDir(path.dirname(file));
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw writeFailure(err, file, consequence);
+  }
+}

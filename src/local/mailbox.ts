@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import { join } from 'node:path';
 import type { AoMessage } from '../engine/types.js';
-import { fsyncDir, StoreWriteError, storeIo, writeFailure, writeFully } from './fsync.js';
+import { fsyncDir, keepAside, StoreWriteError, storeIo, writeFailure, writeFully } from './fsync.js';
 import type { Origin } from './local-process.js';
 import { withShortLock } from './lock.js';
 
@@ -67,7 +67,7 @@ function appendLocked(processDir: string, file: string, line: Buffer, onNotice?:
         const aside = `${file}.partial-${whole}`;
         const tail = Buffer.alloc(before - whole);
         fs.readSync(fd, tail, 0, tail.length, whole);
-        keepCopy(aside, tail);
+        keepAside(aside, tail, 'the mailbox was not changed');
         cutBack(fd, whole);
         onNotice?.(`${file}: an unfinished line at byte ${whole} (${tail.length} bytes, left by a sender that stopped) was moved to ${aside}`);
         before = whole;
@@ -201,7 +201,7 @@ function setLineAside(file: string, at: number, raw: Buffer, why: string, onNoti
   const aside = `${file}.bad-${at}`;
   const lineNo = lineNumberAt(file, at);
   try {
-    keepCopy(aside, raw);
+    keepAside(aside, raw, 'the mailbox was not changed');
     const fd = fs.openSync(file, 'r+');
     try {
       writeFully(fd, Buffer.alloc(raw.length, 0x20), at);
@@ -229,25 +229,6 @@ function lineNumberAt(file: string, at: number): number {
   }
 }
 
-/** Write `bytes` to `file` durably, unless a copy is already there. */
-function keepCopy(file: string, bytes: Uint8Array): void {
-  if (fs.existsSync(file)) return;
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    const fd = fs.openSync(tmp, 'w', 0o644);
-    try {
-      writeFully(fd, bytes);
-      storeIo.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, file);
-    fsyncDir(join(file, '..'));
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw writeFailure(err, file, 'the mailbox was not changed');
-  }
-}
 
 function cutBack(fd: number, size: number): void {
   fs.ftruncateSync(fd, size);

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
-import { ensureDir, fsyncDir, storeIo, writeFailure, writeFully } from './fsync.js';
+import { ensureDir, fsyncDir, keepAside, storeIo, writeFailure, writeFully } from './fsync.js';
 
 export interface LogRecord {
   seq: number;
@@ -101,25 +101,6 @@ function isTorn(buf: Buffer, offset: number): boolean {
   return true;
 }
 
-/** Durably keep bytes removed from a store file beside it (never overwriting an earlier copy). */
-export function keepAside(file: string, bytes: Uint8Array): void {
-  if (fs.existsSync(file)) return;
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    const fd = fs.openSync(tmp, 'w', 0o644);
-    try {
-      writeFully(fd, bytes);
-      storeIo.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, file);
-    fsyncDir(path.dirname(file));
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw writeFailure(err, file, 'nothing was changed; the damaged bytes are still where they were');
-  }
-}
 
 /** Is there any well-formed record after `from`? Then the damage is not a torn tail. */
 function validFrameAfter(buf: Buffer, from: number): boolean {
@@ -488,7 +469,7 @@ export class MessageLog {
         // A whole record that fails its checksum: damage, not a crash. It may
         // have been acknowledged, so its bytes are kept beside the log.
         const aside = `${file}.damaged-${offset}`;
-        keepAside(aside, buf.subarray(offset));
+        keepAside(aside, buf.subarray(offset), 'nothing was changed; the damaged bytes are still where they were');
         this.truncateTail(offset);
         this.notices.push(
           `${file}: the last record (seq ${seq}, ${bytes} bytes at byte ${offset}) is damaged (${problem}) and was moved to ${aside}. ` +
