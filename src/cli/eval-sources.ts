@@ -8,9 +8,11 @@ import type { AoResult } from '../engine/types.js';
 import type { ProcessRecord } from '../local/records.js';
 import type { EvalSource } from '../text/lua-error.js';
 
-/** A chunk name for an Eval sent now: `run 01:55:03` (the time it ran). */
+/** A chunk name for an Eval sent now: `run 01:55:03.042` (the time it ran, to the millisecond). */
 export function runChunkName(now = new Date()): string {
-  return `run ${now.toTimeString().slice(0, 8)}`;
+  // To the millisecond: two runs in one second must not share a name, or an error in a
+  // function the first defined would be shown against the second's lines.
+  return `run ${now.toTimeString().slice(0, 8)}.${String(now.getMilliseconds()).padStart(3, '0')}`;
 }
 
 /** An Eval under a chunk name: local processes get the name; remote ones run aos, which names every chunk "aos". */

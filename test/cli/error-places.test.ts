@@ -17,7 +17,7 @@ describe('where an error is', () => {
     expect((await aos(['--run', define], { dataDir })).code).toBe(0);
     const r = await aos(['--run', 'local q = 1\nlocal w = 2\nlocal e = 3\nlocal d = "this is line four"\nreturn f(nil)'], { dataDir });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^run \d\d:\d\d:\d\d line 4: attempt to index a nil value \(local 't'\)\n   4 \|   return t\.x\n/m);
+    expect(r.stderr).toMatch(/^run \d\d:\d\d:\d\d\.\d{3} line 4: attempt to index a nil value \(local 't'\)\n   4 \|   return t\.x\n/m);
     expect(r.stderr).not.toContain('this is line four');
   });
 
