@@ -306,54 +306,42 @@ export class Scheduler {
     c.resolve({ status: c.first ? 'handled' : 'handed-off', result: c.first?.result ?? {}, seq: c.first?.seq ?? 0, ...c.settled });
   }
 
-  /** Queue a handled message's outbox; spawns happen now (their boot is a delivery too). */
-  private async routeOutbox(d: Delivery, c: Cascade): Promise<void> {
+  /**
+   * Queue a handled message's outbox; spawns happen now (their boot is a
+   * delivery too). `recovery`: the outbox goes out again after a crash: its
+   * messages at their record's time, spawns reused when they exist (their
+   * boot was delivered then) with their notices, nothing new marked pending;
+   * targets drop what they already have.
+   */
+  private async routeOutbox(d: Delivery, c: Cascade, recovery = false): Promise<void> {
     if (d.result.Error !== undefined) return;
-    const ts = this.host.now();
+    const ts = recovery && typeof d.msg.Timestamp === 'number' ? d.msg.Timestamp : this.host.now();
     const messages = d.result.Messages ?? [];
     for (const [index, m] of messages.entries()) {
       // A patch@1.0 message sets the sender's state (ProcessHistory reads it); it is never delivered, whatever its Target.
       if (isPatchMessage(m)) continue;
-      const origin = { process: d.process, seq: d.seq, index };
       if (!m.Target || !this.host.isLocal(m.Target)) {
-        c.settled.pending.push({ from: d.process, message: m });
+        if (!recovery) c.settled.pending.push({ from: d.process, message: m });
         continue;
       }
+      const origin = { process: d.process, seq: d.seq, index };
       this.enqueue({ target: m.Target, msg: this.forwarded(d, m, derivedId('message', d.process, d.seq, index), ts), origin, cascade: c });
     }
     for (const [i, s] of (d.result.Spawns ?? []).entries()) {
       // Notices come after the messages in the sender's order, so FIFO dedupe holds.
       const index = messages.length + i;
-      const child = await this.spawnChild(d, s, index, ts);
-      this.record(c, child.delivery);
+      const child = await this.spawnChild(d, s, index, this.host.now());
+      if (!recovery) this.record(c, child.delivery);
       this.enqueue({ target: d.process, msg: child.notice, origin: { process: d.process, seq: d.seq, index }, cascade: c });
-      await this.routeOutbox(child.delivery, c);
+      if (!recovery) await this.routeOutbox(child.delivery, c);
     }
     const next = this.routeAssignments(d.process, d.seq, d.result, messages.length + (d.result.Spawns ?? []).length, ts, c);
     this.routeTagAssignments(d, next, ts, c);
   }
 
-  /**
-   * Queue an outbox again after a crash (recovery): its messages at their
-   * record's time, spawns (reused when they exist) with their notices, and
-   * assignments. Targets drop what they already have.
-   */
-  async rerouteOutbox(d: Delivery, c: Cascade): Promise<void> {
-    if (d.result.Error !== undefined) return;
-    const messages = d.result.Messages ?? [];
-    const ts = typeof d.msg.Timestamp === 'number' ? d.msg.Timestamp : this.host.now();
-    for (const [index, m] of messages.entries()) {
-      if (isPatchMessage(m) || !m.Target || !this.host.isLocal(m.Target)) continue;
-      const msg = this.forwarded(d, m, derivedId('message', d.process, d.seq, index), ts);
-      this.enqueue({ target: m.Target, msg, origin: { process: d.process, seq: d.seq, index }, cascade: c });
-    }
-    for (const [i, s] of (d.result.Spawns ?? []).entries()) {
-      const index = messages.length + i;
-      const child = await this.spawnChild(d, s, index, this.host.now());
-      this.enqueue({ target: d.process, msg: child.notice, origin: { process: d.process, seq: d.seq, index }, cascade: c });
-    }
-    const next = this.routeAssignments(d.process, d.seq, d.result, messages.length + (d.result.Spawns ?? []).length, ts, c);
-    this.routeTagAssignments(d, next, ts, c);
+  /** Queue an outbox again after a crash (recovery): see routeOutbox. */
+  rerouteOutbox(d: Delivery, c: Cascade): Promise<void> {
+    return this.routeOutbox(d, c, true);
   }
 
   /**
