@@ -5,18 +5,25 @@ import { join } from 'node:path';
 import { inspectProcessFolder, type ProcessMeta, type PublishedRemote } from '../local/process-meta.js';
 import type { RemoteFlags } from '../remote/settings.js';
 
-/** The published side of the local process named (or with the id) `nameOrId`, if it has one. */
-export function findPublished(dataDir: string, nameOrId: string): (PublishedRemote & { id: string; name: string }) | undefined {
+/** The metadata of every sound local process in the data folder (a damaged one is reported when it is opened). */
+function localMetas(dataDir: string): ProcessMeta[] {
   let entries: string[];
   try {
     entries = readdirSync(join(dataDir, 'processes'));
   } catch {
-    return undefined;
+    return [];
   }
+  const metas: ProcessMeta[] = [];
   for (const entry of entries) {
     const seen = inspectProcessFolder(join(dataDir, 'processes', entry));
-    if (seen.state !== 'process') continue; // a damaged one is reported when it is opened
-    const meta: ProcessMeta = seen.meta;
+    if (seen.state === 'process') metas.push(seen.meta);
+  }
+  return metas;
+}
+
+/** The published side of the local process named (or with the id) `nameOrId`, if it has one. */
+export function findPublished(dataDir: string, nameOrId: string): (PublishedRemote & { id: string; name: string }) | undefined {
+  for (const meta of localMetas(dataDir)) {
     if (meta.name !== nameOrId && meta.id !== nameOrId) continue;
     if (meta.remote?.id) return { ...meta.remote, id: meta.remote.id, name: meta.name };
   }
@@ -28,17 +35,8 @@ export function findPublished(dataDir: string, nameOrId: string): (PublishedRemo
  * `aos-ts serve` on the same data folder leaves the copy here as a folder too).
  */
 export function findPublishedCopyOf(dataDir: string, id: string): (PublishedRemote & { id: string; name: string }) | undefined {
-  let entries: string[];
-  try {
-    entries = readdirSync(join(dataDir, 'processes'));
-  } catch {
-    return undefined;
-  }
-  for (const entry of entries) {
-    if (entry === id) continue;
-    const seen = inspectProcessFolder(join(dataDir, 'processes', entry));
-    if (seen.state !== 'process') continue;
-    if (seen.meta.remote?.id === id) return { ...seen.meta.remote, id, name: seen.meta.name };
+  for (const meta of localMetas(dataDir)) {
+    if (meta.id !== id && meta.remote?.id === id) return { ...meta.remote, id, name: meta.name };
   }
   return undefined;
 }
