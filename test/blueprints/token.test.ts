@@ -121,7 +121,7 @@ describe('the token blueprint', () => {
     await net.close();
   });
 
-  it('keeps the total supply constant over 3,000 random transfers, matching an exact model after every 750', async () => {
+  it('keeps the total supply constant over 1,200 random transfers, matching an exact model after every 300', async () => {
     const { net, token } = await setup();
     const holders = ['a', 'b', 'c', 'd', 'e'].map((s) => address(`holder-${s}`));
     const model = new Map<string, bigint>(holders.map((h, i) => [h, 10n ** 24n * BigInt(i + 1)]));
@@ -138,10 +138,10 @@ describe('the token blueprint', () => {
     const rand = (n: bigint): bigint => ((next53() << 53n) | next53()) % n;
     let errors = 0;
     // Four rounds, each checked in full against the model: a wrong balance
-    // is caught within 750 transfers of where it went wrong.
+    // is caught within 300 transfers of where it went wrong.
     for (let round = 0; round < 4; round++) {
       const sends: Promise<unknown>[] = [];
-      for (let k = 0; k < 750; k++) {
+      for (let k = 0; k < 300; k++) {
         const from = holders[Number(rand(5n))]!;
         const to = holders[Number(rand(5n))]!;
         // Up to ~1.5x a balance, so some overdraw; many exceed 2^64.
@@ -163,10 +163,10 @@ describe('the token blueprint', () => {
       );
       expect(Object.values(b).reduce((x, y) => x + BigInt(y), 0n)).toBe(supply);
     }
-    expect(errors).toBeGreaterThan(100);
+    expect(errors).toBeGreaterThan(40);
     expect(await token.inspect('return TotalSupply')).toBe(supply.toString());
     await net.close();
-  }, 240_000); // 3,000 messages through the local network: slow when the machine is shared
+  }, 240_000); // 1,200 messages through the local network: slow when the machine is shared
 });
 
 describe('the token blueprint, details aos clients rely on', () => {

@@ -30,3 +30,12 @@ export function testSeed(label: string): number {
   console.log(`${label}: seed ${seed} (repeat with AOS_TS_SEED=${seed})`);
   return seed;
 }
+
+/**
+ * How many SIGKILL rounds a crash test runs: `normal` in `npm test`, more
+ * for a soak (`AOS_TS_CRASH_ROUNDS=200 npx vitest run --project slow`).
+ */
+export function crashRounds(normal: number): number {
+  const given = Number(process.env.AOS_TS_CRASH_ROUNDS);
+  return Number.isSafeInteger(given) && given > 0 ? given : normal;
+}

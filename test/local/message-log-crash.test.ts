@@ -5,12 +5,13 @@ import { afterAll, expect, it } from 'vitest';
 import { MessageLog } from '../../src/local/message-log.js';
 import { SnapshotStore } from '../../src/local/snapshot-store.js';
 import { payloadFor, snapshotBytes } from './fixtures/payload.js';
-import { seededRandom, testSeed } from '../helpers/wait.js';
+import { crashRounds, seededRandom, testSeed } from '../helpers/wait.js';
 import { cleanupFixtures, exited, runFixture, tempDir, waitForLine } from './helpers.js';
 
 // Kill moments come from a seed (printed) so a failure can be repeated with AOS_TS_SEED.
 const seed = testSeed('message-log crash test');
 const random = seededRandom(seed);
+const KILLS = crashRounds(10);
 
 const dir = tempDir();
 const snapDir = tempDir();
@@ -20,7 +21,7 @@ afterAll(() => {
   fs.rmSync(snapDir, { recursive: true, force: true });
 });
 
-it('keeps every acknowledged record through 20 SIGKILLs', async () => {
+it('keeps every acknowledged record through repeated SIGKILLs', async () => {
   const started = Date.now();
   let acked = 0;
   let kills = 0;
@@ -28,13 +29,13 @@ it('keeps every acknowledged record through 20 SIGKILLs', async () => {
   let spawned = 0;
   const spawnWriter = () => runFixture('log-writer.ts', [dir, 'wait', String(seed + spawned++)], 'pipe');
   let next = spawnWriter();
-  for (let round = 0; round < 20; round++) {
+  for (let round = 0; round < KILLS; round++) {
     const child = next;
     let out = '';
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     child.stdin!.write('go\n');
     await waitForLine(child, /^ack \d+/);
-    if (round < 19) next = spawnWriter(); // warms up while this one runs; it touches the log only after "go"
+    if (round < KILLS - 1) next = spawnWriter(); // warms up while this one runs; it touches the log only after "go"
 
     // Let it run a little longer so the kill lands at an arbitrary point of append/flush/roll.
     await new Promise((r) => setTimeout(r, random() * 150));
@@ -63,7 +64,7 @@ it('keeps every acknowledged record through 20 SIGKILLs', async () => {
     expect(expected - 1).toBe(log.lastSeq);
     log.close();
   }
-  expect(kills).toBe(20);
+  expect(kills).toBe(KILLS);
   // A kill cuts a record short; it never makes a whole record with a bad checksum.
   expect(notices.filter((n) => !/dropped an incomplete record/.test(n))).toEqual([]);
   expect(fs.readdirSync(dir).filter((n) => n.includes('.damaged-'))).toEqual([]);

@@ -8,7 +8,7 @@ import { tagValue } from '../../src/engine/types.js';
 import { LocalProcess, type ProcessRecord } from '../../src/local/local-process.js';
 import { LocalNetwork } from '../../src/local/network.js';
 import { MINI_TOKEN, removeTempDirs, replayDigest, tempDataDir } from '../helpers/local.js';
-import { seededRandom, testSeed } from '../helpers/wait.js';
+import { crashRounds, seededRandom, testSeed } from '../helpers/wait.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/network-workload.mjs', import.meta.url));
 const children = new Set<ChildProcess>();
@@ -22,12 +22,12 @@ function messages(proc: LocalProcess): (ProcessRecord & { kind: 'message' })[] {
 }
 
 
-it('loses nothing acknowledged and runs nothing twice through dozens of SIGKILLs', async () => {
+it('loses nothing acknowledged and runs nothing twice through repeated SIGKILLs', async () => {
   // The kill moments come from a seed (printed) so a failure can be repeated with AOS_TS_SEED.
   const random = seededRandom(testSeed('network crash test'));
   const dataDir = tempDataDir();
   const acked = new Set<string>();
-  const ROUNDS = 24;
+  const ROUNDS = crashRounds(12);
   let totalTransfers = 0;
   for (let round = 0; round < ROUNDS; round++) {
     const child = spawn(process.execPath, [fixture, dataDir, MINI_TOKEN], { stdio: ['ignore', 'pipe', 'pipe'] });
