@@ -7,7 +7,14 @@ afterAll(() => removeTempDirs());
 
 const NOT_LOCAL = 'z'.repeat(43);
 
-async function pingPong(): Promise<{ dir: string; echo: string; caller: string }> {
+let shared: Promise<{ dir: string; echo: string; caller: string }> | undefined;
+/** Two processes that ping-pong, made once for the tests that only send `Go` to them. */
+function pingPong(): Promise<{ dir: string; echo: string; caller: string }> {
+  shared ??= makePingPong();
+  return shared;
+}
+
+async function makePingPong(): Promise<{ dir: string; echo: string; caller: string }> {
   const dir = tempDataDir();
   const echo = await spawnProcess(dir, 'echo');
   const caller = await spawnProcess(dir, 'caller');
