@@ -1,5 +1,6 @@
 // Durability helpers shared by the stores: fsync of folders, folder creation
 // that cannot loop, and the errors a failed write turns into.
+import { StoreError } from './store-error.js';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -21,13 +22,11 @@ export function fsyncDir(dir: string): void {
  * A store file could not be written (disk full, I/O error, read-only disk).
  * The message names the file and what to do; whatever was acknowledged before is intact.
  */
-export class StoreWriteError extends Error {
-  readonly file: string;
+export class StoreWriteError extends StoreError {
+  override readonly name = 'StoreWriteError';
   readonly code: string | undefined;
   constructor(message: string, file: string, code: string | undefined, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'StoreWriteError';
-    this.file = file;
+    super(message, file, options);
     this.code = code;
   }
 }
@@ -82,13 +81,8 @@ export function writeFully(fd: number, data: Uint8Array, position?: number): voi
 }
 
 /** A folder aos-ts needs cannot be made or used. */
-export class StoreFolderError extends Error {
-  readonly dir: string;
-  constructor(message: string, dir: string) {
-    super(message);
-    this.name = 'StoreFolderError';
-    this.dir = dir;
-  }
+export class StoreFolderError extends StoreError {
+  override readonly name = 'StoreFolderError';
 }
 
 /**

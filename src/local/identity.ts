@@ -1,6 +1,7 @@
 // The local identity: who "you" are to local processes (the Owner who may
 // Eval), and the local messenger that signs process-to-process messages, as
 // AO's MU does. Kept in the data folder so every run sees the same ones.
+import { StoreError } from './store-error.js';
 import { existsSync, linkSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { ensureDir, writeFailure } from './fsync.js';
 import { join } from 'node:path';
@@ -14,13 +15,8 @@ export interface LocalIdentity {
 }
 
 /** identity.json exists but is not an identity. */
-export class IdentityFileError extends Error {
-  readonly file: string;
-  constructor(message: string, file: string) {
-    super(message);
-    this.name = 'IdentityFileError';
-    this.file = file;
-  }
+export class IdentityFileError extends StoreError {
+  override readonly name = 'IdentityFileError';
 }
 
 export function loadIdentity(dataDir: string): LocalIdentity {

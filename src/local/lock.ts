@@ -3,6 +3,7 @@
 // startedAt, token}. A SIGKILLed holder leaves its file behind, so a lock
 // whose pid is gone (same host) or that predates the last boot is stale and
 // is taken over.
+import { StoreError } from './store-error.js';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -36,13 +37,8 @@ interface Holder {
 }
 
 /** Something that is not a lock file sits where a lock file goes (a folder, a device). */
-export class LockFileError extends Error {
-  readonly lockFile: string;
-  constructor(message: string, lockFile: string) {
-    super(message);
-    this.name = 'LockFileError';
-    this.lockFile = lockFile;
-  }
+export class LockFileError extends StoreError {
+  override readonly name = 'LockFileError';
 }
 
 export const PROCESS_LOCK = 'aos.lock';

@@ -7,6 +7,7 @@
 // cut back off, a dead sender's half line is moved aside by the next sender),
 // and a complete line that is not a message is copied to a side file, blanked
 // in place (offsets stay valid) and named in a notice; the rest is delivered.
+import { StoreError } from './store-error.js';
 import fs from 'node:fs';
 import { join } from 'node:path';
 import type { AoMessage } from '../engine/types.js';
@@ -236,13 +237,8 @@ function cutBack(fd: number, size: number): void {
 }
 
 /** The mailbox cannot be read at all (a folder in its place, no permission). */
-export class MailboxError extends Error {
-  readonly file: string;
-  constructor(message: string, file: string) {
-    super(message);
-    this.name = 'MailboxError';
-    this.file = file;
-  }
+export class MailboxError extends StoreError {
+  override readonly name = 'MailboxError';
 }
 
 function unreadable(file: string, err: unknown): MailboxError {

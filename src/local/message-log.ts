@@ -5,6 +5,7 @@
 // Only the last segment is ever written to; earlier ones are immutable, so
 // opening reads just the last segment (to learn lastSeq and drop a torn tail)
 // no matter how long the history is.
+import { StoreError } from './store-error.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -23,13 +24,11 @@ export interface MessageLogOptions {
 }
 
 /** Damage that is not a crash tail: the log refuses to guess, the user decides. */
-export class LogCorruptError extends Error {
-  readonly file: string;
+export class LogCorruptError extends StoreError {
+  override readonly name = 'LogCorruptError';
   readonly offset: number;
   constructor(file: string, offset: number, what: string, advice: string) {
-    super(`${file} is damaged at byte ${offset}: ${what}.\n${advice}`);
-    this.name = 'LogCorruptError';
-    this.file = file;
+    super(`${file} is damaged at byte ${offset}: ${what}.\n${advice}`, file);
     this.offset = offset;
   }
 }

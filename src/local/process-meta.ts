@@ -1,4 +1,5 @@
 // What a local process is, apart from its history: written once at spawn.
+import { StoreError } from './store-error.js';
 import { existsSync, readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { AoEnv, AoMessage, Tag } from '../engine/types.js';
@@ -79,8 +80,8 @@ export const META_FILE = 'process.json';
  * A process folder whose process.json is missing or unusable. The process
  * is still there (its log is), so it must not be replaced by a new one.
  */
-export class ProcessMetaError extends Error {
-  readonly file: string;
+export class ProcessMetaError extends StoreError {
+  override readonly name = 'ProcessMetaError';
   readonly dir: string;
   /** The process's name as its log remembers it, when it does. */
   readonly processName: string | undefined;
@@ -90,9 +91,8 @@ export class ProcessMetaError extends Error {
     super(
       `${file} ${problem}, so ${who} cannot be opened. ` +
         `Restore that file from a backup, or move the folder ${dir} aside to drop the process.`,
+      file,
     );
-    this.name = 'ProcessMetaError';
-    this.file = file;
     this.dir = dir;
     this.processName = processName;
   }

@@ -4,6 +4,7 @@
 // File <dir>/<seq, 12 digits>.snap:
 //   magic "AOSTSNAP" | u32 version | u32 meta length | u64 seq | u64 data length
 //   | meta JSON utf8 | data | sha256 of everything before it (32 bytes)
+import { StoreError } from './store-error.js';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -171,11 +172,11 @@ export interface LogView {
 }
 
 /** The log and the snapshots disagree and no state is consistent with both. */
-export class StoreStateError extends Error {
+export class StoreStateError extends StoreError {
+  override readonly name = 'StoreStateError';
   readonly files: string[];
   constructor(message: string, files: string[]) {
-    super(message);
-    this.name = 'StoreStateError';
+    super(message, files[0] ?? '');
     this.files = files;
   }
 }

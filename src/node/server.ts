@@ -11,6 +11,7 @@ import { HttpError, readBody, sendJson, type Req } from './http.js';
 import { legacyRoute } from './legacy.js';
 import { mainnetRoute } from './mainnet.js';
 import { StoreWriteError } from '../local/fsync.js';
+import { StoreError } from '../local/store-error.js';
 
 export const DEFAULT_PORT = 8734;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -256,7 +257,7 @@ export function describeError(err: unknown): { status: number; message: string }
   if (err instanceof HttpError) return { status: err.status, message: err.message };
   const e = err as NodeJS.ErrnoException;
   // Errors of the process store already say what happened and what to do (disk full, a damaged file).
-  if (isStoreError(err)) return { status: code507(e) ? 507 : 500, message: e.message };
+  if (err instanceof StoreError) return { status: code507(e) ? 507 : 500, message: e.message };
   const code = e?.code ?? /\b(ENOSPC|EDQUOT|EIO|EROFS|EACCES|EPERM|EMFILE|ENFILE)\b/.exec(String(e?.message))?.[1];
   if (code && DISK_FULL.has(code)) {
     return { status: 507, message: 'the disk holding the node\'s data folder is full; free some space and send again (nothing from this request was kept)' };
@@ -329,7 +330,3 @@ function code507(e: NodeJS.ErrnoException): boolean {
   return e.code !== undefined && DISK_FULL.has(e.code);
 }
 
-/** Errors of the process store already say what happened and what to do (disk full, a damaged file). */
-function isStoreError(err: unknown): boolean {
-  return err instanceof Error && ['StoreWriteError', 'StoreFolderError', 'ProcessMetaError', 'StoreStateError', 'LogCorruptError', 'LockFileError', 'IdentityFileError', 'MailboxError'].includes(err.name);
-}
