@@ -13,6 +13,8 @@ export interface EvalSource {
   chunk: string;
   source: string;
   locate?: Locate;
+  /** How to name it on screen (`input 3`); without it, `input` for the current Eval, else the chunk name. */
+  label?: string;
 }
 
 export interface ExplainOptions {
@@ -76,7 +78,8 @@ function place(chunk: string, line: number, opts: ExplainOptions): { label: stri
   if (mapped) return { label: `${mapped.file}:${mapped.line}`, text: mapped.text, line: mapped.line };
   const text = src?.source.split('\n')[line - 1];
   const isCurrent = src !== undefined && src === opts.current;
-  const label = isCurrent ? `input:${line}` : chunk === 'aos' ? `[string "aos"]:${line}` : `${chunk} line ${line}`;
+  const label =
+    src?.label !== undefined ? `${src.label}:${line}` : isCurrent ? `input:${line}` : chunk === 'aos' ? `[string "aos"]:${line}` : `${chunk} line ${line}`;
   return { label, text, line };
 }
 
