@@ -202,6 +202,13 @@ export class ReplSession {
       this.set({ editor: ed.EMPTY, pendingLines: [], mode: 'normal', hint: undefined });
       return;
     }
+    if (this.watchers.size > 0) {
+      // Ctrl-C stops a .load --watch first (as it stops a watch in a terminal); the next one exits
+      const stopped = this.unwatch();
+      this.lastCtrlC = 0;
+      this.add({ type: 'notice', text: `Stopped watching ${stopped.join(', ')}.` });
+      return;
+    }
     const now = Date.now();
     if (now - this.lastCtrlC < CTRL_C_WINDOW_MS) return this.exit();
     this.lastCtrlC = now;
@@ -391,7 +398,7 @@ export class ReplSession {
       (err) => this.add({ type: 'error', text: err.message }),
     );
     this.watchers.set(path, w);
-    this.add({ type: 'notice', text: `Watching ${path} and the files it requires; saving any of them reloads it.` });
+    this.add({ type: 'notice', text: `Watching ${path} and the files it requires; saving any of them reloads it. Ctrl-C (or .unwatch) stops watching.` });
   }
 
   private unwatch(path?: string): string[] {
