@@ -219,9 +219,9 @@ export function buildProgram(done: (code: number) => void): Command {
     .addOption(new Option('--cors <origin>', 'also answer web pages from this origin (repeatable; loopback origins always are; * for any)').argParser(collectValues))
     .option('--strict', 'unsigned dry-runs may not act as a process owner (no Eval through /dry-run)')
     .option('--deadline <ms>', 'answer 504 to a request still running after this long (default 30000)')
-    .option('--log', 'print an access log line per request to stderr')
+    .option('--log', 'print an access log line per request to stderr (off by default)')
     .addOption(options.json('print the URL, module and scheduler as JSON'))
-    .addOption(options.quiet('print only the URL'))
+    .addOption(options.quiet('print nothing but errors (with --json, only the JSON)'))
     .addOption(options.noColor())
     .addOption(options.dataDir())
     .action(async (_opts, cmd: Command) => {
