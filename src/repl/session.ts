@@ -398,7 +398,7 @@ export class ReplSession {
       (err) => this.add({ type: 'error', text: err.message }),
     );
     this.watchers.set(path, w);
-    this.add({ type: 'notice', text: `Watching ${path} and the files it requires; saving any of them reloads it. Ctrl-C (or .unwatch) stops watching.` });
+    this.add({ type: 'notice', text: `Watching ${path} (and the files it requires): each save reloads it. Ctrl-C stops watching.` });
   }
 
   private unwatch(path?: string): string[] {
