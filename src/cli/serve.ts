@@ -72,10 +72,13 @@ export function runServe(opts: ServeOptions): Promise<number> {
     if (opts.json) printJson(info);
     else if (!opts.quiet) {
       out(`aos-ts serve: ${node.url}  (data: ${dataDir})`);
+      // One setting a line: a terminal of 80 columns never breaks a URL or an id in two.
+      const pad = ' '.repeat('  legacy:  connect({ '.length);
       out(
-        `  legacy:  connect({ MU_URL: '${node.url}', CU_URL: '${node.url}', GATEWAY_URL: '${node.url}' })\n` +
+        `  legacy:  connect({ MU_URL: '${node.url}',\n${pad}CU_URL: '${node.url}',\n${pad}GATEWAY_URL: '${node.url}' })\n` +
           `  mainnet: connect({ MODE: 'mainnet', URL: '${node.url}', signer })\n` +
-          `  module ${info.module}  scheduler ${info.scheduler}\n` +
+          `  module:    ${info.module}\n` +
+          `  scheduler: ${info.scheduler}\n` +
           `  Ctrl-C stops it.`,
       );
     }
