@@ -33,3 +33,13 @@ describe('formatError', () => {
     expect(formatError('Stopped: too many instructions', { current: { chunk: 'aos', source: 'while true do end' } })).toBe('Stopped: too many instructions');
   });
 });
+
+describe('formatError on a process that names every chunk "aos" (aos on AO)', () => {
+  const current = { chunk: 'input 2 @10:00:00', label: 'input 2', source: 'f()' };
+  it('takes the current input as the best guess when the line is in it', () => {
+    expect(stripAnsi(formatError('[string "aos"]:1: boom', { current }))).toBe('input 2:1: boom\n   1 | f()');
+  });
+  it('does not show a line of the current input past its end: the error is in an earlier one', () => {
+    expect(stripAnsi(formatError('[string "aos"]:4: boom', { current }))).toBe('[string "aos"]:4: boom');
+  });
+});
