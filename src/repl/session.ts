@@ -341,7 +341,8 @@ export class ReplSession {
    */
   private keep(label: string, source: string, locate?: Locate): EvalSource {
     // the characters the OS accepts in a chunk name (src/lua/eval.lua), 48 at most
-    const name = label.replace(/[^\w\s.\-:/@#]/g, '_').slice(0, 37);
+    // a long path keeps its end (the file name), which tells two loads apart
+    const name = label.replace(/[^\w\s.\-:/@#]/g, '_').slice(-37);
     const src: EvalSource = { chunk: `${name} @${this.sessionMark}`, source, locate, label: name };
     this.kept.delete(src.chunk);
     this.kept.set(src.chunk, src);
