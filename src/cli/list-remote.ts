@@ -60,8 +60,10 @@ export function runRemoteList(opts: RemoteListOptions): Promise<number> {
       out(`No processes are owned by ${where} (asked ${url}).`);
       return 0;
     }
-    const rows = [['NAME', 'ID', 'VERSION']];
-    for (const e of entries) rows.push([e.name ?? '(no name)', e.id, e.version ?? '-']);
+    // aos's version tag, as aos lists it, when any process has one
+    const versions = entries.some((e) => e.version !== null);
+    const rows = [['NAME', 'ID', ...(versions ? ['VERSION'] : [])]];
+    for (const e of entries) rows.push([e.name ?? '(no name)', e.id, ...(versions ? [e.version ?? '-'] : [])]);
     out(`Your processes (${where}):\n${table(rows)}`);
     if (entries.length === 100) out('(the first 100; the gateway answers at most 100 at a time)');
     return 0;
