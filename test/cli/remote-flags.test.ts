@@ -50,6 +50,9 @@ describe("aos's spawn flags for a process on AO", () => {
     const r = await aosTs(['legacytag', ...legacy, '--yes', '--tag-name', 'Color', '--tag-value', 'red', '--run', SHOW]);
     expect(r.stdout.trim()).toBe('red|-|-|legacytag');
     expect(r.code).toBe(0);
+    // and aos's --list finds it through the gateway
+    const list = await aosTs(['--list', ...legacy]);
+    expect(list.stdout).toMatch(/^legacytag +[A-Za-z0-9_-]{43}$/m);
   }, 60_000);
 
   it('are refused for a remote process that exists, and a bad --cron is named before anything is sent', async () => {
