@@ -78,6 +78,8 @@ export async function openLocal(name: string, opts: MainOptions): Promise<LocalC
 }
 
 export interface RemoteOpenOptions extends RemoteFlags {
+  /** Tags and Data for a process spawned now (aos's --tag-name/--tag-value, --cron, --data). */
+  spawn?: import('../remote/open.js').SpawnExtras;
   quiet?: boolean;
   color?: boolean;
   dataDir?: string;
@@ -100,6 +102,7 @@ export async function openRemoteConnection(target: string, opts: RemoteOpenOptio
     target,
     dataDir: resolveDataDir(opts.dataDir),
     yes: opts.yes,
+    spawn: opts.spawn,
     ask: interactive && canAsk() ? ask : undefined,
     notice,
   });

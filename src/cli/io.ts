@@ -5,6 +5,8 @@
 export interface CliStream {
   write(text: string): unknown;
   isTTY?: boolean;
+  /** A terminal's width. */
+  columns?: number;
 }
 
 export interface CliIo {

@@ -3,7 +3,7 @@
 // Commands never touch process.stdout directly, so tests can run them in-process.
 import { createInterface } from 'node:readline/promises';
 import { painter, stripAnsi, useColor } from '../text/ansi.js';
-import { plainTable } from '../text/width.js';
+import { plainTable, wrapWords } from '../text/width.js';
 import { io } from './io.js';
 
 export { io, withIo, type CliIo, type CliStream } from './io.js';
@@ -28,8 +28,11 @@ export function out(text: string): void {
   io().stdout.write(`${text}\n`);
 }
 
+/** On stderr; on a terminal, long lines break between words (notices and errors are prose). */
 export function err(text: string): void {
-  io().stderr.write(`${text}\n`);
+  const { stderr } = io();
+  const wrapped = stderr.isTTY === true && stderr.columns !== undefined ? wrapWords(text, stderr.columns) : text;
+  stderr.write(`${wrapped}\n`);
 }
 
 /** `aos-ts: <message>` on stderr. */

@@ -85,6 +85,8 @@ export function buildProgram(done: (code: number) => void): Command {
     .addOption(new Option('--tag-value <value>', 'the value of the --tag-name before it').argParser(collectValues))
     .option('--cron <interval>', 'a cron interval for a process created now, e.g. 10-seconds, 1-minute')
     .option('--data <file>', 'a file whose contents become the Data of a process created now')
+    .option('--list', 'list your processes and exit: local ones, or with --mainnet/--legacy those your wallet owns on AO (as aos --list)')
+    .option('--watch <process>', 'print the messages that arrive at a process as they come, with no prompt, until Ctrl-C (local, or remote with --mainnet/--legacy or an id)')
     .option('--get-blueprints [dir]', 'copy the blueprints into a folder (default ./blueprints), as aos does; the same as `aos-ts blueprints get`');
   addRemoteOptions(program)
     .showHelpAfterError('(run aos-ts --help for usage)')
@@ -109,6 +111,22 @@ export function buildProgram(done: (code: number) => void): Command {
       if (opts.getBlueprints !== undefined) {
         const { runBlueprintsGet } = await import('./blueprints.js');
         done(runBlueprintsGet(typeof opts.getBlueprints === 'string' ? opts.getBlueprints : 'blueprints', {}));
+        return;
+      }
+      if (opts.list) {
+        const { isRemoteRequested } = await import('../remote/settings.js');
+        if (isRemoteRequested(opts)) {
+          const { runRemoteList } = await import('./list-remote.js');
+          done(await runRemoteList(opts));
+        } else {
+          const { runList } = await import('./list.js');
+          done(await runList(opts));
+        }
+        return;
+      }
+      if (typeof opts.watch === 'string') {
+        const { runWatch } = await import('./watch.js');
+        done(await runWatch(opts.watch, opts));
         return;
       }
       if (opts.dryRun && opts.run === undefined) {
@@ -219,9 +237,9 @@ export function buildProgram(done: (code: number) => void): Command {
     .addOption(new Option('--cors <origin>', 'also answer web pages from this origin (repeatable; loopback origins always are; * for any)').argParser(collectValues))
     .option('--strict', 'unsigned dry-runs may not act as a process owner (no Eval through /dry-run)')
     .option('--deadline <ms>', 'answer 504 to a request still running after this long (default 30000)')
-    .option('--log', 'print an access log line per request to stderr')
+    .option('--log', 'print an access log line per request to stderr (off by default)')
     .addOption(options.json('print the URL, module and scheduler as JSON'))
-    .addOption(options.quiet('print only the URL'))
+    .addOption(options.quiet('print nothing but errors (with --json, only the JSON)'))
     .addOption(options.noColor())
     .addOption(options.dataDir())
     .action(async (_opts, cmd: Command) => {

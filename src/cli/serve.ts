@@ -68,17 +68,19 @@ export function runServe(opts: ServeOptions): Promise<number> {
       throw err;
     }
     const info = { url: node.url, module: node.context.module, scheduler: node.context.scheduler, dataDir };
+    // -q: nothing but errors and warnings (--json gives a script the URL)
     if (opts.json) printJson(info);
-    else {
+    else if (!opts.quiet) {
       out(`aos-ts serve: ${node.url}  (data: ${dataDir})`);
-      if (!opts.quiet) {
-        out(
-          `  legacy:  connect({ MU_URL: '${node.url}', CU_URL: '${node.url}', GATEWAY_URL: '${node.url}' })\n` +
-            `  mainnet: connect({ MODE: 'mainnet', URL: '${node.url}', signer })\n` +
-            `  module ${info.module}  scheduler ${info.scheduler}\n` +
-            `  Ctrl-C stops it.`,
-        );
-      }
+      // One setting a line: a terminal of 80 columns never breaks a URL or an id in two.
+      const pad = ' '.repeat('  legacy:  connect({ '.length);
+      out(
+        `  legacy:  connect({ MU_URL: '${node.url}',\n${pad}CU_URL: '${node.url}',\n${pad}GATEWAY_URL: '${node.url}' })\n` +
+          `  mainnet: connect({ MODE: 'mainnet', URL: '${node.url}', signer })\n` +
+          `  module:    ${info.module}\n` +
+          `  scheduler: ${info.scheduler}\n` +
+          `  Ctrl-C stops it.`,
+      );
     }
     // A failure outside any request (a cron tick, another program's mail) is a notice, not the end of the node.
     const keepRunning = (err: unknown) => process.stderr.write(`aos-ts: ${(err as Error)?.message ?? String(err)}\n`);

@@ -3,6 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Connection } from '../connection.js';
+import type { ProcessRecord } from '../local/records.js';
+import type { EvalSource } from '../text/lua-error.js';
 import { isId } from '../local/ids.js';
 import { resolveDataDir } from '../local/paths.js';
 import { trace } from '../text/trace.js';
@@ -60,13 +62,26 @@ export async function localShell(name: string, opts: MainOptions): Promise<numbe
       quiet: opts.quiet,
       version: packageVersion(),
       historyFile: join(conn.dir, 'history.json'),
-      services: { ...replServices((nameOrId) => conn.resolve(nameOrId)), monitor: (on) => conn.monitor(on) },
+      services: { ...replServices((nameOrId) => conn.resolve(nameOrId)), monitor: (on) => conn.monitor(on), earlierEval: await earlierEvals(conn.dir) },
       load: opts.load,
     });
   } finally {
     await conn.close();
     unhook();
   }
+}
+
+/** Evals of earlier shells and runs, read from the process's log (without its lock: the worker holds it). */
+async function earlierEvals(dir: string): Promise<(chunk: string) => EvalSource | undefined> {
+  const [{ LogReader }, { sourcesFromLog, loadBundleMaps }] = await Promise.all([import('../local/log-reader.js'), import('./eval-sources.js')]);
+  // the bundler is loaded for .load anyway; its maps place lines of an earlier .load in their files
+  await loadBundleMaps();
+  const find = sourcesFromLog(() => new LogReader(join(dir, 'log')).read() as Iterable<ProcessRecord>);
+  return (chunk) => {
+    const src = find(chunk);
+    // `input 3 @02:51:07`: input 3 of the shell started at 02:51:07
+    return src && { ...src, label: chunk.replace(/^(.*) @(\d\d:\d\d:\d\d)$/, '$1 (shell of $2)') };
+  };
 }
 
 /** The shell on a process on AO (the connection is already open; the caller closes it). */

@@ -25,6 +25,14 @@ export interface OpenRemoteOptions {
   ask?: (question: string) => Promise<string>;
   notice?: (text: string) => void;
   pollMs?: number;
+  /** aos's spawn flags (--tag-name/--tag-value, --cron, --data): used only if a process is spawned now. */
+  spawn?: SpawnExtras;
+}
+
+/** What a new process gets besides App-Name and Name: tags (aos's order) and Data. */
+export interface SpawnExtras {
+  tags: { name: string; value: string }[];
+  data?: string;
 }
 
 const PROCESS_QUERY = `query ($owners: [String!]!, $names: [String!]!) {
@@ -67,7 +75,7 @@ export async function findOrSpawn(client: Client, store: RemoteStore, opts: Open
     if (answer !== 'y' && answer !== 'yes') throw new LookupError(`nothing was spawned. Give the id of an existing process, or answer y to spawn "${target}".`);
   }
   (opts.notice ?? (() => undefined))(`spawning "${target}" on the ${describeNetwork(settings)}...`);
-  const id = await spawnProcess(client, target);
+  const id = await spawnProcess(client, target, opts.spawn);
   store.remember(net, wallet.address, target, id);
   return { id, name: target, created: true };
 }
@@ -117,20 +125,22 @@ async function nodeDefaults(url: string): Promise<{ module?: string; scheduler?:
 }
 
 /** A new aos process named `name`. A write: never repeated. */
-export async function spawnProcess(client: Client, name: string): Promise<string> {
+export async function spawnProcess(client: Client, name: string, extras: SpawnExtras = { tags: [] }): Promise<string> {
   const { settings, ao, signer } = client;
   const probed = settings.module && (settings.mode === 'mainnet' || settings.scheduler) ? {} : await nodeDefaults(settings.mode === 'mainnet' ? settings.url : settings.muUrl);
   const module = settings.module ?? probed.module ?? DEFAULT_MODULE;
   const tags = [
     { name: 'App-Name', value: 'aos' },
     { name: 'Name', value: name },
+    ...extras.tags,
     { name: 'Authority', value: settings.authority ?? (settings.mode === 'legacy' ? LEGACY_DEFAULTS.authority : '') },
   ].filter((t) => t.value !== '');
+  const data = extras.data !== undefined ? { data: extras.data } : {};
   const id = await traced(
     () =>
       settings.mode === 'mainnet'
-        ? ao.spawn({ module, tags, ...(settings.authority ? { authority: settings.authority } : {}) })
-        : ao.spawn({ module, scheduler: settings.scheduler ?? probed.scheduler ?? LEGACY_DEFAULTS.scheduler, signer, tags }),
+        ? ao.spawn({ module, tags, ...data, ...(settings.authority ? { authority: settings.authority } : {}) })
+        : ao.spawn({ module, scheduler: settings.scheduler ?? probed.scheduler ?? LEGACY_DEFAULTS.scheduler, signer, tags, ...data }),
     (last, err) =>
       new RemoteError(
         `spawning "${name}" failed: ${whatFailed(last, err)}. ${neverArrived(last) ? 'Nothing was spawned.' : 'It may not have been spawned.'} ` +

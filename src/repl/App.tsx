@@ -3,9 +3,10 @@
 // typed. Live messages are transcript items too, so they appear above the
 // input line without disturbing it.
 import React, { useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import { Box, Static, Text, useApp, useStdin } from 'ink';
+import { Box, Static, Text, useApp, useStdin, useStdout } from 'ink';
 import Spinner from 'ink-spinner';
 import { stripAnsi } from '../text/ansi.js';
+import { wrapWords } from '../text/width.js';
 import { KeyDecoder } from './keys.js';
 import type { ReplSession } from './session.js';
 import { itemText, type TranscriptItem } from './transcript.js';
@@ -19,6 +20,9 @@ export function App({ session, color }: { session: ReplSession; color: boolean }
   const decoder = useRef(new KeyDecoder());
   const chain = useRef<Promise<void>>(Promise.resolve());
   const paint = (text: string) => (color ? text : stripAnsi(text));
+  const { stdout } = useStdout();
+  // notices and errors are prose: broken between words here, so Ink never starts a line with the space
+  const prose = (text: string) => wrapWords(text, stdout.columns ?? 0);
 
   useEffect(() => {
     if (!isRawModeSupported) return;
@@ -56,7 +60,7 @@ export function App({ session, color }: { session: ReplSession; color: boolean }
   const elapsed = view.busy ? Date.now() - view.busy.since : 0;
   return (
     <>
-      <Static items={view.items as TranscriptItem[]}>{(item) => <TranscriptLine key={item.id} item={item} paint={paint} />}</Static>
+      <Static items={view.items as TranscriptItem[]}>{(item) => <TranscriptLine key={item.id} item={item} paint={paint} prose={prose} />}</Static>
       {view.exited ? null : view.busy ? (
         elapsed >= SPINNER_AFTER_MS ? (
           <Text>
@@ -86,13 +90,13 @@ export function App({ session, color }: { session: ReplSession; color: boolean }
 }
 
 /** One transcript item on screen: the one place that decides how each type looks. */
-function TranscriptLine({ item, paint }: { item: TranscriptItem; paint: (text: string) => string }) {
+function TranscriptLine({ item, paint, prose }: { item: TranscriptItem; paint: (text: string) => string; prose: (text: string) => string }) {
   const text = paint(itemText(item));
   switch (item.type) {
     case 'error':
-      return <Text color="red">{text}</Text>;
+      return <Text color="red">{prose(text)}</Text>;
     case 'notice':
-      return <Text dimColor>{text}</Text>;
+      return <Text dimColor>{prose(text)}</Text>;
     case 'table':
       return <Text dimColor={item.dim === true}>{text}</Text>;
     default:

@@ -113,7 +113,7 @@ export const COMMANDS: DotCommand[] = [
   {
     name: '.load',
     args: '[--watch|--stop] <file.lua>',
-    summary: 'send a file and the local modules it requires, as one Eval (--watch: again on every save; --stop: stop watching)',
+    summary: 'send a file and the local modules it requires, as one Eval (--watch: again on every save, until Ctrl-C or --stop)',
     async run(s, _args, rest) {
       if (/^--stop(\s+|$)/.test(rest)) return unwatch(s, rest.replace(/^--stop\s*/, ''));
       const watch = /^--watch(\s+|$)/.test(rest);

@@ -22,6 +22,8 @@ export interface SessionServices {
   resolveTarget?(nameOrId: string): string | undefined | Promise<string | undefined>;
   /** Local processes: .monitor / .unmonitor turn the cron ticks on and off; says what happened. */
   monitor?(on: boolean): Promise<string>;
+  /** An Eval of an earlier session by its chunk name (local processes read their log), so its line can be shown. */
+  earlierEval?(chunk: string): { chunk: string; source: string; locate?: Locate; label?: string } | undefined;
   /** .pad: open $EDITOR on a file (the terminal is handed over meanwhile); resolves to its exit code. */
   runEditor?(file: string): Promise<number>;
 }

@@ -5,6 +5,7 @@
 // testable without a terminal.
 import type { Connection, LiveMessage } from '../connection.js';
 import type { AoResult } from '../engine/types.js';
+import type { EvalSource } from '../text/lua-error.js';
 import { outputText } from '../text/result.js';
 import { findCommand } from './commands.js';
 import { Completer } from './completion.js';
@@ -34,6 +35,8 @@ export interface SessionOptions {
 }
 
 const CTRL_C_WINDOW_MS = 2000;
+/** Inputs whose source the shell keeps, so an error in a function one defined shows its line. */
+const KEPT_INPUTS = 200;
 
 /** Dot-commands that never ask the process (they run at once even while it is busy). */
 const NO_PROCESS_NEEDED = new Set(['.help', '.blueprints', '.editor', '.unwatch', '.pause', '.live', '.clear', '.exit']);
@@ -51,6 +54,12 @@ export class ReplSession {
   private stillRunning = 0;
   private unsubscribeLive?: () => void;
   private waiting?: { cancelled: boolean; stop: () => void };
+  /** Evals sent so far (each gets a chunk name of its own: `input 3`). */
+  private inputCount = 0;
+  /** This shell's start, in every chunk name: `input 3` of another session is another chunk. */
+  private readonly sessionMark = new Date().toTimeString().slice(0, 8);
+  /** The newest inputs' sources, by chunk name. */
+  private readonly kept = new Map<string, EvalSource>();
 
   constructor(
     private readonly conn: Connection,
@@ -130,7 +139,7 @@ export class ReplSession {
 
   private showLive(m: LiveMessage): void {
     this.completer.invalidate();
-    if (m.error !== undefined) this.add({ type: 'error', text: formatError(m.error) });
+    if (m.error !== undefined) this.add({ type: 'error', text: formatError(m.error, this.where()) });
     if (m.text !== '') this.add({ type: 'live', text: m.text, from: this.conn.capabilities.liveSender ? m.from : undefined });
     if (m.prompt) this.set({ prompt: m.prompt });
   }
@@ -191,6 +200,13 @@ export class ReplSession {
     if (s.editor.text !== '' || s.pendingLines.length > 0) {
       this.lastCtrlC = 0;
       this.set({ editor: ed.EMPTY, pendingLines: [], mode: 'normal', hint: undefined });
+      return;
+    }
+    if (this.watchers.size > 0) {
+      // Ctrl-C stops a .load --watch first (as it stops a watch in a terminal); the next one exits
+      const stopped = this.unwatch();
+      this.lastCtrlC = 0;
+      this.add({ type: 'notice', text: `Stopped watching ${stopped.join(', ')}.` });
       return;
     }
     const now = Date.now();
@@ -312,14 +328,37 @@ export class ReplSession {
   }
 
   private async evaluate(label: string, source: string, locate?: Locate): Promise<boolean> {
-    const ok = await this.request(label, () => this.conn.eval(source), (r) => this.showResult(r, source, locate));
+    const input = this.keep(label.startsWith('loading ') ? label.slice('loading '.length) : `input ${++this.inputCount}`, source, locate);
+    const send = () => this.conn.send({ Tags: [{ name: 'Action', value: 'Eval' }, { name: 'Chunk-Name', value: input.chunk }], Data: source });
+    const ok = await this.request(label, send, (r) => this.showResult(r, input));
     this.completer.invalidate();
     return ok;
   }
 
-  private showResult(r: AoResult, source?: string, locate?: Locate): void {
+  /**
+   * Remember an input's source under a chunk name of its own (the Chunk-Name tag the OS
+   * names the chunk by): an error raised later by a function it defined points at it.
+   */
+  private keep(label: string, source: string, locate?: Locate): EvalSource {
+    // the characters the OS accepts in a chunk name (src/lua/eval.lua), 48 at most
+    // a long path keeps its end (the file name), which tells two loads apart
+    const name = label.replace(/[^\w\s.\-:/@#]/g, '_').slice(-37);
+    const src: EvalSource = { chunk: `${name} @${this.sessionMark}`, source, locate, label: name };
+    this.kept.delete(src.chunk);
+    this.kept.set(src.chunk, src);
+    if (this.kept.size > KEPT_INPUTS) this.kept.delete(this.kept.keys().next().value!);
+    return src;
+  }
+
+  /** Where an error may point: this session's inputs, then (local processes) the log's earlier Evals. */
+  private where(current?: EvalSource): { current?: EvalSource; lookup: (chunk: string) => EvalSource | undefined } {
+    return { current, lookup: (chunk) => this.kept.get(chunk) ?? this.options.services?.earlierEval?.(chunk) };
+  }
+
+  private showResult(r: AoResult, input?: EvalSource): void {
+    const source = input?.source;
     if (r.Error !== undefined) {
-      this.add({ type: 'error', text: formatError(r.Error, source, locate) });
+      this.add({ type: 'error', text: formatError(r.Error, this.where(input)) });
       if (source !== undefined && secondReturnValue(source, r.Error)) {
         this.add({
           type: 'notice',
@@ -335,11 +374,12 @@ export class ReplSession {
   }
 
   private async dryrun(expr: string): Promise<void> {
+    const input: EvalSource = { chunk: `dry run @${this.sessionMark}`, source: expr, label: 'dry run' };
     await this.request(
       'dry run',
-      () => this.conn.dryrun({ Tags: [{ name: 'Action', value: 'Eval' }], Data: expr }),
+      () => this.conn.dryrun({ Tags: [{ name: 'Action', value: 'Eval' }, { name: 'Chunk-Name', value: input.chunk }], Data: expr }),
       (r) => {
-        if (r.Error !== undefined) this.add({ type: 'error', text: formatError(r.Error, expr) });
+        if (r.Error !== undefined) this.add({ type: 'error', text: formatError(r.Error, this.where(input)) });
         else this.add({ type: 'result', text: outputText(r), note: '(dry run: nothing was kept)' });
       },
     );
@@ -359,7 +399,7 @@ export class ReplSession {
       (err) => this.add({ type: 'error', text: err.message }),
     );
     this.watchers.set(path, w);
-    this.add({ type: 'notice', text: `Watching ${path} and the files it requires; saving any of them reloads it.` });
+    this.add({ type: 'notice', text: `Watching ${path} (and the files it requires): each save reloads it. Ctrl-C stops watching.` });
   }
 
   private unwatch(path?: string): string[] {

@@ -13,6 +13,8 @@ export interface EvalSource {
   chunk: string;
   source: string;
   locate?: Locate;
+  /** How to name it on screen (`input 3`); without it, `input` for the current Eval, else the chunk name. */
+  label?: string;
 }
 
 export interface ExplainOptions {
@@ -58,25 +60,27 @@ function dropHandlerReport(logs: string): string {
   return kept.join('\n');
 }
 
-function sourceOf(chunk: string, opts: ExplainOptions): EvalSource | undefined {
+function sourceOf(chunk: string, line: number, opts: ExplainOptions): EvalSource | undefined {
   if (opts.current && opts.current.chunk === chunk) return opts.current;
   const earlier = opts.earlier ?? [];
   for (let i = earlier.length - 1; i >= 0; i--) if (earlier[i]!.chunk === chunk) return earlier[i];
   const found = opts.lookup?.(chunk);
   if (found) return found;
   // a process that names every chunk "aos" (aos itself, on AO): the current input is the best guess
-  if (chunk === 'aos' && opts.current) return opts.current;
+  // (unless the line is past its end: then the error is in an earlier input, unknown which)
+  if (chunk === 'aos' && opts.current && (opts.current.chunk === 'aos' || line <= opts.current.source.split('\n').length)) return opts.current;
   return undefined;
 }
 
 /** `[string "name"]:N` as the user knows it: a file of a .load, the Eval's name, and the line. */
 function place(chunk: string, line: number, opts: ExplainOptions): { label: string; text?: string; line: number } {
-  const src = sourceOf(chunk, opts);
+  const src = sourceOf(chunk, line, opts);
   const mapped = src?.locate?.(line);
   if (mapped) return { label: `${mapped.file}:${mapped.line}`, text: mapped.text, line: mapped.line };
   const text = src?.source.split('\n')[line - 1];
   const isCurrent = src !== undefined && src === opts.current;
-  const label = isCurrent ? `input:${line}` : chunk === 'aos' ? `[string "aos"]:${line}` : `${chunk} line ${line}`;
+  const label =
+    src?.label !== undefined ? `${src.label}:${line}` : isCurrent ? `input:${line}` : chunk === 'aos' ? `[string "aos"]:${line}` : `${chunk} line ${line}`;
   return { label, text, line };
 }
 

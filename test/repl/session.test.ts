@@ -60,7 +60,7 @@ describe('the shell', () => {
     const { type, texts } = await shell();
     await type('\u001b[200~local ok = 1\nreturn nil + ok\u001b[201~\r');
     const err = texts().slice(-1)[0]!;
-    expect(err).toMatch(/\[string "aos"\]:2: attempt to perform arithmetic on a nil value/);
+    expect(err).toMatch(/^input \d+:2: attempt to perform arithmetic on a nil value/);
     expect(err).toMatch(/2 \| return nil \+ ok/);
   });
 

@@ -233,5 +233,15 @@ describe('.load --watch can be stopped', () => {
     expect(open.size).toBe(0);
     await session.run('.unwatch');
     expect(texts().slice(-1)[0]).toBe('Nothing is being watched.');
+    // Ctrl-C on an empty line stops the watch (and does not arm the exit); the next two exit
+    await session.run(`.load --watch ${file}`);
+    await session.handleKey({ type: 'ctrl-c' });
+    expect(open.size).toBe(0);
+    expect(texts().slice(-1)[0]).toBe(`Stopped watching ${file}.`);
+    expect(session.getView().exited).toBe(false);
+    await session.handleKey({ type: 'ctrl-c' });
+    expect(session.getView().exited).toBe(false);
+    await session.handleKey({ type: 'ctrl-c' });
+    expect(session.getView().exited).toBe(true);
   });
 });
