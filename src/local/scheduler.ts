@@ -38,6 +38,9 @@ import { stringTags } from './tags.js';
 
 export const DEFAULT_CASCADE_LIMIT = 10_000;
 
+/** How often, at most, outbox cursors are written while deliveries go on (they are always written when quiet). */
+const CURSOR_WRITE_MS = 250;
+
 /** One message handled somewhere in a cascade. */
 export interface Delivery {
   process: string;
@@ -174,7 +177,7 @@ export class Scheduler {
   private readonly carrying = new Map<string, Map<number, number>>();
   /** A flush failed: no cursor moves until quiet (reopening redelivers; targets drop duplicates). */
   private cursorsFrozen = false;
-  private batches = 0;
+  private lastCursorWrite = 0;
 
   constructor(private readonly host: SchedulerHost) {}
 
@@ -261,9 +264,10 @@ export class Scheduler {
       const unflushed = await commitLogs(touched);
       if (unflushed.size > 0) this.cursorsFrozen = true;
       await this.actOn(batch, unflushed);
-      // Cursors are written every few batches and when quiet: a cursor that
-      // lags after a crash only means a longer (deduplicated) check.
-      if (++this.batches % 16 === 0) this.writeCursors();
+      // Cursors are written now and then and when quiet: a cursor that lags
+      // after a crash only means a longer (deduplicated) check, while a write
+      // per batch would cost as much as a batch's messages.
+      if (performance.now() - this.lastCursorWrite >= CURSOR_WRITE_MS) this.writeCursors();
     }
   }
 
@@ -310,6 +314,7 @@ export class Scheduler {
 
   /** Record how far each process's outbox is delivered (see the fields above). */
   private writeCursors(): void {
+    this.lastCursorWrite = performance.now();
     if (this.cursorsFrozen) return;
     const moved = new Map<LocalProcess, number>();
     for (const [id, a] of this.acted) {
