@@ -124,7 +124,7 @@ export class Cascade {
   first?: Delivery;
   readonly settled: Omit<Settled, 'result' | 'seq' | 'status'> = { cascade: [], pending: [], pendingAssignments: [], handedOff: [] };
   /** Where each recorded delivery sits in the cascade (see QueueItem.path). */
-  readonly paths = new Map<Delivery, number[]>();
+  readonly paths = new Map<Delivery, CascadePath>();
   resolve!: (s: Settled) => void;
   reject!: (e: unknown) => void;
   readonly done = new Promise<Settled>((res, rej) => {
@@ -148,7 +148,7 @@ export interface QueueItem {
   /** When it was queued, among everything this scheduler queued (set by enqueue). */
   order?: number;
   /** Where it sits in its cascade: the outbox indexes leading to it (none for the first message). */
-  path?: number[];
+  path?: CascadePath;
 }
 
 /** What the scheduler needs from the network around it. */
@@ -308,7 +308,7 @@ export class Scheduler {
         if (delivery && unflushed.has(delivery.process)) throw unflushed.get(delivery.process);
         if (delivery) {
           this.record(c, delivery, item.path);
-          await this.routeOutbox(delivery, c, item.path ?? []);
+          await this.routeOutbox(delivery, c, item.path);
           if (proc) this.noteActed(proc, delivery.seq);
         }
       } catch (err) {
@@ -402,8 +402,8 @@ export class Scheduler {
   }
 
   /** Note a delivery in its cascade; every one but the caller's own is a delivery event. */
-  record(c: Cascade, d: Delivery, path: number[] = []): void {
-    c.paths.set(d, path);
+  record(c: Cascade, d: Delivery, path?: CascadePath): void {
+    if (path) c.paths.set(d, path);
     if (!c.first) {
       c.first = d;
       if (!c.fromCaller) this.host.delivered(d);
@@ -419,8 +419,7 @@ export class Scheduler {
     // A cascade of the caller whose first message failed was rejected already.
     // Deliveries were recorded as they became durable (lanes run side by side);
     // the caller sees them in cascade order: by depth, then in outbox order.
-    const key = (d: Delivery) => c.paths.get(d) ?? [];
-    c.settled.cascade.sort((a, b) => comparePaths(key(a), key(b)));
+    c.settled.cascade.sort((a, b) => comparePaths(c.paths.get(a), c.paths.get(b)));
     c.resolve({ status: c.first ? 'handled' : 'handed-off', result: c.first?.result ?? {}, seq: c.first?.seq ?? 0, ...c.settled });
   }
 
@@ -431,7 +430,7 @@ export class Scheduler {
    * boot was delivered then) with their notices, nothing new marked pending;
    * targets drop what they already have.
    */
-  private async routeOutbox(d: Delivery, c: Cascade, path: number[], recovery = false): Promise<void> {
+  private async routeOutbox(d: Delivery, c: Cascade, path: CascadePath | undefined, recovery = false): Promise<void> {
     if (d.result.Error !== undefined) return;
     const ts = recovery && typeof d.msg.Timestamp === 'number' ? d.msg.Timestamp : this.host.now();
     const messages = d.result.Messages ?? [];
@@ -444,13 +443,13 @@ export class Scheduler {
       }
       const origin = { process: d.process, seq: d.seq, index };
       const msg = this.forwarded(d, m, derivedId('message', d.process, d.seq, index), ts);
-      this.enqueue({ target: m.Target, msg, origin, cascade: c, path: [...path, index] });
+      this.enqueue({ target: m.Target, msg, origin, cascade: c, path: pathTo(path, index) });
     }
     for (const [i, s] of (d.result.Spawns ?? []).entries()) {
       // Notices come after the messages in the sender's order, so FIFO dedupe holds.
       const index = messages.length + i;
       const child = await this.spawnChild(d, s, index, this.host.now());
-      const at = [...path, index];
+      const at = pathTo(path, index);
       if (!recovery) this.record(c, child.delivery, at);
       this.enqueue({ target: d.process, msg: child.notice, origin: { process: d.process, seq: d.seq, index }, cascade: c, path: at });
       if (!recovery) await this.routeOutbox(child.delivery, c, at);
@@ -461,7 +460,7 @@ export class Scheduler {
 
   /** Queue an outbox again after a crash (recovery): see routeOutbox. */
   rerouteOutbox(d: Delivery, c: Cascade): Promise<void> {
-    return this.routeOutbox(d, c, [], true);
+    return this.routeOutbox(d, c, undefined, true);
   }
 
   /**
@@ -469,7 +468,7 @@ export class Scheduler {
    * messenger also assigns the message it pushed to those processes (spec
    * §6.3). Their origins come after every other item of the outbox.
    */
-  private routeTagAssignments(d: Delivery, firstIndex: number, ts: number, c: Cascade, path: number[]): void {
+  private routeTagAssignments(d: Delivery, firstIndex: number, ts: number, c: Cascade, path: CascadePath | undefined): void {
     let index = firstIndex;
     for (const [i, m] of (d.result.Messages ?? []).entries()) {
       const targets = tagAssignments(m);
@@ -481,7 +480,7 @@ export class Scheduler {
           c.settled.pendingAssignments.push({ from: d.process, process: target, message: String(pushed.Id) });
           continue;
         }
-        this.enqueue({ target, msg: assignedMessage(pushed, ts), origin, cascade: c, assigned: true, path: [...path, origin.index] });
+        this.enqueue({ target, msg: assignedMessage(pushed, ts), origin, cascade: c, assigned: true, path: pathTo(path, origin.index) });
       }
     }
   }
@@ -493,7 +492,7 @@ export class Scheduler {
    * assignable checks decide in the process. A process that is not local, or
    * a message this machine has never seen, leaves the assignment pending.
    */
-  private routeAssignments(from: string, seq: number, result: AoResult, firstIndex: number, ts: number, c: Cascade, path: number[]): number {
+  private routeAssignments(from: string, seq: number, result: AoResult, firstIndex: number, ts: number, c: Cascade, path: CascadePath | undefined): number {
     let index = firstIndex;
     for (const a of result.Assignments ?? []) {
       const processes = Array.isArray(a.Processes) ? a.Processes.map(String) : [];
@@ -504,7 +503,7 @@ export class Scheduler {
           c.settled.pendingAssignments.push({ from, process: target, message: String(a.Message) });
           continue;
         }
-        this.enqueue({ target, msg: assignedMessage(original, ts), origin, cascade: c, assigned: true, path: [...path, origin.index] });
+        this.enqueue({ target, msg: assignedMessage(original, ts), origin, cascade: c, assigned: true, path: pathTo(path, origin.index) });
       }
     }
     return index;
@@ -572,11 +571,34 @@ export class Scheduler {
   }
 }
 
-/** Cascade order: shallower first, then by outbox index along the path (a stable sort keeps ties as recorded). */
-function comparePaths(a: number[], b: number[]): number {
-  if (a.length !== b.length) return a.length - b.length;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
-  return 0;
+/**
+ * Where a message sits in its cascade: the outbox index that sent it, under
+ * the message whose outbox it was (no path: the cascade's first message).
+ * Linked, not copied, so a long chain of replies costs one node per message.
+ */
+interface CascadePath {
+  readonly parent?: CascadePath;
+  readonly index: number;
+  readonly depth: number;
+}
+
+function pathTo(parent: CascadePath | undefined, index: number): CascadePath {
+  return { parent, index, depth: (parent?.depth ?? 0) + 1 };
+}
+
+/** Cascade order: shallower first, then by outbox index from the top down (a stable sort keeps ties as recorded). */
+function comparePaths(a: CascadePath | undefined, b: CascadePath | undefined): number {
+  const da = a?.depth ?? 0;
+  const db = b?.depth ?? 0;
+  if (da !== db || !a || !b) return da - db;
+  // Same depth: climb both until they share a parent; the indexes there decide.
+  let x = a;
+  let y = b;
+  while (x.parent !== y.parent) {
+    x = x.parent!;
+    y = y.parent!;
+  }
+  return x.index - y.index;
 }
 
 /** The process ids of an outbox message's `Assignments` tag (a list; a lone id is taken as one). */
