@@ -255,12 +255,14 @@ export class Scheduler {
   /** Start a batch of what was handled, unless one is under way (it starts the next when done). */
   private startBatch(): void {
     if (this.committing || this.handled.length === 0) return;
-    this.committing = this.commitBatches().finally(() => {
-      this.committing = undefined;
-      // Handled while the last batch was finishing.
-      if (this.handled.length > 0) this.startBatch();
-      else this.checkQuiet();
-    });
+    this.committing = this.commitBatches()
+      .catch((err: unknown) => this.host.notice(`delivery stopped: ${(err as Error).message}`))
+      .finally(() => {
+        this.committing = undefined;
+        // Handled while the last batch was finishing.
+        if (this.handled.length > 0) this.startBatch();
+        else this.checkQuiet();
+      });
   }
 
   /**
