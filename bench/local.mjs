@@ -44,6 +44,7 @@ export async function* localBench() {
     // alice handle side by side, and batches share fsyncs across senders.
     const N = 5000;
     const IN_FLIGHT = 64;
+    const cpu = process.cpuUsage();
     t = performance.now();
     let sent = 0;
     const worker = async () => {
@@ -54,6 +55,10 @@ export async function* localBench() {
     };
     await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
     yield { name: 'local.durable_cascade_throughput', value: Math.round((N * 2) / ((performance.now() - t) / 1000)), unit: 'msgs/s', load: load() };
+    // CPU time of every thread (main, engines, fsyncs) per message: what the figure above costs,
+    // and less swayed than it by other work on a shared machine.
+    const used = process.cpuUsage(cpu);
+    yield { name: 'local.durable_cascade_cpu_per_message', value: round((used.user + used.system) / 1000 / (N * 2), 3), unit: 'ms' };
     const records = bank.lastSeq + alice.lastSeq;
     await net.close();
     yield { name: 'local.disk_bytes_per_message', value: Math.round(duSync(join(dataDir, 'processes')) / records), unit: 'bytes' };
