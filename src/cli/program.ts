@@ -79,7 +79,7 @@ export function buildProgram(done: (code: number) => void): Command {
     .addOption(options.dataDir())
     .addOption(new Option('--budget <instructions>', 'Lua instructions one message may run').argParser(positiveInt('--budget')))
     .addOption(new Option('--memory <mib>', `memory limit of a process in MiB (at most ${MAX_MEMORY_MIB})`).argParser(memoryMiB))
-    .addOption(new Option('--timeout <seconds>', 'wall-clock seconds one message may run (default 10)').argParser(positiveInt('--timeout')))
+    .addOption(new Option('--timeout <seconds>', 'wall-clock seconds one message may run (default 3)').argParser(positiveInt('--timeout')))
     .option('--dry-run', 'with --run: evaluate against the current state and keep nothing (as aos --dry-run)')
     .addOption(new Option('--tag-name <name>', 'a tag for a process created now (pair each with --tag-value; repeatable)').argParser(collectValues))
     .addOption(new Option('--tag-value <value>', 'the value of the --tag-name before it').argParser(collectValues))

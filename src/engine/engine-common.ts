@@ -22,7 +22,7 @@ export interface EngineOptions {
   luaDir?: string;
   /**
    * Wall-clock milliseconds one message (or read) may take before the engine
-   * is stopped from outside and rebuilt (ProcessEngine only; default 10 s).
+   * is stopped from outside and rebuilt (ProcessEngine only; default 3 s).
    */
   timeLimitMs?: number;
 }

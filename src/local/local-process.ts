@@ -11,7 +11,7 @@
 //    so they cannot perturb what a later replay would produce.
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { DEFAULT_INSTRUCTION_BUDGET, EngineCrashedError, ProcessEngine, type EngineOptions } from '../engine/process-engine.js';
+import { DEFAULT_INSTRUCTION_BUDGET, DEFAULT_TIME_LIMIT_MS, EngineCrashedError, ProcessEngine, REPLAY_TIME_LIMIT_MS, type EngineOptions } from '../engine/process-engine.js';
 import { decodeMemoryImage, encodeMemoryImage, imageDigest, type MemoryImage } from '../engine/memory-image.js';
 import type { AoMessage, AoResult } from '../engine/types.js';
 import { acquireLock, ProcessLockedError, type Lock } from './lock.js';
@@ -214,16 +214,18 @@ export class LocalProcess {
   private bootResult?: AoResult;
 
   /**
-   * Run fn with at least the default instruction budget: the boot and the
-   * replay of messages that once succeeded must not fail under a smaller --budget.
+   * Run fn with at least the default instruction budget and time limit: the
+   * boot must not fail under a smaller --budget or --timeout.
    */
   private async unbudgeted<T>(fn: () => T | Promise<T>): Promise<T> {
-    const saved = this.engine.options.instructionBudget;
-    this.engine.options.instructionBudget = Math.max(saved, DEFAULT_INSTRUCTION_BUDGET);
+    const { instructionBudget, timeLimitMs } = this.engine.options;
+    this.engine.options.instructionBudget = Math.max(instructionBudget, DEFAULT_INSTRUCTION_BUDGET);
+    this.engine.options.timeLimitMs = Math.max(timeLimitMs, DEFAULT_TIME_LIMIT_MS);
     try {
       return await fn();
     } finally {
-      this.engine.options.instructionBudget = saved;
+      this.engine.options.instructionBudget = instructionBudget;
+      this.engine.options.timeLimitMs = timeLimitMs;
     }
   }
 
@@ -272,15 +274,21 @@ export class LocalProcess {
     return this.withFullBudget(() => this.replayRecords(fromSeq));
   }
 
-  /** Replays of messages that once succeeded run with at least the default budget (see unbudgeted). */
+  /**
+   * Replays of messages that once succeeded run with at least the default
+   * budget, and the larger replay time limit: a busier machine than when
+   * they first ran must not make them fail.
+   */
   private async withFullBudget<T>(fn: () => Promise<T>): Promise<T> {
     const engine = this.engine;
-    const saved = engine.options.instructionBudget;
-    engine.options.instructionBudget = Math.max(saved, DEFAULT_INSTRUCTION_BUDGET);
+    const { instructionBudget, timeLimitMs } = engine.options;
+    engine.options.instructionBudget = Math.max(instructionBudget, DEFAULT_INSTRUCTION_BUDGET);
+    engine.options.timeLimitMs = Math.max(timeLimitMs, REPLAY_TIME_LIMIT_MS);
     try {
       return await fn();
     } finally {
-      engine.options.instructionBudget = saved;
+      engine.options.instructionBudget = instructionBudget;
+      engine.options.timeLimitMs = timeLimitMs;
     }
   }
 

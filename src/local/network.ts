@@ -1,7 +1,7 @@
 // The local AO network: the processes of one data folder, opened and kept
 // current for the program that uses them. The parts, each in its own file:
 //   registry.ts         which processes exist, names -> ids (reads folders only)
-//   scheduler.ts        queue, waves, group commit, outbox routing (messages, spawns, assignments)
+//   scheduler.ts        a lane per target process, group commit, outbox routing (messages, spawns, assignments)
 //   outbox-recovery.ts  outboxes a crash kept from being delivered
 //   mail.ts             mail from other aos-ts programs that have a process open
 //   cron.ts             cron ticks

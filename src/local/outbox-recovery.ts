@@ -45,7 +45,7 @@ export async function redeliverOutbox(proc: LocalProcess, scheduler: Scheduler, 
     await scheduler.rerouteOutbox(delivery, cascade);
   }
   const lastSeq = proc.lastSeq;
-  // Not awaited: opening may happen inside a wave, which must end first.
+  // Not awaited: opening may happen inside a delivery, which must end first.
   void cascade.done.then(() => markDelivered(new Map([[proc, lastSeq]]), notice));
   scheduler.finish(cascade);
 }

@@ -5,12 +5,25 @@
 // and slot; spawns become new local processes whose parent gets a Spawned
 // notice; assignments hand the original message to the named processes.
 //
-// Delivery goes in waves: every message of a wave is handled, then every log
-// the wave touched is flushed once (group commit, the fsyncs of all its logs
-// at once on the thread pool), and only then do their callers hear back and
-// their outboxes move on. The next wave is handled while a wave's fsyncs run.
-// So nothing is acted on before it is durable, and a crash can only lose the
-// tail of waves that nobody was told about.
+// Each target process has a lane: the messages queued for it, handled one at
+// a time in the order they were queued. Lanes run side by side (every process
+// has its own engine thread), so a process stuck on a message (until its time
+// limit) holds up only what is queued for it, never a message to another
+// process, not even in the same cascade.
+//
+// Handled messages are made durable in batches (group commit): whatever the
+// lanes handled since the last batch began is flushed at once (the fsyncs of
+// all its logs together, on the thread pool), and only then do callers hear
+// back and outboxes move on, batches strictly in order and, within a batch,
+// in the order the messages were queued. Lanes keep handling while a batch's
+// fsyncs run. So nothing is acted on before it is durable, and a crash can
+// only lose what nobody was told about.
+//
+// The order in which a process receives its messages is the order they were
+// queued for it: a sender's outbox is queued once that sender's record is
+// durable, in outbox order, so what one process sends another arrives in the
+// order it was sent (exactly-once delivery after a crash relies on it). The
+// log records the order; replays follow the log.
 import { tagValue, type AoMessage, type AoResult, type OutboxMessage, type SpawnRequest, type Tag } from '../engine/types.js';
 import { derivedId } from './ids.js';
 import { ProcessLockedError } from './lock.js';
@@ -24,6 +37,19 @@ import type { ProcessMeta } from './process-meta.js';
 import { stringTags } from './tags.js';
 
 export const DEFAULT_CASCADE_LIMIT = 10_000;
+
+/**
+ * While lanes are still handling, a batch waits up to this long for more to
+ * join it (or until it holds BATCH_FULL messages, or the lanes are idle): a
+ * flush then covers many messages instead of the few handled during the last
+ * one, which costs less CPU and disk per message under load. A lone sender
+ * never waits: its lanes are idle as soon as its message is handled.
+ */
+const BATCH_GATHER_MS = 4;
+const BATCH_FULL = 128;
+
+/** How often, at most, outbox cursors are written while deliveries go on (they are always written when quiet). */
+const CURSOR_WRITE_MS = 250;
 
 /** One message handled somewhere in a cascade. */
 export interface Delivery {
@@ -51,7 +77,7 @@ export interface Settled {
   /** The result of the message the caller sent. */
   result: AoResult;
   seq: number;
-  /** Every other message the cascade delivered, in order. */
+  /** Every other message the cascade delivered, in cascade order: by depth, then in outbox order. */
   cascade: Delivery[];
   /** Messages addressed to processes that are not local. */
   pending: { from: string; message: OutboxMessage }[];
@@ -67,21 +93,19 @@ export interface Settled {
   truncated?: string;
 }
 
-/** A wave of deliveries: handled, its logs being made durable, not yet acted on. */
-interface Wave {
-  handled: { item: QueueItem; delivery?: Delivery; error?: unknown }[];
-  /** Each touched process's last seq when the wave was handled. */
-  touched: Map<LocalProcess, number>;
-  /** Outboxes (by process, through seq) whose messages this wave carries. */
-  carries: Map<LocalProcess, number>;
-  /** Resolves with the logs that could not be made durable (by process id), and why. */
-  commit: Promise<Map<string, unknown>>;
+/** A queued message once its target has handled it (or refused it): waiting to be made durable and acted on. */
+interface Handled {
+  item: QueueItem;
+  /** The process that handled it (absent when it went elsewhere or was dropped). */
+  proc?: LocalProcess;
+  delivery?: Delivery;
+  error?: unknown;
 }
 
 /**
  * Start making every touched log durable at once (one fsync each, on the
  * thread pool). A log that cannot be flushed (disk full) is reported, not
- * thrown: its messages in the wave fail, none is acknowledged or acted on.
+ * thrown: its messages in the batch fail, none is acknowledged or acted on.
  */
 function commitLogs(touched: Set<LocalProcess>): Promise<Map<string, unknown>> {
   const procs = [...touched];
@@ -99,6 +123,8 @@ export class Cascade {
   outstanding = 0;
   first?: Delivery;
   readonly settled: Omit<Settled, 'result' | 'seq' | 'status'> = { cascade: [], pending: [], pendingAssignments: [], handedOff: [] };
+  /** Where each recorded delivery sits in the cascade (see QueueItem.path). */
+  readonly paths = new Map<Delivery, CascadePath>();
   resolve!: (s: Settled) => void;
   reject!: (e: unknown) => void;
   readonly done = new Promise<Settled>((res, rej) => {
@@ -119,6 +145,10 @@ export interface QueueItem {
   /** An assignment: dropped when the target already has that message. */
   assigned?: boolean;
   cascade: Cascade;
+  /** When it was queued, among everything this scheduler queued (set by enqueue). */
+  order?: number;
+  /** Where it sits in its cascade: the outbox indexes leading to it (none for the first message). */
+  path?: CascadePath;
 }
 
 /** What the scheduler needs from the network around it. */
@@ -141,8 +171,23 @@ export interface SchedulerHost {
 }
 
 export class Scheduler {
-  private queue: QueueItem[] = [];
-  private draining?: Promise<void>;
+  /** Per target process, the messages queued for it and not yet taken up (see runLane). */
+  private readonly lanes = new Map<string, QueueItem[]>();
+  /** Handled (in the order handled), waiting for the next batch. */
+  private handled: Handled[] = [];
+  private committing?: Promise<void>;
+  private queuedCount = 0;
+  private quietWaiters: (() => void)[] = [];
+  // Outbox cursors (see outbox-recovery.ts). A process's outbox through seq S
+  // is delivered once its records through S have been acted on (outboxes
+  // queued) and nothing queued from them is still waiting or in flight.
+  /** Per process id: the last seq acted on, and the last cursor written. */
+  private readonly acted = new Map<string, { proc: LocalProcess; through: number; written: number }>();
+  /** Per sender process id: seq -> items queued from that record's outbox and not yet finished. */
+  private readonly carrying = new Map<string, Map<number, number>>();
+  /** A flush failed: no cursor moves until quiet (reopening redelivers; targets drop duplicates). */
+  private cursorsFrozen = false;
+  private lastCursorWrite = 0;
 
   constructor(private readonly host: SchedulerHost) {}
 
@@ -156,103 +201,174 @@ export class Scheduler {
     return cascade.done;
   }
 
-  /** Resolves when nothing is queued or being delivered. */
+  /** Resolves when nothing is queued, being handled or being made durable. */
   async idle(): Promise<void> {
-    while (this.draining) await this.draining;
+    while (!this.quiet) await new Promise<void>((resolve) => this.quietWaiters.push(resolve));
+  }
+
+  private get quiet(): boolean {
+    return this.lanes.size === 0 && this.handled.length === 0 && !this.committing;
   }
 
   enqueue(item: QueueItem): void {
     item.cascade.outstanding += 1;
-    this.queue.push(item);
-    this.kick();
+    item.order = this.queuedCount++;
+    if (item.origin) {
+      let seqs = this.carrying.get(item.origin.process);
+      if (!seqs) this.carrying.set(item.origin.process, (seqs = new Map()));
+      seqs.set(item.origin.seq, (seqs.get(item.origin.seq) ?? 0) + 1);
+    }
+    const lane = this.lanes.get(item.target);
+    if (lane) {
+      lane.push(item);
+      return;
+    }
+    const fresh = [item];
+    this.lanes.set(item.target, fresh);
+    void this.runLane(item.target, fresh);
   }
 
-  private kick(): void {
-    if (this.draining) return;
-    this.draining = this.drain().finally(() => {
-      this.draining = undefined;
-      // Callers woken by the last wave may have queued more before this ran.
-      if (this.queue.length > 0) this.kick();
+  /**
+   * Handle a target's messages one at a time, in the order queued, until its
+   * lane is empty. Never throws: a failure is kept with its item and acted on
+   * in its batch.
+   */
+  private async runLane(target: string, lane: QueueItem[]): Promise<void> {
+    while (lane.length > 0) {
+      const item = lane.shift()!;
+      let handled: Handled;
+      try {
+        handled = { item, ...(await this.handleItem(item)) };
+      } catch (error) {
+        handled = { item, error };
+      }
+      this.handled.push(handled);
+      if (this.handled.length >= BATCH_FULL) this.batchGathered?.();
+      this.startBatch();
+    }
+    // No await since the last look: nothing was queued on this lane meanwhile.
+    this.lanes.delete(target);
+    if (this.lanes.size === 0) this.batchGathered?.();
+    this.checkQuiet();
+  }
+
+  /** Start a batch of what was handled, unless one is under way (it starts the next when done). */
+  private startBatch(): void {
+    if (this.committing || this.handled.length === 0) return;
+    this.committing = this.commitBatches()
+      .catch((err: unknown) => this.host.notice(`delivery stopped: ${(err as Error).message}`))
+      .finally(() => {
+        this.committing = undefined;
+        // Handled while the last batch was finishing.
+        if (this.handled.length > 0) this.startBatch();
+        else this.checkQuiet();
+      });
+  }
+
+  /**
+   * Group commit: flush every log the batch touched at once, then act on the
+   * batch (answer callers, queue outboxes) in the order its messages were
+   * queued; repeat with whatever the lanes handled meanwhile.
+   */
+  private async commitBatches(): Promise<void> {
+    while (this.handled.length > 0) {
+      await this.gather();
+      const batch = this.handled.splice(0).sort((a, b) => a.item.order! - b.item.order!);
+      const touched = new Set<LocalProcess>();
+      for (const h of batch) if (h.delivery && h.proc) touched.add(h.proc);
+      const unflushed = await commitLogs(touched);
+      if (unflushed.size > 0) this.cursorsFrozen = true;
+      await this.actOn(batch, unflushed);
+      // Cursors are written now and then and when quiet: a cursor that lags
+      // after a crash only means a longer (deduplicated) check, while a write
+      // per batch would cost as much as a batch's messages.
+      if (performance.now() - this.lastCursorWrite >= CURSOR_WRITE_MS) this.writeCursors();
+    }
+  }
+
+  /** Let the next batch grow while lanes are handling (see BATCH_GATHER_MS). */
+  private async gather(): Promise<void> {
+    if (this.lanes.size === 0 || this.handled.length >= BATCH_FULL) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => this.batchGathered?.(), BATCH_GATHER_MS);
+      this.batchGathered = () => {
+        clearTimeout(timer);
+        this.batchGathered = undefined;
+        resolve();
+      };
     });
   }
 
-  private async drain(): Promise<void> {
-    // Cursors known to be delivered, written every few waves and when quiet:
-    // a cursor that lags after a crash only means a longer (deduplicated) check.
-    const delivered = new Map<LocalProcess, number>();
-    // Outboxes routed (queued) since the last wave was formed, by process:
-    // the last seq whose outbox went out. They count as delivered once the
-    // next wave (which carries them) is durable.
-    let routed = new Map<LocalProcess, number>();
-    let waves = 0;
-    let flushFailed = false;
-    // Pipelined group commit: while one wave's fsyncs run (on the thread
-    // pool, every touched log at once), the next wave is handled; a wave is
-    // acted on (results answered, outboxes routed) only once its own fsyncs
-    // have succeeded, waves strictly in order.
-    let inFlight: Wave | undefined;
-    while (this.queue.length > 0 || inFlight) {
-      let next: Wave | undefined;
-      if (this.queue.length > 0) {
-        const items = this.queue.splice(0);
-        const handled: Wave['handled'] = [];
-        const touched = new Set<LocalProcess>();
-        for (const item of items) {
-          try {
-            handled.push({ item, delivery: await this.handleItem(item, touched) });
-          } catch (error) {
-            handled.push({ item, error });
-          }
-        }
-        next = { handled, carries: routed, commit: commitLogs(touched), touched: new Map([...touched].map((p) => [p, p.lastSeq])) };
-        routed = new Map();
-      }
-      if (inFlight) {
-        const wave = inFlight;
-        inFlight = next;
-        const unflushed = await wave.commit;
-        if (unflushed.size > 0) flushFailed = true;
-        await this.actOn(wave, unflushed);
-        // The outboxes this wave carried are durable at their targets now;
-        // after a failed flush nothing more counts as delivered (reopening
-        // redelivers, targets drop duplicates).
-        if (!flushFailed) for (const [p, seq] of wave.carries) delivered.set(p, seq);
-        for (const [p, seq] of wave.touched) if (!unflushed.has(p.id)) routed.set(p, Math.max(routed.get(p) ?? 0, seq));
-        if (++waves % 16 === 0) {
-          this.host.markDelivered(delivered);
-          delivered.clear();
-        }
-      } else {
-        inFlight = next;
-      }
-    }
-    // The queue is empty: the last outboxes routed queued nothing local.
-    if (!flushFailed) for (const [p, seq] of routed) delivered.set(p, seq);
-    this.host.markDelivered(delivered);
-  }
+  private batchGathered?: () => void;
 
-  /** Answer a committed wave's callers and route its outboxes; a log that could not be flushed fails its messages. */
-  private async actOn(wave: Wave, unflushed: Map<string, unknown>): Promise<void> {
-    for (const { item, delivery, error } of wave.handled) {
+  /** Answer a committed batch's callers and route its outboxes; a log that could not be flushed fails its messages. */
+  private async actOn(batch: Handled[], unflushed: Map<string, unknown>): Promise<void> {
+    for (const { item, proc, delivery, error } of batch) {
       const c = item.cascade;
       try {
         if (error !== undefined) throw error;
         if (delivery && unflushed.has(delivery.process)) throw unflushed.get(delivery.process);
         if (delivery) {
-          this.record(c, delivery);
-          await this.routeOutbox(delivery, c);
+          this.record(c, delivery, item.path);
+          await this.routeOutbox(delivery, c, item.path);
+          if (proc) this.noteActed(proc, delivery.seq);
         }
       } catch (err) {
         // Only the caller's own cascade has someone to tell; the rest (mail, cron, recovery) become notices.
         if (!c.first && c.fromCaller) c.reject(err);
         else this.host.notice(`delivery to ${item.target} failed: ${(err as Error).message}`);
       }
-      this.finish(c);
+      this.settle(item);
     }
   }
 
-  /** Handle one queued message; undefined when it went to another program's mailbox (or was already there). */
-  private async handleItem(item: QueueItem, touched: Set<LocalProcess>): Promise<Delivery | undefined> {
+  private noteActed(proc: LocalProcess, seq: number): void {
+    const a = this.acted.get(proc.id);
+    if (!a) this.acted.set(proc.id, { proc, through: seq, written: 0 });
+    else if (seq > a.through) a.through = seq;
+  }
+
+  /** An item is finished (delivered, handed off, dropped or failed): its cascade and its sender's cursor may move. */
+  private settle(item: QueueItem): void {
+    if (item.origin) {
+      const seqs = this.carrying.get(item.origin.process);
+      const left = (seqs?.get(item.origin.seq) ?? 1) - 1;
+      if (left > 0) seqs!.set(item.origin.seq, left);
+      else {
+        seqs?.delete(item.origin.seq);
+        if (seqs?.size === 0) this.carrying.delete(item.origin.process);
+      }
+    }
+    this.finish(item.cascade);
+  }
+
+  /** Record how far each process's outbox is delivered (see the fields above). */
+  private writeCursors(): void {
+    this.lastCursorWrite = performance.now();
+    if (this.cursorsFrozen) return;
+    const moved = new Map<LocalProcess, number>();
+    for (const [id, a] of this.acted) {
+      let through = a.through;
+      for (const seq of this.carrying.get(id)?.keys() ?? []) through = Math.min(through, seq - 1);
+      if (through > a.written) {
+        a.written = through;
+        moved.set(a.proc, through);
+      }
+    }
+    if (moved.size > 0) this.host.markDelivered(moved);
+  }
+
+  private checkQuiet(): void {
+    if (!this.quiet) return;
+    this.writeCursors();
+    this.acted.clear();
+    this.cursorsFrozen = false;
+    const waiters = this.quietWaiters.splice(0);
+    for (const w of waiters) w();
+  }
+
+  /** Handle one queued message; no delivery when it went to another program's mailbox (or was already there). */
+  private async handleItem(item: QueueItem): Promise<{ proc?: LocalProcess; delivery?: Delivery }> {
     const c = item.cascade;
     if (c.first && c.settled.cascade.length >= this.host.cascadeLimit) {
       if (!c.settled.truncated) {
@@ -261,7 +377,7 @@ export class Scheduler {
           `(processes answering each other forever?). The rest were not delivered.`;
         this.host.notice(c.settled.truncated);
       }
-      return undefined;
+      return {};
     }
     let proc: LocalProcess;
     try {
@@ -274,22 +390,22 @@ export class Scheduler {
       appendToMailbox(this.host.dirOf(item.target), { msg: item.msg, origin: item.origin }, (t) => this.host.notice(t));
       c.settled.handedOff.push({ target: item.target, msg: item.msg, afterSeq });
       await this.host.get(item.target).catch(() => undefined);
-      return undefined;
+      return {};
     }
     if (item.origin && proc.hasReceived(item.origin)) {
       // Already here: the mailbox line is consumed all the same.
       if (item.mailboxEnd !== undefined) proc.mailboxOffset = Math.max(proc.mailboxOffset, item.mailboxEnd);
-      return undefined;
+      return {};
     }
     // The scheduler refuses to assign a message twice to the same process.
-    if (item.assigned && typeof item.msg.Id === 'string' && proc.history.seqOf(item.msg.Id) !== undefined) return undefined;
+    if (item.assigned && typeof item.msg.Id === 'string' && proc.history.seqOf(item.msg.Id) !== undefined) return {};
     const { seq, result } = await proc.evaluate(item.msg, { origin: item.origin, mailboxEnd: item.mailboxEnd });
-    touched.add(proc);
-    return { process: proc.id, processName: proc.name, seq, msg: item.msg, result };
+    return { proc, delivery: { process: proc.id, processName: proc.name, seq, msg: item.msg, result } };
   }
 
   /** Note a delivery in its cascade; every one but the caller's own is a delivery event. */
-  record(c: Cascade, d: Delivery): void {
+  record(c: Cascade, d: Delivery, path?: CascadePath): void {
+    if (path) c.paths.set(d, path);
     if (!c.first) {
       c.first = d;
       if (!c.fromCaller) this.host.delivered(d);
@@ -303,6 +419,9 @@ export class Scheduler {
     c.outstanding -= 1;
     if (c.outstanding > 0) return;
     // A cascade of the caller whose first message failed was rejected already.
+    // Deliveries were recorded as they became durable (lanes run side by side);
+    // the caller sees them in cascade order: by depth, then in outbox order.
+    c.settled.cascade.sort((a, b) => comparePaths(c.paths.get(a), c.paths.get(b)));
     c.resolve({ status: c.first ? 'handled' : 'handed-off', result: c.first?.result ?? {}, seq: c.first?.seq ?? 0, ...c.settled });
   }
 
@@ -313,7 +432,7 @@ export class Scheduler {
    * boot was delivered then) with their notices, nothing new marked pending;
    * targets drop what they already have.
    */
-  private async routeOutbox(d: Delivery, c: Cascade, recovery = false): Promise<void> {
+  private async routeOutbox(d: Delivery, c: Cascade, path: CascadePath | undefined, recovery = false): Promise<void> {
     if (d.result.Error !== undefined) return;
     const ts = recovery && typeof d.msg.Timestamp === 'number' ? d.msg.Timestamp : this.host.now();
     const messages = d.result.Messages ?? [];
@@ -325,23 +444,25 @@ export class Scheduler {
         continue;
       }
       const origin = { process: d.process, seq: d.seq, index };
-      this.enqueue({ target: m.Target, msg: this.forwarded(d, m, derivedId('message', d.process, d.seq, index), ts), origin, cascade: c });
+      const msg = this.forwarded(d, m, derivedId('message', d.process, d.seq, index), ts);
+      this.enqueue({ target: m.Target, msg, origin, cascade: c, path: pathTo(path, index) });
     }
     for (const [i, s] of (d.result.Spawns ?? []).entries()) {
       // Notices come after the messages in the sender's order, so FIFO dedupe holds.
       const index = messages.length + i;
       const child = await this.spawnChild(d, s, index, this.host.now());
-      if (!recovery) this.record(c, child.delivery);
-      this.enqueue({ target: d.process, msg: child.notice, origin: { process: d.process, seq: d.seq, index }, cascade: c });
-      if (!recovery) await this.routeOutbox(child.delivery, c);
+      const at = pathTo(path, index);
+      if (!recovery) this.record(c, child.delivery, at);
+      this.enqueue({ target: d.process, msg: child.notice, origin: { process: d.process, seq: d.seq, index }, cascade: c, path: at });
+      if (!recovery) await this.routeOutbox(child.delivery, c, at);
     }
-    const next = this.routeAssignments(d.process, d.seq, d.result, messages.length + (d.result.Spawns ?? []).length, ts, c);
-    this.routeTagAssignments(d, next, ts, c);
+    const next = this.routeAssignments(d.process, d.seq, d.result, messages.length + (d.result.Spawns ?? []).length, ts, c, path);
+    this.routeTagAssignments(d, next, ts, c, path);
   }
 
   /** Queue an outbox again after a crash (recovery): see routeOutbox. */
   rerouteOutbox(d: Delivery, c: Cascade): Promise<void> {
-    return this.routeOutbox(d, c, true);
+    return this.routeOutbox(d, c, undefined, true);
   }
 
   /**
@@ -349,7 +470,7 @@ export class Scheduler {
    * messenger also assigns the message it pushed to those processes (spec
    * §6.3). Their origins come after every other item of the outbox.
    */
-  private routeTagAssignments(d: Delivery, firstIndex: number, ts: number, c: Cascade): void {
+  private routeTagAssignments(d: Delivery, firstIndex: number, ts: number, c: Cascade, path: CascadePath | undefined): void {
     let index = firstIndex;
     for (const [i, m] of (d.result.Messages ?? []).entries()) {
       const targets = tagAssignments(m);
@@ -361,7 +482,7 @@ export class Scheduler {
           c.settled.pendingAssignments.push({ from: d.process, process: target, message: String(pushed.Id) });
           continue;
         }
-        this.enqueue({ target, msg: assignedMessage(pushed, ts), origin, cascade: c, assigned: true });
+        this.enqueue({ target, msg: assignedMessage(pushed, ts), origin, cascade: c, assigned: true, path: pathTo(path, origin.index) });
       }
     }
   }
@@ -373,7 +494,7 @@ export class Scheduler {
    * assignable checks decide in the process. A process that is not local, or
    * a message this machine has never seen, leaves the assignment pending.
    */
-  private routeAssignments(from: string, seq: number, result: AoResult, firstIndex: number, ts: number, c: Cascade): number {
+  private routeAssignments(from: string, seq: number, result: AoResult, firstIndex: number, ts: number, c: Cascade, path: CascadePath | undefined): number {
     let index = firstIndex;
     for (const a of result.Assignments ?? []) {
       const processes = Array.isArray(a.Processes) ? a.Processes.map(String) : [];
@@ -384,7 +505,7 @@ export class Scheduler {
           c.settled.pendingAssignments.push({ from, process: target, message: String(a.Message) });
           continue;
         }
-        this.enqueue({ target, msg: assignedMessage(original, ts), origin, cascade: c, assigned: true });
+        this.enqueue({ target, msg: assignedMessage(original, ts), origin, cascade: c, assigned: true, path: pathTo(path, origin.index) });
       }
     }
     return index;
@@ -450,6 +571,36 @@ export class Scheduler {
     });
     return { delivery, notice };
   }
+}
+
+/**
+ * Where a message sits in its cascade: the outbox index that sent it, under
+ * the message whose outbox it was (no path: the cascade's first message).
+ * Linked, not copied, so a long chain of replies costs one node per message.
+ */
+interface CascadePath {
+  readonly parent?: CascadePath;
+  readonly index: number;
+  readonly depth: number;
+}
+
+function pathTo(parent: CascadePath | undefined, index: number): CascadePath {
+  return { parent, index, depth: (parent?.depth ?? 0) + 1 };
+}
+
+/** Cascade order: shallower first, then by outbox index from the top down (a stable sort keeps ties as recorded). */
+function comparePaths(a: CascadePath | undefined, b: CascadePath | undefined): number {
+  const da = a?.depth ?? 0;
+  const db = b?.depth ?? 0;
+  if (da !== db || !a || !b) return da - db;
+  // Same depth: climb both until they share a parent; the indexes there decide.
+  let x = a;
+  let y = b;
+  while (x.parent !== y.parent) {
+    x = x.parent!;
+    y = y.parent!;
+  }
+  return x.index - y.index;
 }
 
 /** The process ids of an outbox message's `Assignments` tag (a list; a lone id is taken as one). */

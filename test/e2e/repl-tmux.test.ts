@@ -106,7 +106,8 @@ describe.skipIf(!hasTmux)('the shell in a terminal', () => {
   });
 
   it('shows a spinner while a long Eval runs; Ctrl-C stops waiting and the result still arrives', async () => {
-    const t = open(tempDataDir());
+    // A long message on purpose: the time limit is raised so a loaded machine does not stop it.
+    const t = open(tempDataDir(), ['--timeout', '60']);
     await t.waitFor(PROMPT);
     // About 80M instructions: long enough to wait for, within the default budget (100M).
     await t.line('local s = 0 for i = 1, 4e7 do s = s + 1 end return s');

@@ -27,7 +27,8 @@ const prompts = (s: string) => (s.match(/default@aos-2\.0\.4/g) ?? []).length;
 
 describe.skipIf(!hasTmux)('the shell in a terminal (issue 15)', () => {
   it('after Ctrl-C stops waiting, what you type shows at once, while the Eval still runs', async () => {
-    const t = open(tempDataDir());
+    // A long message on purpose: the time limit is raised so a loaded machine does not stop it.
+    const t = open(tempDataDir(), ['--timeout', '60']);
     await t.waitFor(PROMPT);
     await t.line('local s = 0 for i = 1, 4e7 do s = s + 1 end return s');
     await t.waitFor(/evaluating \d+\.\ds · Ctrl-C stops waiting/);
