@@ -8,7 +8,6 @@
 // (bin/aos-ts.js) passes them in its #! line; started any other way (`node
 // dist/cli.js`), the CLI starts itself once more with them: this first
 // program only waits for the second and passes its exit code (or signal) on.
-import { spawn } from 'node:child_process';
 
 /**
  * No optimizing JavaScript compilers (TurboFan, Maglev) and no background
@@ -37,6 +36,8 @@ export async function relaunchWithoutBackgroundJit(): Promise<void> {
   const script = process.argv[1];
   if (!script) return;
   const started = Date.now();
+  // Loaded only now: the installed executable never relaunches, and child_process costs a few ms to load.
+  const { spawn } = await import('node:child_process');
   const child = spawn(process.execPath, [...NO_BACKGROUND_JIT, ...process.execArgv, script, ...process.argv.slice(2)], {
     stdio: 'inherit',
     env: { ...process.env, [MARK]: '1' },

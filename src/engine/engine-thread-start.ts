@@ -1,0 +1,33 @@
+// The first engine thread of a one-shot run, started before the rest of the
+// program loads (src/cli.ts calls this first thing): its modules, wasmoon and
+// a bare Lua state load on their own core while the CLI parses its arguments
+// and opens the process. process-engine.ts takes it for the first engine.
+// Kept apart from process-engine.ts so that starting it waits for nothing else.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { SpareSetup } from './engine-protocol.js';
+
+let early: { worker: Worker; exited: boolean } | undefined;
+
+/** Start a bare engine thread now (only where the built engine-worker.js exists; from the sources nothing happens). */
+export function prestartEngineThread(): void {
+  if (early) return;
+  const js = new URL('./engine-worker.js', import.meta.url);
+  if (!existsSync(fileURLToPath(js))) return;
+  const spare: SpareSetup = { spare: 'bare' };
+  const worker = new Worker(js, { workerData: spare });
+  // Unused, it must not keep the program alive (a command that made no engine).
+  worker.unref();
+  const entry = { worker, exited: false };
+  worker.on('error', () => {});
+  worker.once('exit', () => (entry.exited = true));
+  early = entry;
+}
+
+/** The thread prestartEngineThread() started, once, if it is still running. */
+export function takePrestartedThread(): Worker | undefined {
+  const got = early;
+  early = undefined;
+  return got && !got.exited ? got.worker : undefined;
+}
