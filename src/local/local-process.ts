@@ -221,6 +221,10 @@ export class LocalProcess {
         proc.bootResult = (await proc.unbudgeted(() => proc.evaluate(processMessage(meta, meta.createdAt)))).result;
         proc.flush();
       }
+      // Opening had no snapshot to start from (a new process) or replayed a
+      // long tail: write one now rather than at close, which a program killed
+      // by a signal (a shell whose terminal closed) never reaches.
+      if (proc.snapshotWorthIt()) proc.snapshotIfPossible();
       return proc;
     } catch (err) {
       lock.release();
