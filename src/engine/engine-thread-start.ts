@@ -10,13 +10,26 @@ import type { SpareSetup } from './engine-protocol.js';
 
 let early: { worker: Worker; exited: boolean } | undefined;
 
-/** Start a bare engine thread now (only where the built engine-worker.js exists; from the sources nothing happens). */
+/**
+ * The built entry of an engine thread: the one-file bundle
+ * (scripts/bundle-engine-worker.mjs), else the compiled module; undefined
+ * when running from the TypeScript sources.
+ */
+export function builtWorkerEntry(): URL | undefined {
+  for (const name of ['./engine-worker.cjs', './engine-worker.js']) {
+    const url = new URL(name, import.meta.url);
+    if (existsSync(fileURLToPath(url))) return url;
+  }
+  return undefined;
+}
+
+/** Start a bare engine thread now (only where a built entry exists; from the sources nothing happens). */
 export function prestartEngineThread(): void {
   if (early) return;
-  const js = new URL('./engine-worker.js', import.meta.url);
-  if (!existsSync(fileURLToPath(js))) return;
+  const file = builtWorkerEntry();
+  if (!file) return;
   const spare: SpareSetup = { spare: 'bare' };
-  const worker = new Worker(js, { workerData: spare });
+  const worker = new Worker(file, { workerData: spare });
   // Unused, it must not keep the program alive (a command that made no engine).
   worker.unref();
   const entry = { worker, exited: false };

@@ -32,7 +32,7 @@ import {
   readHandleReply,
   type EngineOptions,
 } from './engine-common.js';
-import { takePrestartedThread } from './engine-thread-start.js';
+import { builtWorkerEntry, takePrestartedThread } from './engine-thread-start.js';
 import { osLuaDir } from './lua-modules.js';
 import type { MemoryImage } from './memory-image.js';
 import type { AoEnv, AoMessage, AoResult } from './types.js';
@@ -85,8 +85,7 @@ function devWorkerEntry(): Promise<URL> {
 }
 
 async function newWorker(setup: WorkerSetup | SpareSetup): Promise<Worker> {
-  const js = new URL('./engine-worker.js', import.meta.url);
-  const entry = existsSync(fileURLToPath(js)) ? js : await devWorkerEntry();
+  const entry = builtWorkerEntry() ?? (await devWorkerEntry());
   return new Worker(entry, 'port' in setup ? { workerData: setup, transferList: [setup.port] } : { workerData: setup });
 }
 
