@@ -12,11 +12,12 @@ let early: { worker: Worker; exited: boolean } | undefined;
 
 /**
  * The built entry of an engine thread: the one-file bundle
- * (scripts/bundle-engine-worker.mjs), else the compiled module; undefined
- * when running from the TypeScript sources.
+ * (scripts/bundle-threads.mjs), else the compiled module; undefined when
+ * running from the TypeScript sources. (`../engine/`: this module may itself
+ * sit in a bundle one folder under dist/, such as dist/local/worker-host.cjs.)
  */
 export function builtWorkerEntry(): URL | undefined {
-  for (const name of ['./engine-worker.cjs', './engine-worker.js']) {
+  for (const name of ['../engine/engine-worker.cjs', '../engine/engine-worker.js']) {
     const url = new URL(name, import.meta.url);
     if (existsSync(fileURLToPath(url))) return url;
   }
