@@ -11,16 +11,26 @@ import { build } from 'esbuild';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+const CLI_EXTERNAL = ['wasmoon', 'ink', 'ink-spinner', 'react', '@permaweb/aoconnect', 'arweave', 'conf', 'graphql', 'wrap-ansi', 'esbuild', 'react-devtools-core'];
 const dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
-for (const entry of ['engine/engine-worker', 'local/worker-host']) {
+for (const [entry, out] of [
+  ['engine/engine-worker', 'engine/engine-worker'],
+  ['local/worker-host', 'local/worker-host'],
+  // The command line itself (bin/aos-ts.js runs it): the main thread too.
+  ['cli', 'cli/aos-ts'],
+]) {
   await build({
     entryPoints: [join(dist, `${entry}.js`)],
-    outfile: join(dist, `${entry}.cjs`),
+    outfile: join(dist, `${out}.cjs`),
     bundle: true,
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    packages: 'external',
+    // Packages stay outside, except the few small ES-only ones the command
+    // line loads up front (CommonJS cannot require them on every Node 20).
+    ...(out === 'cli/aos-ts' ? { external: CLI_EXTERNAL } : { packages: 'external' }),
+    // import() stays import(): packages loaded later (Ink, aoconnect) are ES modules.
+    supported: { 'dynamic-import': true },
     define: { 'import.meta.url': '__aosModuleUrl' },
     banner: { js: "const __aosModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
     logLevel: 'warning',

@@ -32,8 +32,9 @@ export class WorkerConnection implements Connection {
 
   static async open(init: WorkerInit, onNotice: (text: string) => void): Promise<WorkerConnection> {
     // The one-file bundle of the thread's modules when the build made it (scripts/bundle-threads.mjs).
-    const bundled = new URL('./worker-host.cjs', import.meta.url);
-    const entry = existsSync(fileURLToPath(bundled)) ? bundled : new URL('./worker-host.js', import.meta.url);
+    // (`../local/`: this module may itself sit in a bundle one folder under dist/.)
+    const bundled = new URL('../local/worker-host.cjs', import.meta.url);
+    const entry = existsSync(fileURLToPath(bundled)) ? bundled : new URL('../local/worker-host.js', import.meta.url);
     const worker = new Worker(entry, { workerData: init });
     const conn = new WorkerConnection(worker);
     await new Promise<void>((resolve, reject) => {
