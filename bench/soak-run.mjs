@@ -27,7 +27,7 @@ for (let i = 0; i < args.length; i++) {
   else throw new Error(`unknown option ${a}`);
 }
 
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const cli = process.env.AOS_SOAK_CLI ?? fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'aos-soak-'));
 const burners = [];
 for (let i = 0; i < opt.burners; i++) {

@@ -8,17 +8,20 @@
 // (bin/aos-ts.js) passes them in its #! line; started any other way (`node
 // dist/cli.js`), the CLI starts itself once more with them: this first
 // program only waits for the second and passes its exit code (or signal) on.
-import { spawn } from 'node:child_process';
 
 /**
- * No optimizing JavaScript compilers (TurboFan, Maglev) and no background
- * baseline compiles: no compile job can be left waiting at exit. A one-shot
- * run's JavaScript is short-lived, and the Lua engine is WebAssembly, which
- * these options do not touch (measured: no change in bench/engine.mjs).
- * Turning only the concurrency off (--no-concurrent-recompilation) cost more,
- * as every optimizing compile then blocks the main thread.
+ * No JavaScript compile job on a background thread: TurboFan compiles (and
+ * on-stack replacement) on the thread that wants the code, Maglev is off
+ * (Node 22+ has it on; it only compiles in the background) and so are
+ * background Sparkplug compiles. No compile job can then be left waiting at
+ * exit. TurboFan itself stays: the engine calls into JavaScript on every Lua
+ * allocation, and turning TurboFan off (--no-turbofan, the options used
+ * before) made bench/engine.mjs's Transfer throughput about a third lower
+ * (measured side by side: ~1,000 against ~1,600 msgs/s) for the shell and
+ * `serve`, which run under these options too; a one-shot run costs the same
+ * CPU either way (~370 ms under load here).
  */
-export const NO_BACKGROUND_JIT = ['--no-turbofan', '--no-maglev', '--no-concurrent-sparkplug'];
+export const NO_BACKGROUND_JIT = ['--no-concurrent-recompilation', '--no-concurrent-osr', '--no-maglev', '--no-concurrent-sparkplug'];
 const MARK = 'AOS_TS_RELAUNCHED';
 
 /**
@@ -37,6 +40,8 @@ export async function relaunchWithoutBackgroundJit(): Promise<void> {
   const script = process.argv[1];
   if (!script) return;
   const started = Date.now();
+  // Loaded only now: the installed executable never relaunches, and child_process costs a few ms to load.
+  const { spawn } = await import('node:child_process');
   const child = spawn(process.execPath, [...NO_BACKGROUND_JIT, ...process.execArgv, script, ...process.argv.slice(2)], {
     stdio: 'inherit',
     env: { ...process.env, [MARK]: '1' },

@@ -1,9 +1,9 @@
 // `aos-ts inbox <process>`: the newest entries of the process's Inbox, read
 // with isolated host Lua (the process is not changed, nothing is logged),
 // through src/local/inbox.ts (the one Inbox listing).
-import { clip, shortId } from '../text/width.js';
+import { clip, plainTable as table, shortId } from '../text/width.js';
 import { findProcess, openNetwork, parsePositive, type CommonOptions } from './common.js';
-import { out, printJson, runCommand, table } from './output.js';
+import { out, printJson, runCommand } from './output.js';
 
 export interface InboxCommandOptions extends CommonOptions {
   n?: string;

@@ -2,7 +2,8 @@
 // wallet owns on AO, found through the gateway's GraphQL (owner = your
 // address, Data-Protocol=ao, Type=Process), as aos lists them.
 import type { RemoteFlags } from '../remote/settings.js';
-import { err, io, out, printJson, runCommand, table } from './output.js';
+import { err, io, out, printJson, runCommand } from './output.js';
+import { plainTable as table } from '../text/width.js';
 
 export interface RemoteListOptions extends RemoteFlags {
   json?: boolean;

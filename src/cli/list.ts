@@ -11,7 +11,8 @@ import { MessageLog } from '../local/message-log.js';
 import { inspectProcessFolder, type ProcessMeta } from '../local/process-meta.js';
 import { resolveDataDir } from '../local/paths.js';
 import { timeAgo, type CommonOptions } from './common.js';
-import { noticeWriter, out, printJson, runCommand, table } from './output.js';
+import { plainTable as table } from '../text/width.js';
+import { noticeWriter, out, printJson, runCommand } from './output.js';
 
 export interface ListEntry {
   name: string;

@@ -1,9 +1,10 @@
 // The CLI's one output module: where text goes (stdout, stderr, stdin, env),
-// notices, errors (`aos-ts: ...`), JSON, tables, and yes/no prompts.
+// notices, errors (`aos-ts: ...`), JSON, and yes/no prompts (tables: text/width.js,
+// kept out of here because measuring text widths loads ICU data, which costs
+// every command that prints no table, `--run` included, tens of ms).
 // Commands never touch process.stdout directly, so tests can run them in-process.
-import { createInterface } from 'node:readline/promises';
 import { painter, stripAnsi, useColor } from '../text/ansi.js';
-import { plainTable, wrapWords } from '../text/width.js';
+import { wrapWords } from '../text/wrap.js';
 import { io } from './io.js';
 
 export { io, withIo, type CliIo, type CliStream } from './io.js';
@@ -54,11 +55,6 @@ export function printJson(value: unknown, opts: OutputOptions = {}): void {
   out(JSON.stringify(value, keep ? undefined : (_key: string, v: unknown) => (typeof v === 'string' ? stripAnsi(v) : v), 2));
 }
 
-/** Columns padded to their widest cell (by terminal width); the last column is not padded. */
-export function table(rows: string[][]): string {
-  return plainTable(rows);
-}
-
 /** A mistake in what the user typed: reported as `aos-ts: <message>`, exit 1. */
 export class UsageError extends Error {
   constructor(message: string) {
@@ -85,6 +81,7 @@ export function canAsk(): boolean {
 
 /** One line typed by the user, the question on stderr. */
 export async function ask(question: string): Promise<string> {
+  const { createInterface } = await import('node:readline/promises');
   const rl = createInterface({ input: io().stdin, output: io().stderr as NodeJS.WritableStream });
   try {
     return await rl.question(question);

@@ -6,10 +6,12 @@ import { decide, openLocal, openRemoteConnection, type WhereOptions } from './co
 import { io, noticeWriter, runCommand, UsageError } from './output.js';
 import type { MainOptions } from './options.js';
 import { runScript } from './script.js';
+import { trace } from '../text/trace.js';
 
 export function runMain(name: string, opts: WhereOptions): Promise<number> {
   return runCommand(async () => {
     const side = await decide(name, opts);
+    trace('run: decided');
     const { stdin, stderr } = io();
     const forPerson = opts.run === undefined && stdin.isTTY === true;
     const spawnFlags = spawnFlagsOf(opts);
@@ -23,10 +25,13 @@ export function runMain(name: string, opts: WhereOptions): Promise<number> {
         return localShell(side.name, opts);
       }
       const conn = await openLocal(side.name, opts);
+      trace('process open');
       try {
         return await runScript(conn, opts);
       } finally {
+        trace('script done');
         await conn.close();
+        trace('closed');
       }
     }
     const flags = { ...side.flags, quiet: opts.quiet, color: opts.color, dataDir: opts.dataDir };

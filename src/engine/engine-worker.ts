@@ -5,37 +5,87 @@
 // posts the reply and bumps ctl[REPLY]. No event loop turn sits between a
 // request and its reply. If a request overruns, the host terminates this
 // thread (the wait is interruptible) and builds a new one.
+import { gunzipSync } from 'node:zlib';
 import { receiveMessageOnPort, workerData, parentPort } from 'node:worker_threads';
-import { REPLY, REQUEST, type EngineReply, type EngineRequest, type WorkerSetup } from './engine-protocol.js';
+import { REPLY, REQUEST, type EngineReply, type EngineRequest, type ReadyMessage, type SpareSetup, type WorkerSetup } from './engine-protocol.js';
 import { DEFAULT_MEMORY_LIMIT, LuaVm } from './lua-vm.js';
 import { osLuaDir } from './lua-modules.js';
+import { decodeMemoryImage, type MemoryImage } from './memory-image.js';
+import { traceStep } from './startup-trace.js';
+
+traceStep('engine thread: modules loaded');
+
+/** A VM made before the setup came: bare, or booted from `bootedFrom`. */
+interface EarlyVm {
+  vm: LuaVm;
+  bootedFrom?: string;
+}
+
+/** The VM the setup asks for, from the one made meanwhile; with the state it was given encoded. */
+async function makeVm(early: Promise<EarlyVm | undefined>, setup: WorkerSetup): Promise<{ vm: LuaVm; image?: MemoryImage; restoreMs?: number }> {
+  const luaDir = setup.options.luaDir ?? osLuaDir();
+  const restoring = setup.encoded !== undefined || setup.image !== undefined;
+  let got = await early;
+  if (!got || (!restoring && got.bootedFrom !== undefined && got.bootedFrom !== luaDir)) {
+    // none could be made (the error comes again, now reported), or it holds another OS
+    got?.vm.close();
+    got = { vm: await LuaVm.bare() };
+  }
+  const vm = got.vm;
+  vm.setMemoryLimit(setup.options.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT);
+  if (setup.options.instructionBudget !== undefined) vm.options.instructionBudget = setup.options.instructionBudget;
+  if (setup.encoded) {
+    const started = performance.now();
+    const { bytes, gzip } = setup.encoded;
+    const { image } = decodeMemoryImage(gzip ? gunzipSync(bytes) : bytes);
+    vm.restore(image);
+    // The owner keeps this state (to roll back to): its pages go over in a buffer of their own.
+    const pages = new Uint8Array(image.pages) as unknown as Buffer;
+    traceStep('engine thread: state restored');
+    return { vm, image: { ...image, pages }, restoreMs: performance.now() - started };
+  }
+  if (setup.image) vm.restore(setup.image);
+  else if (got.bootedFrom === undefined) vm.boot(luaDir);
+  return { vm };
+}
 
 async function main(): Promise<void> {
-  // A spare thread starts with no setup: while nothing waits for it, it loads
-  // its modules and makes a VM with the bundled OS (what a new process needs,
-  // and a VM to restore a snapshot into); the setup comes when an engine is wanted.
-  const early = workerData === null ? LuaVm.create({ luaDir: osLuaDir() }).catch(() => undefined) : undefined;
-  const setup = ((workerData as WorkerSetup | null) ??
-    (await new Promise<WorkerSetup>((resolve) => parentPort!.once('message', resolve)))) as WorkerSetup;
+  // Every engine starts from a bare VM (wasmoon, its wasm, a Lua state): make
+  // it while the setup (a state to restore, or boot a new process) is on its
+  // way. A spare thread starts without its setup, which comes when an engine
+  // is wanted; a 'booted' spare boots the OS meanwhile too (a restore then
+  // simply overwrites it).
+  const spare = workerData as SpareSetup | WorkerSetup;
+  const bootDir = 'spare' in spare && spare.spare === 'booted' ? spare.luaDir : undefined;
+  const early = LuaVm.bare().then(
+    (vm): EarlyVm | undefined => {
+      traceStep('engine thread: bare VM');
+      if (bootDir === undefined) return { vm };
+      try {
+        vm.boot(bootDir);
+        return { vm, bootedFrom: bootDir };
+      } catch {
+        vm.close();
+        return undefined;
+      }
+    },
+    () => undefined,
+  );
+  const setup = 'spare' in spare ? await new Promise<WorkerSetup>((resolve) => parentPort!.once('message', resolve)) : spare;
+  traceStep('engine thread: setup received');
   const ctl = new Int32Array(setup.ctl);
   const port = setup.port;
   let vm: LuaVm;
   try {
-    const ready = early && (setup.options.luaDir ?? osLuaDir()) === osLuaDir() ? await early : undefined;
-    if (ready) {
-      vm = ready;
-      vm.setMemoryLimit(setup.options.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT);
-      if (setup.options.instructionBudget !== undefined) vm.options.instructionBudget = setup.options.instructionBudget;
-      if (setup.image) vm.restore(setup.image);
-    } else {
-      early?.then((v) => v?.close(), () => {});
-      vm = setup.image ? await LuaVm.fromImage(setup.image, setup.options) : await LuaVm.create(setup.options);
-    }
+    const made = await makeVm(early, setup);
+    vm = made.vm;
+    const ready: ReadyMessage = { ready: true, memoryUsed: vm.memoryUsed, image: made.image, restoreMs: made.restoreMs };
+    traceStep('engine thread: ready');
+    parentPort!.postMessage(ready, made.image ? [made.image.pages.buffer as ArrayBuffer] : []);
   } catch (err) {
-    parentPort!.postMessage({ ready: false, error: (err as Error).message });
+    parentPort!.postMessage({ ready: false, error: (err as Error).message } satisfies ReadyMessage);
     return;
   }
-  parentPort!.postMessage({ ready: true, memoryUsed: vm.memoryUsed });
 
   let seen = 0;
   for (;;) {

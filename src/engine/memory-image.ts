@@ -40,12 +40,29 @@ export function captureMemory(heap: Uint8Array, meta: MemoryImageMeta): MemoryIm
   return { heapSize: heap.length, offsets, pages, meta: { ...meta } };
 }
 
+/**
+ * Put `image` into `heap`: its pages, and zeros everywhere else. A page that
+ * reads as zero already is left alone rather than written: most of a fresh
+ * engine's memory has never been touched, and writing it would make the
+ * system hand out (and zero) every one of those pages first.
+ */
 export function restoreMemory(heap: Uint8Array, image: MemoryImage): void {
-  heap.fill(0);
+  const view = Buffer.from(heap.buffer, heap.byteOffset, heap.length);
   image.offsets.forEach((off, i) => {
-    const len = Math.min(PAGE_SIZE, heap.length - off);
-    heap.set(image.pages.subarray(i * PAGE_SIZE, i * PAGE_SIZE + len), off);
+    if (off % PAGE_SIZE !== 0 || off >= view.length || (i > 0 && off <= image.offsets[i - 1]!)) {
+      throw new Error(`memory image page offset ${off} is not a page of this memory (${view.length} bytes)`);
+    }
   });
+  let next = 0;
+  for (let off = 0; off < view.length; off += PAGE_SIZE) {
+    const end = Math.min(off + PAGE_SIZE, view.length);
+    if (next < image.offsets.length && image.offsets[next] === off) {
+      view.set(image.pages.subarray(next * PAGE_SIZE, next * PAGE_SIZE + (end - off)), off);
+      next++;
+    } else if (view.compare(ZERO_PAGE, 0, end - off, off, end) !== 0) {
+      view.fill(0, off, end);
+    }
+  }
 }
 
 /** A digest of the VM's state, for checking that two engines hold the same process. */

@@ -23,7 +23,7 @@ import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { REPLY, REQUEST, type EngineReply, type EngineRequest, type WorkerSetup } from './engine-protocol.js';
+import { REPLY, REQUEST, type EngineReply, type EngineRequest, type ReadyMessage, type SpareKind, type SpareSetup, type WorkerSetup } from './engine-protocol.js';
 import {
   DEFAULT_INSTRUCTION_BUDGET,
   DEFAULT_MEMORY_LIMIT,
@@ -32,6 +32,7 @@ import {
   readHandleReply,
   type EngineOptions,
 } from './engine-common.js';
+import { builtWorkerEntry, takePrestartedThread } from './engine-thread-start.js';
 import { osLuaDir } from './lua-modules.js';
 import type { MemoryImage } from './memory-image.js';
 import type { AoEnv, AoMessage, AoResult } from './types.js';
@@ -97,24 +98,24 @@ function devWorkerEntry(): Promise<URL> {
   return devEntry;
 }
 
-async function newWorker(setup: WorkerSetup | null): Promise<Worker> {
-  const js = new URL('./engine-worker.js', import.meta.url);
-  const entry = existsSync(fileURLToPath(js)) ? js : await devWorkerEntry();
-  return new Worker(entry, setup ? { workerData: setup, transferList: [setup.port] } : { workerData: null });
+async function newWorker(setup: WorkerSetup | SpareSetup): Promise<Worker> {
+  const entry = builtWorkerEntry() ?? (await devWorkerEntry());
+  return new Worker(entry, 'port' in setup ? { workerData: setup, transferList: [setup.port] } : { workerData: setup });
 }
 
 /**
  * Starting a thread and loading its modules costs more than making the VM,
  * so a program that makes engines one after another (a network, a rollback
- * after the time limit) keeps one spare thread loaded. The first engine of a
- * program makes none: a one-shot run needs only one.
+ * after the time limit) keeps one spare thread loaded, with the OS booted. The
+ * first engine of a program makes none: a one-shot run needs only one.
  */
 let spare: Promise<Worker> | undefined;
 let enginesMade = 0;
 
 async function engineThread(setup: WorkerSetup): Promise<Worker> {
-  const waiting = spare;
-  spare = undefined;
+  const prestarted = takePrestartedThread();
+  const waiting = prestarted ? Promise.resolve(prestarted) : spare;
+  if (!prestarted) spare = undefined;
   enginesMade++;
   let worker: Worker | undefined;
   if (waiting) {
@@ -126,21 +127,12 @@ async function engineThread(setup: WorkerSetup): Promise<Worker> {
     }
   }
   worker ??= await newWorker(setup);
-  if (enginesMade >= 2) spare = spareThread();
+  if (enginesMade >= 2) spare = spareThread('booted');
   return worker;
 }
 
-/**
- * Start the thread of the program's next engine now (its modules, its wasm
- * and a VM with the OS load meanwhile): a one-shot run calls this first
- * thing, so that work overlaps loading the rest of the CLI.
- */
-export function prestartEngineThread(): void {
-  spare ??= spareThread();
-}
-
-function spareThread(): Promise<Worker> {
-  const made = newWorker(null).then((w) => {
+function spareThread(kind: SpareKind): Promise<Worker> {
+  const made = newWorker({ spare: kind, luaDir: osLuaDir() }).then((w) => {
     w.unref();
     w.on('error', () => {});
     return w;
@@ -150,8 +142,6 @@ function spareThread(): Promise<Worker> {
   });
   return made;
 }
-
-type ReadyMessage = { ready: true; memoryUsed: number } | { ready: false; error: string };
 
 export class ProcessEngine {
   private seq = 0;
@@ -171,15 +161,34 @@ export class ProcessEngine {
   ) {}
 
   static async create(opts: EngineOptions = {}): Promise<ProcessEngine> {
-    return ProcessEngine.start(opts);
+    return (await ProcessEngine.start(opts)).engine;
   }
 
   /** A fresh engine whose Lua state is exactly the one captured in `image`. */
   static async fromImage(image: MemoryImage, opts: EngineOptions = {}): Promise<ProcessEngine> {
-    return ProcessEngine.start(opts, image);
+    return (await ProcessEngine.start(opts, { image })).engine;
   }
 
-  private static async start(opts: EngineOptions, image?: MemoryImage): Promise<ProcessEngine> {
+  /**
+   * fromImage() for a state as encodeMemoryImage wrote it (gzipped when
+   * `gzip`), as read from a file: the engine's thread decodes it, and hands
+   * the decoded image back (to keep as the state to roll back to), with what
+   * decoding and restoring cost there.
+   */
+  static async fromEncodedImage(
+    bytes: Uint8Array,
+    gzip: boolean,
+    opts: EngineOptions = {},
+  ): Promise<{ engine: ProcessEngine; image: MemoryImage; restoreMs: number }> {
+    const { engine, ready } = await ProcessEngine.start(opts, { encoded: { bytes, gzip } });
+    if (!ready.image) throw new Error('the engine thread did not hand back the restored state');
+    return { engine, image: asImage({ ok: true, image: ready.image, memoryUsed: ready.memoryUsed }), restoreMs: ready.restoreMs ?? 0 };
+  }
+
+  private static async start(
+    opts: EngineOptions,
+    from: Pick<WorkerSetup, 'image' | 'encoded'> = {},
+  ): Promise<{ engine: ProcessEngine; ready: Extract<ReadyMessage, { ready: true }> }> {
     const options = {
       instructionBudget: opts.instructionBudget ?? DEFAULT_INSTRUCTION_BUDGET,
       memoryLimitBytes: opts.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT,
@@ -187,7 +196,7 @@ export class ProcessEngine {
     };
     const ctl = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
     const { port1, port2 } = new MessageChannel();
-    const worker = await engineThread({ ctl, port: port2, options: { ...opts, luaDir: opts.luaDir ?? osLuaDir() }, image });
+    const worker = await engineThread({ ctl, port: port2, options: { ...opts, luaDir: opts.luaDir ?? osLuaDir() }, ...from });
     const ready = await new Promise<ReadyMessage>((resolve, reject) => {
       worker.once('message', (m: ReadyMessage) => resolve(m));
       worker.once('error', reject);
@@ -206,7 +215,7 @@ export class ProcessEngine {
     worker.unref();
     const self = new ProcessEngine(worker, port1, new Int32Array(ctl), options);
     self.used = ready.memoryUsed;
-    return self;
+    return { engine: self, ready };
   }
 
   /**

@@ -10,9 +10,9 @@
 //  - host reads (inspect, dryrun) run between a checkpoint and its restore,
 //    so they cannot perturb what a later replay would produce.
 import { join } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import { DEFAULT_INSTRUCTION_BUDGET, DEFAULT_TIME_LIMIT_MS, EngineCrashedError, ProcessEngine, REPLAY_TIME_LIMIT_MS, type EngineOptions } from '../engine/process-engine.js';
-import { decodeMemoryImage, encodeMemoryImage, imageDigest, type MemoryImage } from '../engine/memory-image.js';
+import { encodeMemoryImage, imageDigest, type MemoryImage } from '../engine/memory-image.js';
 import type { AoMessage, AoResult } from '../engine/types.js';
 import { acquireLock, ProcessLockedError, type Lock } from './lock.js';
 import { LogReader } from './log-reader.js';
@@ -22,6 +22,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { LOG_CHECKSUM, SnapshotStore, type LogView } from './snapshot-store.js';
 import { StoreWriteError } from './fsync.js';
 import { ProcessHistory } from './history.js';
+import { traceStep } from '../engine/startup-trace.js';
 import type { EvaluateOptions, MessagePayload, MessageRecord, Origin, ProcessRecord, UndoPayload } from './records.js';
 
 /**
@@ -36,6 +37,20 @@ const CHECKPOINT_COST_RATIO = 4;
 const CHECKPOINT_MAX_MESSAGES = 2000;
 /** Records between snapshots on disk: bounds the replay when a process is opened. */
 const SNAPSHOT_EVERY = 1000;
+/**
+ * Closing writes a snapshot once this many records, or this much engine time
+ * (replayed at open plus handled since), are not in one. Below that, the next
+ * open replays them about as fast as writing a snapshot (a gzip, two fsyncs:
+ * ~15 ms here) would cost now; a one-shot `--run` adds one record.
+ */
+const CLOSE_SNAPSHOT_RECORDS = 32;
+const CLOSE_SNAPSHOT_ENGINE_MS = 100;
+
+/** A state just loaded from a snapshot, and what decoding and restoring it cost. */
+interface LoadedState {
+  image: MemoryImage;
+  costMs: number;
+}
 
 export type { EvaluateOptions, MessagePayload, MessageRecord, Origin, ProcessRecord, UndoPayload, UndoRecord } from './records.js';
 
@@ -140,6 +155,8 @@ export class LocalProcess {
   private engineMsSinceCheckpoint = 0;
   private checkpointCostMs = 0;
   private lastSnapshotSeq = 0;
+  /** Engine time spent on records that no snapshot on disk holds (replayed at open, or handled since). */
+  private engineMsSinceSnapshot = 0;
   private closed = false;
   /** Per sender, the newest origin delivered here: deliveries between two processes are FIFO, so this dedupes redelivery. */
   private readonly received = new Map<string, { seq: number; index: number }>();
@@ -193,6 +210,7 @@ export class LocalProcess {
   static async open(dir: string, opts: OpenOptions = {}): Promise<LocalProcess> {
     const meta = readMeta(dir);
     const lock = await acquireLockPatiently(dir, `process ${meta.name} (${meta.id})`, opts.lockWaitMs);
+    traceStep('process locked');
     try {
       const log = MessageLog.open(join(dir, 'log'));
       for (const n of log.notices) opts.onNotice?.(n);
@@ -203,6 +221,10 @@ export class LocalProcess {
         proc.bootResult = (await proc.unbudgeted(() => proc.evaluate(processMessage(meta, meta.createdAt)))).result;
         proc.flush();
       }
+      // Opening had no snapshot to start from (a new process) or replayed a
+      // long tail: write one now rather than at close, which a program killed
+      // by a signal (a shell whose terminal closed) never reaches.
+      if (proc.snapshotWorthIt()) proc.snapshotIfPossible();
       return proc;
     } catch (err) {
       lock.release();
@@ -249,29 +271,42 @@ export class LocalProcess {
     const accept = (seq: number) => seq <= log.lastSeq && !undoesBefore(log, seq);
     const latest = opts.ignoreSnapshots ? { seq: 0, notices: [] } : isLogView(log) ? snapshots.forLog(log, accept) : snapshots.latest();
     for (const n of latest.notices) opts.onNotice?.(n);
+    traceStep('snapshot read');
     let engine: ProcessEngine | undefined;
     let fromSeq = 0;
+    let base: LoadedState | undefined;
     if (latest.seq > 0 && 'data' in latest && accept(latest.seq)) {
       try {
-        const raw = latest.meta.encoding === 'gzip' ? gunzipSync(latest.data) : latest.data;
-        engine = await ProcessEngine.fromImage(decodeMemoryImage(raw).image, engineOptions);
+        // The engine's thread decodes the snapshot and hands the state back: it is the first checkpoint.
+        const loaded = await ProcessEngine.fromEncodedImage(latest.data, latest.meta.encoding === 'gzip', engineOptions);
+        engine = loaded.engine;
+        base = { image: loaded.image, costMs: loaded.restoreMs };
         fromSeq = latest.seq;
       } catch (err) {
         opts.onNotice?.(`snapshot at message ${latest.seq} cannot be used (${(err as Error).message}); replaying the whole log instead`);
       }
     }
     engine ??= await ProcessEngine.create(engineOptions);
+    traceStep('engine ready');
     const proc = new LocalProcess(dir, meta, engine, log, snapshots, release, engineOptions, readOnly);
     if (fromSeq > 0 && 'meta' in latest) proc.loadProgress(latest.meta);
     proc.onNotice = opts.onNotice;
-    await proc.replayFrom(fromSeq);
+    await proc.replayFrom(fromSeq, base);
     proc.lastSnapshotSeq = fromSeq;
+    // Without a snapshot, opening replayed everything (and booted the OS): closing should write one.
+    if (fromSeq === 0) proc.engineMsSinceSnapshot = Infinity;
+    traceStep('replayed');
     return proc;
   }
 
-  /** Bring the fresh engine from the state after `fromSeq` up to the end of the log. */
-  private replayFrom(fromSeq: number): Promise<void> {
-    return this.withFullBudget(() => this.replayRecords(fromSeq));
+  /**
+   * Bring the fresh engine from the state after `fromSeq` up to the end of
+   * the log. `base` is that state when it was just loaded: it becomes the
+   * checkpoint as it is, with the records replayed here as the ones a
+   * rollback replays after it (no copy of the engine is taken now).
+   */
+  private replayFrom(fromSeq: number, base?: LoadedState): Promise<void> {
+    return this.withFullBudget(() => this.replayRecords(fromSeq, base));
   }
 
   /**
@@ -292,15 +327,28 @@ export class LocalProcess {
     }
   }
 
-  private async replayRecords(fromSeq: number): Promise<void> {
+  private async replayRecords(fromSeq: number, base?: LoadedState): Promise<void> {
     const env = processEnv(this.meta);
     const undone = this.undoneSeqs(fromSeq);
+    const started = performance.now();
+    const replayed: MessageRecord[] = [];
     for (const rec of this.log.read(fromSeq + 1) as Iterable<ProcessRecord>) {
       if (rec.kind === 'message') this.noteProgress(rec);
       if (!isReplayable(rec) || undone.has(rec.seq)) continue;
       await this.engine.handle(rec.msg, env);
+      replayed.push(rec);
     }
-    await this.takeCheckpoint();
+    const replayMs = performance.now() - started;
+    this.engineMsSinceSnapshot += replayMs;
+    if (!base) {
+      await this.takeCheckpoint();
+      return;
+    }
+    this.checkpoint = base.image;
+    this.checkpointSeq = fromSeq;
+    this.sinceCheckpoint = replayed;
+    this.engineMsSinceCheckpoint = replayMs;
+    this.checkpointCostMs = base.costMs;
   }
 
   /** Delivery bookkeeping kept in a snapshot's meta, so reopening need not read the whole log. */
@@ -406,6 +454,7 @@ export class LocalProcess {
     const started = performance.now();
     const result = await this.runOnEngine(msg);
     this.engineMsSinceCheckpoint += performance.now() - started;
+    this.engineMsSinceSnapshot += performance.now() - started;
     // A failed boot is kept (see isReplayable); rolling it back would leave a process that never booted.
     const keep = result.Error === undefined || (this.log.lastSeq === 0 && !this.engine.isCrashed);
     if (!keep) await this.rollback();
@@ -558,6 +607,7 @@ export class LocalProcess {
       lastCronAt: this.lastCronAt,
     });
     this.lastSnapshotSeq = seq;
+    this.engineMsSinceSnapshot = 0;
   }
 
   records(fromSeq = 1): Iterable<ProcessRecord> {
@@ -589,7 +639,7 @@ export class LocalProcess {
       if (!this.log.writeError) {
         this.log.flush();
         // A message still under way (stuck, perhaps) is not waited for: the log has everything acknowledged.
-        if (this.log.lastSeq > this.lastSnapshotSeq && this.busy === 0) this.snapshotIfPossible();
+        if (this.snapshotWorthIt() && this.busy === 0) this.snapshotIfPossible();
       }
     } finally {
       this.closed = true;
@@ -597,6 +647,18 @@ export class LocalProcess {
       this.log.close();
       this.release();
     }
+  }
+
+  /**
+   * Whether closing should write a snapshot: only when replaying what no
+   * snapshot holds would make the next open noticeably slower than writing
+   * one now costs (a gzip and two fsyncs). A one-shot `--run` adds one cheap
+   * record, which the next open replays in well under a millisecond.
+   */
+  private snapshotWorthIt(): boolean {
+    const records = this.log.lastSeq - this.lastSnapshotSeq;
+    if (records <= 0) return false;
+    return records >= CLOSE_SNAPSHOT_RECORDS || this.engineMsSinceSnapshot >= CLOSE_SNAPSHOT_ENGINE_MS;
   }
 
   private assertOpen(): void {

@@ -1,4 +1,6 @@
 // The shell's side of a local process that runs in a worker thread.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { LOCAL_CAPABILITIES, type Connection, type LiveMessage, type OutgoingMessage, type ProcessInfo } from '../connection.js';
 import type { AoResult } from '../engine/types.js';
@@ -29,7 +31,11 @@ export class WorkerConnection implements Connection {
   }
 
   static async open(init: WorkerInit, onNotice: (text: string) => void): Promise<WorkerConnection> {
-    const worker = new Worker(new URL('./worker-host.js', import.meta.url), { workerData: init });
+    // The one-file bundle of the thread's modules when the build made it (scripts/bundle-threads.mjs).
+    // (`../local/`: this module may itself sit in a bundle one folder under dist/.)
+    const bundled = new URL('../local/worker-host.cjs', import.meta.url);
+    const entry = existsSync(fileURLToPath(bundled)) ? bundled : new URL('../local/worker-host.js', import.meta.url);
+    const worker = new Worker(entry, { workerData: init });
     const conn = new WorkerConnection(worker);
     await new Promise<void>((resolve, reject) => {
       worker.on('message', (e: Event) => {

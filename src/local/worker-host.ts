@@ -3,8 +3,12 @@
 // Ctrl-C can stop waiting while the engine works here.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { LiveMessage, OutgoingMessage } from '../connection.js';
-import { LocalConnection } from './local-connection.js';
-import { LocalNetwork, type NetworkOptions } from './network.js';
+import { prestartEngineThread } from '../engine/engine-thread-start.js';
+import type { LocalConnection } from './local-connection.js';
+import type { NetworkOptions } from './network.js';
+
+// The process's engine thread starts now, while this thread loads the network.
+prestartEngineThread();
 
 export interface WorkerInit {
   dataDir: string;
@@ -33,6 +37,7 @@ async function main(): Promise<void> {
   const post = (e: Event) => port.postMessage(e);
   let conn: LocalConnection;
   try {
+    const [{ LocalConnection }, { LocalNetwork }] = await Promise.all([import('./local-connection.js'), import('./network.js')]);
     const network = new LocalNetwork(init.dataDir, { ...init.options, onNotice: (text) => post({ type: 'notice', text }) });
     // Opened quietly: what the process is owed (missed cron ticks, mail) is
     // delivered only once the live feed listens, so every caught-up tick shows.

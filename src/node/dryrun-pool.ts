@@ -127,7 +127,8 @@ export class DryrunPool {
   }
 
   private spawnWorker(slot: Slot): Worker {
-    const host = new URL(`./dryrun-host.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url);
+    // `../node/`: this module may sit in a bundle one folder under dist/ (dist/cli/aos-ts.cjs).
+    const host = new URL(`../node/dryrun-host.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url);
     const worker = host.pathname.endsWith('.ts')
       ? // Running from the TypeScript sources (tests): load the host through tsx.
         new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(host.href)}); })`, {

@@ -6,7 +6,8 @@ import React, { useEffect, useRef, useState, useSyncExternalStore } from 'react'
 import { Box, Static, Text, useApp, useStdin, useStdout } from 'ink';
 import Spinner from 'ink-spinner';
 import { stripAnsi } from '../text/ansi.js';
-import { wrapWords } from '../text/width.js';
+import { textWidth } from '../text/width.js';
+import { wrapWords } from '../text/wrap.js';
 import { KeyDecoder } from './keys.js';
 import type { ReplSession } from './session.js';
 import { itemText, type TranscriptItem } from './transcript.js';
@@ -22,7 +23,7 @@ export function App({ session, color }: { session: ReplSession; color: boolean }
   const paint = (text: string) => (color ? text : stripAnsi(text));
   const { stdout } = useStdout();
   // notices and errors are prose: broken between words here, so Ink never starts a line with the space
-  const prose = (text: string) => wrapWords(text, stdout.columns ?? 0);
+  const prose = (text: string) => wrapWords(text, stdout.columns ?? 0, textWidth);
 
   useEffect(() => {
     if (!isRawModeSupported) return;

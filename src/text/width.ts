@@ -47,30 +47,3 @@ export function clip(text: string, max: number): string {
   return `${out}…`;
 }
 
-/**
- * Lines wider than `columns` broken at spaces, so a terminal never splits a
- * word; a broken line's continuation keeps its indentation. A word wider than
- * the terminal is left whole (the terminal wraps it).
- */
-export function wrapWords(text: string, columns: number): string {
-  if (!(columns >= 20)) return text;
-  return text
-    .split('\n')
-    .map((line) => {
-      if (textWidth(line) <= columns) return line;
-      const indent = /^\s*/.exec(stripAnsi(line))![0];
-      const words = line.slice(indent.length).split(' ');
-      const lines: string[] = [];
-      let current = indent;
-      for (const word of words) {
-        const candidate = current.trim() === '' ? current + word : `${current} ${word}`;
-        if (textWidth(candidate) > columns && current.trim() !== '') {
-          lines.push(current);
-          current = indent + word;
-        } else current = candidate;
-      }
-      lines.push(current);
-      return lines.join('\n');
-    })
-    .join('\n');
-}

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { err, withIo } from '../../src/cli/output.js';
 import { Readable } from 'node:stream';
-import { wrapWords } from '../../src/text/width.js';
+import { roughWidth, wrapWords } from '../../src/text/wrap.js';
+import { textWidth } from '../../src/text/width.js';
 
 const NOTICE = 'no wallet yet: creating one at /home/someone/.aos.json (readable by you only; keep a copy, it owns your processes)';
 
@@ -39,5 +40,18 @@ describe('err() on a terminal', () => {
     for (const l of tty.trimEnd().split('\n')) expect(l.length).toBeLessThanOrEqual(50);
     expect(tty).toContain('\n');
     expect(await written({})).toBe(`${NOTICE}\n`);
+  });
+});
+
+describe('roughWidth (the CLI notices measure without loading string-width)', () => {
+  it('agrees with the exact width on ASCII, colour codes, CJK, Hangul, full-width forms and emoji', () => {
+    for (const s of ['plain ascii', '\u001b[31mred\u001b[39m text', '日本語のプロセス', '한국어', 'ＡＢＣ', 'rocket 🚀 launch', 'café', 'e\u0301']) {
+      expect(roughWidth(s), s).toBe(textWidth(s));
+    }
+  });
+
+  it('breaks CJK prose by its terminal width', () => {
+    const line = Array.from({ length: 12 }, () => '日本語').join(' ');
+    for (const l of wrapWords(line, 24).split('\n')) expect(textWidth(l)).toBeLessThanOrEqual(24);
   });
 });

@@ -76,6 +76,7 @@ describe('a local process', () => {
     const net2 = network(dataDir);
     const { process: other } = await net2.openOrSpawn('other');
     await evalIn(net2, other, 'Other = true');
+    other.snapshotNow(); // closing after one cheap Eval writes none
     const otherDigest = other.stateDigest();
     const otherDir = other.dir;
     await net2.close();

@@ -14,7 +14,8 @@ async function counter(dataDir: string, name: string, evals: number): Promise<{ 
   const net = network(dataDir);
   const { process: p } = await net.openOrSpawn(name);
   for (let i = 0; i < evals; i++) await evalIn(net, p, 'Mine = (Mine or 0) + 1');
-  await net.close(); // writes a snapshot at the last seq
+  p.snapshotNow(); // a snapshot at the last seq (closing writes one only once replaying would cost more)
+  await net.close();
   return { id: p.id, dir: p.dir };
 }
 
