@@ -421,6 +421,21 @@ export class LocalProcess {
     return this.engine.snapshotSync();
   }
 
+  /**
+   * The state after the last logged message, for a copy elsewhere, without
+   * waiting for the engine: while it is idle, its memory now; while a message
+   * or read is under way, the last checkpoint and the successful messages
+   * logged since (to replay on the copy, as a rollback would here). The
+   * replay is short: a checkpoint is taken once the engine has worked a few
+   * times what taking it cost.
+   */
+  readableState(): { image: MemoryImage; replay: AoMessage[]; seq: number } {
+    this.assertOpen();
+    const seq = this.log.lastSeq;
+    if (this.busy === 0) return { image: this.engine.snapshotSync(), replay: [], seq };
+    return { image: this.checkpoint, replay: this.sinceCheckpoint.map((rec) => rec.msg), seq };
+  }
+
   /** Evaluate against the current state and forget it: nothing changes, nothing is logged. */
   async dryrun(msg: AoMessage): Promise<AoResult> {
     this.assertOpen();
