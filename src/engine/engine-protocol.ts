@@ -7,8 +7,30 @@ import type { MemoryImage } from './memory-image.js';
 export const REQUEST = 0;
 export const REPLY = 1;
 
+/**
+ * The shared data buffer: a message or read and its reply cross in it as
+ * UTF-8 bytes, with no structured clone, no port event and no string made
+ * in the engine thread (the bytes go straight into the VM's memory). What
+ * does not fit, and every other request, goes through the port.
+ */
+export const DATA_BYTES = 1 << 20;
+export const HEADER_BYTES = 32;
+/** Header fields (byte offsets, little-endian). */
+export const H_OP = 0;
+export const H_LEN1 = 4;
+export const H_LEN2 = 8;
+/** Float64: the instruction budget (request) or the heap bytes in use (reply). */
+export const H_NUMBER = 16;
+/** H_OP values. A request: on the port, or a handle/eval in the buffer; a reply: on the port, or a value in the buffer. */
+export const ON_PORT = 0;
+export const SHARED_HANDLE = 1;
+export const SHARED_EVAL = 2;
+export const SHARED_VALUE = 3;
+
 export interface WorkerSetup {
   ctl: SharedArrayBuffer;
+  /** DATA_BYTES shared with the engine thread (see above); absent, everything goes through the port. */
+  data?: SharedArrayBuffer;
   port: MessagePort;
   options: EngineOptions;
   image?: MemoryImage;

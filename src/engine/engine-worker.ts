@@ -6,7 +6,22 @@
 // request and its reply. If a request overruns, the host terminates this
 // thread (the wait is interruptible) and builds a new one.
 import { receiveMessageOnPort, workerData, parentPort } from 'node:worker_threads';
-import { REPLY, REQUEST, type EngineReply, type EngineRequest, type WorkerSetup } from './engine-protocol.js';
+import {
+  H_LEN1,
+  H_LEN2,
+  H_NUMBER,
+  H_OP,
+  HEADER_BYTES,
+  ON_PORT,
+  REPLY,
+  REQUEST,
+  SHARED_EVAL,
+  SHARED_HANDLE,
+  SHARED_VALUE,
+  type EngineReply,
+  type EngineRequest,
+  type WorkerSetup,
+} from './engine-protocol.js';
 import { DEFAULT_MEMORY_LIMIT, LuaVm } from './lua-vm.js';
 import { osLuaDir } from './lua-modules.js';
 
@@ -37,12 +52,53 @@ async function main(): Promise<void> {
   }
   parentPort!.postMessage({ ready: true, memoryUsed: vm.memoryUsed });
 
+  const shared = setup.data ? new Uint8Array(setup.data) : undefined;
+  const header = setup.data ? new DataView(setup.data, 0, HEADER_BYTES) : undefined;
+  /** A value reply into the shared buffer, when it fits; false sends it on the port instead. */
+  const replyShared = (value: Uint8Array): boolean => {
+    if (!shared || !header || value.length > shared.length - HEADER_BYTES) return false;
+    shared.set(value, HEADER_BYTES);
+    header.setInt32(H_LEN1, value.length, true);
+    header.setFloat64(H_NUMBER, vm.memoryUsed, true);
+    header.setInt32(H_OP, SHARED_VALUE, true);
+    return true;
+  };
+  const decoder = new TextDecoder();
+
   let seen = 0;
   for (;;) {
     Atomics.wait(ctl, REQUEST, seen);
     const seq = Atomics.load(ctl, REQUEST);
     if (seq === seen) continue;
     seen = seq;
+    const op = header ? header.getInt32(H_OP, true) : ON_PORT;
+    if (op === SHARED_HANDLE || op === SHARED_EVAL) {
+      // A message or read in the shared buffer: its bytes go straight into the VM.
+      const len1 = header!.getInt32(H_LEN1, true);
+      const first = shared!.subarray(HEADER_BYTES, HEADER_BYTES + len1);
+      let reply: EngineReply | undefined;
+      try {
+        let value: string | undefined;
+        const sink = (out: Uint8Array) => (replyShared(out) ? undefined : decoder.decode(out));
+        if (op === SHARED_HANDLE) {
+          vm.options.instructionBudget = header!.getFloat64(H_NUMBER, true);
+          const len2 = header!.getInt32(H_LEN2, true);
+          value = vm.handleBytes(first, shared!.subarray(HEADER_BYTES + len1, HEADER_BYTES + len1 + len2), sink);
+        } else {
+          value = vm.evalLuaBytes(first, sink);
+        }
+        if (value !== undefined) reply = { ok: true, value, memoryUsed: vm.memoryUsed };
+      } catch (err) {
+        reply = { ok: false, crashed: vm.isCrashed, error: (err as Error).message, memoryUsed: vm.isCrashed ? 0 : vm.memoryUsed };
+      }
+      if (reply) {
+        header!.setInt32(H_OP, ON_PORT, true);
+        port.postMessage(reply);
+      }
+      Atomics.store(ctl, REPLY, seq);
+      Atomics.notify(ctl, REPLY);
+      continue;
+    }
     let got = receiveMessageOnPort(port);
     // The request is queued before the counter moves; this is only a guard.
     while (!got) {
@@ -83,6 +139,7 @@ async function main(): Promise<void> {
     } catch (err) {
       reply = { ok: false, crashed: vm.isCrashed, error: (err as Error).message, memoryUsed: vm.isCrashed ? 0 : vm.memoryUsed };
     }
+    header?.setInt32(H_OP, ON_PORT, true);
     port.postMessage(reply, transfer);
     Atomics.store(ctl, REPLY, seq);
     Atomics.notify(ctl, REPLY);

@@ -138,6 +138,20 @@ export class LuaVm {
     return this.call('__aos_handle', [msgJson, envJson, String(this.options.instructionBudget)]);
   }
 
+  /**
+   * handleJson() with the message and environment as UTF-8 bytes; `sink`
+   * gets the reply's bytes, a view into the VM's memory valid only during
+   * the call (copy what is kept).
+   */
+  handleBytes<T>(msg: Uint8Array, env: Uint8Array, sink: (reply: Uint8Array) => T): T {
+    return this.callBytes('__aos_handle', [msg, env, encoder.encode(String(this.options.instructionBudget))], sink);
+  }
+
+  /** evalLuaJson() with the source as UTF-8 bytes and the reply handed to `sink` (see handleBytes). */
+  evalLuaBytes<T>(source: Uint8Array, sink: (reply: Uint8Array) => T): T {
+    return this.callBytes('__aos_eval', [source, encoder.encode(String(this.options.instructionBudget))], sink);
+  }
+
   /** Run host-side Lua (not a message) and return its JSON-encodable value. */
   evalLua(source: string): unknown {
     return readEvalReply(this.evalLuaJson(source), this.options);
@@ -205,6 +219,15 @@ export class LuaVm {
 
   /** Call a global Lua function with string arguments; returns its string result. */
   private call(fn: string, args: string[]): string {
+    return this.callBytes(
+      fn,
+      args.map((a) => encoder.encode(a)),
+      (out) => decoder.decode(out),
+    );
+  }
+
+  /** Call a global Lua function with byte-string arguments; `sink` reads its string result in place. */
+  private callBytes<T>(fn: string, args: Uint8Array[], sink: (out: Uint8Array) => T): T {
     this.assertUsable();
     const em = this.em;
     const L = this.L;
@@ -218,9 +241,9 @@ export class LuaVm {
       }
       this.pushAll(args);
       const status = em._lua_pcallk(L, args.length, 1, 0, 0, 0);
-      const out = this.readString(-1);
-      if (status !== 0) throw new Error(`${fn}: ${out}`);
-      return out;
+      const out = this.stringAt(-1);
+      if (status !== 0) throw new Error(`${fn}: ${decoder.decode(out)}`);
+      return sink(out);
     } catch (err) {
       if (err instanceof Error && err.message.startsWith(`${fn}:`)) throw err;
       this.crashed = true;
@@ -231,9 +254,8 @@ export class LuaVm {
   }
 
   /** Push every argument from one block of engine memory (one malloc, one free). */
-  private pushAll(args: string[]): void {
+  private pushAll(parts: Uint8Array[]): void {
     const em = this.em;
-    const parts = args.map((a) => encoder.encode(a));
     let total = 1;
     for (const p of parts) total += p.length;
     const ptr = em._malloc(total);
@@ -257,14 +279,15 @@ export class LuaVm {
     }
   }
 
-  private readString(idx: number): string {
+  /** The bytes of the string at `idx`, in place in engine memory (valid until the stack changes). */
+  private stringAt(idx: number): Uint8Array {
     const em = this.em;
     // No length out-parameter: once lua_tolstring has made the value a
     // string, lua_rawlen is its byte length.
     const ptr = em._lua_tolstring(this.L, idx, 0);
-    if (!ptr) return '';
+    if (!ptr) return new Uint8Array(0);
     const len = Number(em._lua_rawlen(this.L, idx));
-    return decoder.decode(em.HEAPU8.subarray(ptr, ptr + len));
+    return em.HEAPU8.subarray(ptr, ptr + len);
   }
 }
 
