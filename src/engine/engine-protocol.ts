@@ -40,6 +40,10 @@ export type EngineRequest =
   | { op: 'handle'; msg: string; env: string; budget: number }
   | { op: 'eval'; source: string }
   | { op: 'snapshot' }
+  /** Keep a copy of the VM in the engine thread (for revert), replacing any earlier one. */
+  | { op: 'mark' }
+  /** Put the VM back to the copy kept by the last mark. */
+  | { op: 'revert' }
   | { op: 'restore'; image: MemoryImage }
   | { op: 'close' };
 

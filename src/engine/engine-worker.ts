@@ -23,6 +23,7 @@ import {
   type WorkerSetup,
 } from './engine-protocol.js';
 import { DEFAULT_MEMORY_LIMIT, LuaVm } from './lua-vm.js';
+import type { MemoryImage } from './memory-image.js';
 import { osLuaDir } from './lua-modules.js';
 
 async function main(): Promise<void> {
@@ -64,6 +65,8 @@ async function main(): Promise<void> {
     return true;
   };
   const decoder = new TextDecoder();
+  /** The VM as the last 'mark' found it: reads that must leave no trace revert to it here, no copy crossing threads. */
+  let marked: MemoryImage | undefined;
 
   let seen = 0;
   for (;;) {
@@ -128,6 +131,13 @@ async function main(): Promise<void> {
           }
           break;
         }
+        case 'mark':
+          marked = vm.snapshot();
+          break;
+        case 'revert':
+          if (!marked) throw new Error('nothing to revert to: no mark was made');
+          vm.restore(marked);
+          break;
         case 'restore':
           vm.restore({ ...req.image, pages: Buffer.from(req.image.pages.buffer, req.image.pages.byteOffset, req.image.pages.byteLength) });
           break;

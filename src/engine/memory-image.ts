@@ -41,11 +41,15 @@ export function captureMemory(heap: Uint8Array, meta: MemoryImageMeta): MemoryIm
 }
 
 export function restoreMemory(heap: Uint8Array, image: MemoryImage): void {
-  heap.fill(0);
+  // Every byte is written once: the stored pages, and zeros between them.
+  let at = 0;
   image.offsets.forEach((off, i) => {
+    if (off > at) heap.fill(0, at, Math.min(off, heap.length));
     const len = Math.min(PAGE_SIZE, heap.length - off);
     heap.set(image.pages.subarray(i * PAGE_SIZE, i * PAGE_SIZE + len), off);
+    at = off + len;
   });
+  if (at < heap.length) heap.fill(0, at);
 }
 
 /** A digest of the VM's state, for checking that two engines hold the same process. */

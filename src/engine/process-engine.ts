@@ -286,6 +286,21 @@ export class ProcessEngine {
     await this.call({ op: 'restore', image });
   }
 
+  /**
+   * Keep a copy of the VM in its own thread (replacing the previous one):
+   * revert() puts it back. For work that must leave no trace (a dry-run, a
+   * read): unlike snapshot() and restore(), the copy never crosses threads.
+   * Gone with the thread: after a crash, rebuild from an image of your own.
+   */
+  async mark(): Promise<void> {
+    await this.call({ op: 'mark' });
+  }
+
+  /** Put the VM back as the last mark() found it (throws if none was made). */
+  async revert(): Promise<void> {
+    await this.call({ op: 'revert' });
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;

@@ -448,19 +448,23 @@ export class LocalProcess {
     return this.exclusive(() => this.isolated(() => this.engine.evalLua(lua)));
   }
 
+  /**
+   * Run a read between a mark and a revert of the engine: the copy stays in
+   * the engine's thread. An engine stopped meanwhile (the time limit) is
+   * rebuilt as a rollback does: the checkpoint and the successes since.
+   */
   private async isolated<T>(fn: () => Promise<T>): Promise<T> {
     this.assertOpen();
-    const before = await this.engine.snapshot();
+    await this.engine.mark();
     try {
       return await fn();
     } finally {
       if (this.closed) {
         // closed meanwhile: nothing to put back
       } else if (this.engine.isCrashed) {
-        this.engine.close();
-        this.engine = await ProcessEngine.fromImage(before, this.engineOptions);
+        await this.rollback();
       } else {
-        await this.engine.restore(before);
+        await this.engine.revert();
       }
     }
   }
