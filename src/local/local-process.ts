@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { DEFAULT_INSTRUCTION_BUDGET, EngineCrashedError, ProcessEngine, type EngineOptions } from '../engine/process-engine.js';
 import { decodeMemoryImage, encodeMemoryImage, imageDigest, type MemoryImage } from '../engine/memory-image.js';
-import type { AoMessage, AoResult } from '../engine/types.js';
+import type { AoEnv, AoMessage, AoResult } from '../engine/types.js';
 import { acquireLock, ProcessLockedError, type Lock } from './lock.js';
 import { LogReader } from './log-reader.js';
 import { MessageLog, type LogRecord } from './message-log.js';
@@ -160,6 +160,12 @@ export class LocalProcess {
     readonly readOnly = false,
   ) {}
 
+  /** The process environment every message is handled with (one object, so the engine encodes it once). */
+  private get env(): AoEnv {
+    return (this.envCache ??= processEnv(this.meta));
+  }
+  private envCache?: AoEnv;
+
   get id(): string {
     return this.meta.id;
   }
@@ -285,7 +291,7 @@ export class LocalProcess {
   }
 
   private async replayRecords(fromSeq: number): Promise<void> {
-    const env = processEnv(this.meta);
+    const env = this.env;
     const undone = this.undoneSeqs(fromSeq);
     for (const rec of this.log.read(fromSeq + 1) as Iterable<ProcessRecord>) {
       if (rec.kind === 'message') this.noteProgress(rec);
@@ -367,7 +373,7 @@ export class LocalProcess {
     } else {
       await this.engine.restore(this.checkpoint);
     }
-    const env = processEnv(this.meta);
+    const env = this.env;
     await this.withFullBudget(async () => {
       for (const rec of this.sinceCheckpoint) await this.engine.handle(rec.msg, env);
     });
@@ -375,7 +381,7 @@ export class LocalProcess {
 
   private async runOnEngine(msg: AoMessage): Promise<AoResult> {
     try {
-      return await this.engine.handle(msg, processEnv(this.meta));
+      return await this.engine.handle(msg, this.env);
     } catch (err) {
       if (err instanceof EngineCrashedError) return { Error: `${err.message}. The process is unchanged.` };
       throw err;
