@@ -42,8 +42,8 @@ export type EngineRequest =
   | { op: 'snapshot' }
   /** Keep a copy of the VM in the engine thread (for revert), replacing any earlier one. */
   | { op: 'mark' }
-  /** Put the VM back to the copy kept by the last mark. */
-  | { op: 'revert' }
+  /** Put the VM back to the copy kept by the last mark; `keep`: keep the copy for another revert. */
+  | { op: 'revert'; keep: boolean }
   | { op: 'restore'; image: MemoryImage }
   | { op: 'close' };
 

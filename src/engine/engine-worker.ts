@@ -137,6 +137,8 @@ async function main(): Promise<void> {
         case 'revert':
           if (!marked) throw new Error('nothing to revert to: no mark was made');
           vm.restore(marked);
+          // A copy no longer needed is not kept: it is as large as the heap.
+          if (!req.keep) marked = undefined;
           break;
         case 'restore':
           vm.restore({ ...req.image, pages: Buffer.from(req.image.pages.buffer, req.image.pages.byteOffset, req.image.pages.byteLength) });

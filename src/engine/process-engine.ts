@@ -296,9 +296,12 @@ export class ProcessEngine {
     await this.call({ op: 'mark' });
   }
 
-  /** Put the VM back as the last mark() found it (throws if none was made). */
-  async revert(): Promise<void> {
-    await this.call({ op: 'revert' });
+  /**
+   * Put the VM back as the last mark() found it (throws if none was made).
+   * The copy is then dropped (it is as large as the heap), unless `keep`.
+   */
+  async revert(opts: { keep?: boolean } = {}): Promise<void> {
+    await this.call({ op: 'revert', keep: opts.keep === true });
   }
 
   close(): void {

@@ -99,7 +99,7 @@ async function run(job: HostJob): Promise<unknown> {
       engine.close();
       engine = undefined;
       engine = await rebuild();
-    } else await engine.revert();
+    } else await engine.revert({ keep: true });
   }
 }
 

@@ -147,4 +147,21 @@ describe('snapshots and determinism', () => {
     expect(data(r1)).toMatch(/^42 100 \d+$/);
     expect(imageDigest((await copy.snapshot()))).toBe(imageDigest((await e.snapshot())));
   });
+
+  it('reverts to a mark kept in the engine thread, once or, when kept, again', async () => {
+    const e = await booted();
+    await e.handle(evalMsg('Kept = 1'), env());
+    const before = imageDigest(await e.snapshot());
+    await expect(e.revert()).rejects.toThrow(/no mark/);
+    await e.mark();
+    await e.handle(evalMsg('Kept = 2; Junk = string.rep("x", 100000)'), env());
+    await e.revert({ keep: true });
+    expect(imageDigest(await e.snapshot())).toBe(before);
+    expect(await e.evalLua('Kept = 3 return Kept')).toBe(3);
+    await e.revert();
+    expect(imageDigest(await e.snapshot())).toBe(before);
+    expect(data(await e.handle(evalMsg('return Kept .. tostring(Junk)'), env()))).toBe('1nil');
+    // Dropped after a revert without keep.
+    await expect(e.revert()).rejects.toThrow(/no mark/);
+  });
 });
