@@ -21,11 +21,15 @@ export const H_LEN1 = 4;
 export const H_LEN2 = 8;
 /** Float64: the instruction budget (request) or the heap bytes in use (reply). */
 export const H_NUMBER = 16;
-/** H_OP values. A request: on the port, or a handle/eval in the buffer; a reply: on the port, or a value in the buffer. */
+/** H_OP values. A request: on the port, or one in the buffer; a reply: on the port, or a value (or done) in the buffer. */
 export const ON_PORT = 0;
 export const SHARED_HANDLE = 1;
 export const SHARED_EVAL = 2;
 export const SHARED_VALUE = 3;
+/** A mark, a revert (H_LEN1: 1 keeps the mark), and their reply: done, no value. */
+export const SHARED_MARK = 4;
+export const SHARED_REVERT = 5;
+export const SHARED_DONE = 6;
 
 export interface WorkerSetup {
   ctl: SharedArrayBuffer;

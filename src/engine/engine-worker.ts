@@ -15,8 +15,11 @@ import {
   ON_PORT,
   REPLY,
   REQUEST,
+  SHARED_DONE,
   SHARED_EVAL,
   SHARED_HANDLE,
+  SHARED_MARK,
+  SHARED_REVERT,
   SHARED_VALUE,
   type EngineReply,
   type EngineRequest,
@@ -67,6 +70,15 @@ async function main(): Promise<void> {
   const decoder = new TextDecoder();
   /** The VM as the last 'mark' found it: reads that must leave no trace revert to it here, no copy crossing threads. */
   let marked: MemoryImage | undefined;
+  const mark = (): void => {
+    marked = vm.snapshot();
+  };
+  const revert = (keep: boolean): void => {
+    if (!marked) throw new Error('nothing to revert to: no mark was made');
+    vm.restore(marked);
+    // A copy no longer needed is not kept: it is as large as the heap.
+    if (!keep) marked = undefined;
+  };
 
   let seen = 0;
   for (;;) {
@@ -75,6 +87,22 @@ async function main(): Promise<void> {
     if (seq === seen) continue;
     seen = seq;
     const op = header ? header.getInt32(H_OP, true) : ON_PORT;
+    if (op === SHARED_MARK || op === SHARED_REVERT) {
+      let failed: EngineReply | undefined;
+      try {
+        if (op === SHARED_MARK) mark();
+        else revert(header!.getInt32(H_LEN1, true) === 1);
+        header!.setFloat64(H_NUMBER, vm.memoryUsed, true);
+        header!.setInt32(H_OP, SHARED_DONE, true);
+      } catch (err) {
+        failed = { ok: false, crashed: vm.isCrashed, error: (err as Error).message, memoryUsed: vm.isCrashed ? 0 : vm.memoryUsed };
+        header!.setInt32(H_OP, ON_PORT, true);
+        port.postMessage(failed);
+      }
+      Atomics.store(ctl, REPLY, seq);
+      Atomics.notify(ctl, REPLY);
+      continue;
+    }
     if (op === SHARED_HANDLE || op === SHARED_EVAL) {
       // A message or read in the shared buffer: its bytes go straight into the VM.
       const len1 = header!.getInt32(H_LEN1, true);
@@ -132,13 +160,10 @@ async function main(): Promise<void> {
           break;
         }
         case 'mark':
-          marked = vm.snapshot();
+          mark();
           break;
         case 'revert':
-          if (!marked) throw new Error('nothing to revert to: no mark was made');
-          vm.restore(marked);
-          // A copy no longer needed is not kept: it is as large as the heap.
-          if (!req.keep) marked = undefined;
+          revert(req.keep);
           break;
         case 'restore':
           vm.restore({ ...req.image, pages: Buffer.from(req.image.pages.buffer, req.image.pages.byteOffset, req.image.pages.byteLength) });

@@ -33,8 +33,11 @@ import {
   ON_PORT,
   REPLY,
   REQUEST,
+  SHARED_DONE,
   SHARED_EVAL,
   SHARED_HANDLE,
+  SHARED_MARK,
+  SHARED_REVERT,
   SHARED_VALUE,
   type EngineReply,
   type EngineRequest,
@@ -390,6 +393,11 @@ export class ProcessEngine {
 
   /** A message or read into the shared buffer, when it fits; false when it must go on the port. */
   private writeShared(req: EngineRequest): boolean {
+    if (req.op === 'mark' || req.op === 'revert') {
+      this.header.setInt32(H_LEN1, req.op === 'revert' && req.keep ? 1 : 0, true);
+      this.header.setInt32(H_OP, req.op === 'mark' ? SHARED_MARK : SHARED_REVERT, true);
+      return true;
+    }
     if (req.op !== 'handle' && req.op !== 'eval') return false;
     const buf = this.shared;
     const room = buf.length - HEADER_BYTES;
@@ -408,7 +416,12 @@ export class ProcessEngine {
   }
 
   private take(): EngineReply {
-    if (this.header.getInt32(H_OP, true) === SHARED_VALUE) {
+    const op = this.header.getInt32(H_OP, true);
+    if (op === SHARED_DONE) {
+      this.used = this.header.getFloat64(H_NUMBER, true);
+      return { ok: true, memoryUsed: this.used };
+    }
+    if (op === SHARED_VALUE) {
       const len = this.header.getInt32(H_LEN1, true);
       const memoryUsed = this.header.getFloat64(H_NUMBER, true);
       this.used = memoryUsed;
