@@ -103,31 +103,36 @@ async function* mixed(node, signer, pid) {
   const latencies = [];
   const byKind = {};
   const failures = new Map();
+  const failureText = new Map();
   const rssBefore = process.memoryUsage().rss;
   const secs = await pool(MIXED, MIXED_IN_FLIGHT, async (i) => {
     const t = performance.now();
     let r;
+    let text = "";
     if (kinds[i] === 'message' || answered.length === 0) {
       const item = items[nextItem++ % items.length];
       r = await fetch(node.url, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: item.raw });
-      await r.arrayBuffer();
+      text = await r.text();
       if (r.status === 202) answered.push(item.id);
     } else if (kinds[i] === 'result') {
       const id = answered[i % answered.length];
       r = await fetch(`${node.url}/result/${id}?process-id=${pid}`);
-      await r.arrayBuffer();
+      text = await r.text();
     } else {
       r = await fetch(`${node.url}/dry-run?process-id=${pid}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ Tags: [{ name: 'Action', value: 'Info' }] }),
       });
-      await r.arrayBuffer();
+      text = await r.text();
     }
     const ms = performance.now() - t;
     latencies.push(ms);
     (byKind[kinds[i]] ??= []).push(ms);
-    if (r.status >= 300) failures.set(r.status, (failures.get(r.status) ?? 0) + 1);
+    if (r.status >= 300) {
+      failures.set(r.status, (failures.get(r.status) ?? 0) + 1);
+      if (!failureText.has(r.status)) failureText.set(r.status, `${kinds[i]}: ${text.slice(0, 200)}`);
+    }
   });
   latencies.sort((a, b) => a - b);
   const sent = new Set(items.slice(0, Math.min(nextItem, items.length)).map((x) => x.id));
@@ -146,6 +151,7 @@ async function* mixed(node, signer, pid) {
   yield { name: 'node.mixed_lost', value: lost, unit: 'messages' };
   yield { name: 'node.mixed_doubled', value: doubled, unit: 'messages' };
   yield { name: 'node.mixed_errors', value: [...failures.values()].reduce((a, b) => a + b, 0), unit: `responses ${JSON.stringify(Object.fromEntries(failures))}` };
+  for (const [status, text] of failureText) yield { name: `node.mixed_first_${status}`, value: text, unit: 'response' };
   yield { name: 'node.mixed_rss_growth', value: Math.round((process.memoryUsage().rss - rssBefore) / 1e6), unit: 'MB' };
 }
 

@@ -7,8 +7,34 @@ import type { MemoryImage } from './memory-image.js';
 export const REQUEST = 0;
 export const REPLY = 1;
 
+/**
+ * The shared data buffer: a message or read and its reply cross in it as
+ * UTF-8 bytes, with no structured clone, no port event and no string made
+ * in the engine thread (the bytes go straight into the VM's memory). What
+ * does not fit, and every other request, goes through the port.
+ */
+export const DATA_BYTES = 1 << 20;
+export const HEADER_BYTES = 32;
+/** Header fields (byte offsets, little-endian). */
+export const H_OP = 0;
+export const H_LEN1 = 4;
+export const H_LEN2 = 8;
+/** Float64: the instruction budget (request) or the heap bytes in use (reply). */
+export const H_NUMBER = 16;
+/** H_OP values. A request: on the port, or one in the buffer; a reply: on the port, or a value (or done) in the buffer. */
+export const ON_PORT = 0;
+export const SHARED_HANDLE = 1;
+export const SHARED_EVAL = 2;
+export const SHARED_VALUE = 3;
+/** A mark, a revert (H_LEN1: 1 keeps the mark), and their reply: done, no value. */
+export const SHARED_MARK = 4;
+export const SHARED_REVERT = 5;
+export const SHARED_DONE = 6;
+
 export interface WorkerSetup {
   ctl: SharedArrayBuffer;
+  /** DATA_BYTES shared with the engine thread (see above); absent, everything goes through the port. */
+  data?: SharedArrayBuffer;
   port: MessagePort;
   options: EngineOptions;
   /** Start from this state (else boot the OS from options.luaDir). */
@@ -37,6 +63,10 @@ export type EngineRequest =
   | { op: 'handle'; msg: string; env: string; budget: number }
   | { op: 'eval'; source: string }
   | { op: 'snapshot' }
+  /** Keep a copy of the VM in the engine thread (for revert), replacing any earlier one. */
+  | { op: 'mark' }
+  /** Put the VM back to the copy kept by the last mark; `keep`: keep the copy for another revert. */
+  | { op: 'revert'; keep: boolean }
   | { op: 'restore'; image: MemoryImage }
   | { op: 'close' };
 

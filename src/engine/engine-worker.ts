@@ -7,7 +7,27 @@
 // thread (the wait is interruptible) and builds a new one.
 import { gunzipSync } from 'node:zlib';
 import { receiveMessageOnPort, workerData, parentPort } from 'node:worker_threads';
-import { REPLY, REQUEST, type EngineReply, type EngineRequest, type ReadyMessage, type SpareSetup, type WorkerSetup } from './engine-protocol.js';
+import {
+  H_LEN1,
+  H_LEN2,
+  H_NUMBER,
+  H_OP,
+  HEADER_BYTES,
+  ON_PORT,
+  REPLY,
+  REQUEST,
+  SHARED_DONE,
+  SHARED_EVAL,
+  SHARED_HANDLE,
+  SHARED_MARK,
+  SHARED_REVERT,
+  SHARED_VALUE,
+  type EngineReply,
+  type EngineRequest,
+  type ReadyMessage,
+  type SpareSetup,
+  type WorkerSetup,
+} from './engine-protocol.js';
 import { DEFAULT_MEMORY_LIMIT, LuaVm } from './lua-vm.js';
 import { osLuaDir } from './lua-modules.js';
 import { decodeMemoryImage, type MemoryImage } from './memory-image.js';
@@ -87,12 +107,80 @@ async function main(): Promise<void> {
     return;
   }
 
+  const shared = setup.data ? new Uint8Array(setup.data) : undefined;
+  const header = setup.data ? new DataView(setup.data, 0, HEADER_BYTES) : undefined;
+  /** A value reply into the shared buffer, when it fits; false sends it on the port instead. */
+  const replyShared = (value: Uint8Array): boolean => {
+    if (!shared || !header || value.length > shared.length - HEADER_BYTES) return false;
+    shared.set(value, HEADER_BYTES);
+    header.setInt32(H_LEN1, value.length, true);
+    header.setFloat64(H_NUMBER, vm.memoryUsed, true);
+    header.setInt32(H_OP, SHARED_VALUE, true);
+    return true;
+  };
+  const decoder = new TextDecoder();
+  /** The VM as the last 'mark' found it: reads that must leave no trace revert to it here, no copy crossing threads. */
+  let marked: MemoryImage | undefined;
+  const mark = (): void => {
+    marked = vm.snapshot();
+  };
+  const revert = (keep: boolean): void => {
+    if (!marked) throw new Error('nothing to revert to: no mark was made');
+    vm.restore(marked);
+    // A copy no longer needed is not kept: it is as large as the heap.
+    if (!keep) marked = undefined;
+  };
+
   let seen = 0;
   for (;;) {
     Atomics.wait(ctl, REQUEST, seen);
     const seq = Atomics.load(ctl, REQUEST);
     if (seq === seen) continue;
     seen = seq;
+    const op = header ? header.getInt32(H_OP, true) : ON_PORT;
+    if (op === SHARED_MARK || op === SHARED_REVERT) {
+      let failed: EngineReply | undefined;
+      try {
+        if (op === SHARED_MARK) mark();
+        else revert(header!.getInt32(H_LEN1, true) === 1);
+        header!.setFloat64(H_NUMBER, vm.memoryUsed, true);
+        header!.setInt32(H_OP, SHARED_DONE, true);
+      } catch (err) {
+        failed = { ok: false, crashed: vm.isCrashed, error: (err as Error).message, memoryUsed: vm.isCrashed ? 0 : vm.memoryUsed };
+        header!.setInt32(H_OP, ON_PORT, true);
+        port.postMessage(failed);
+      }
+      Atomics.store(ctl, REPLY, seq);
+      Atomics.notify(ctl, REPLY);
+      continue;
+    }
+    if (op === SHARED_HANDLE || op === SHARED_EVAL) {
+      // A message or read in the shared buffer: its bytes go straight into the VM.
+      const len1 = header!.getInt32(H_LEN1, true);
+      const first = shared!.subarray(HEADER_BYTES, HEADER_BYTES + len1);
+      let reply: EngineReply | undefined;
+      try {
+        let value: string | undefined;
+        const sink = (out: Uint8Array) => (replyShared(out) ? undefined : decoder.decode(out));
+        if (op === SHARED_HANDLE) {
+          vm.options.instructionBudget = header!.getFloat64(H_NUMBER, true);
+          const len2 = header!.getInt32(H_LEN2, true);
+          value = vm.handleBytes(first, shared!.subarray(HEADER_BYTES + len1, HEADER_BYTES + len1 + len2), sink);
+        } else {
+          value = vm.evalLuaBytes(first, sink);
+        }
+        if (value !== undefined) reply = { ok: true, value, memoryUsed: vm.memoryUsed };
+      } catch (err) {
+        reply = { ok: false, crashed: vm.isCrashed, error: (err as Error).message, memoryUsed: vm.isCrashed ? 0 : vm.memoryUsed };
+      }
+      if (reply) {
+        header!.setInt32(H_OP, ON_PORT, true);
+        port.postMessage(reply);
+      }
+      Atomics.store(ctl, REPLY, seq);
+      Atomics.notify(ctl, REPLY);
+      continue;
+    }
     let got = receiveMessageOnPort(port);
     // The request is queued before the counter moves; this is only a guard.
     while (!got) {
@@ -122,6 +210,12 @@ async function main(): Promise<void> {
           }
           break;
         }
+        case 'mark':
+          mark();
+          break;
+        case 'revert':
+          revert(req.keep);
+          break;
         case 'restore':
           vm.restore({ ...req.image, pages: Buffer.from(req.image.pages.buffer, req.image.pages.byteOffset, req.image.pages.byteLength) });
           break;
@@ -133,6 +227,7 @@ async function main(): Promise<void> {
     } catch (err) {
       reply = { ok: false, crashed: vm.isCrashed, error: (err as Error).message, memoryUsed: vm.isCrashed ? 0 : vm.memoryUsed };
     }
+    header?.setInt32(H_OP, ON_PORT, true);
     port.postMessage(reply, transfer);
     Atomics.store(ctl, REPLY, seq);
     Atomics.notify(ctl, REPLY);

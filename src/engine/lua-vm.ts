@@ -29,6 +29,7 @@ type Emscripten = LuaModule['module'] & {
   HEAPU8: Uint8Array;
   _malloc(size: number): number;
   _free(ptr: number): void;
+  _realloc(ptr: number, size: number): number;
   _lua_pushlstring(L: number, ptr: number, len: number): number;
   _lua_tolstring(L: number, idx: number, lenPtr: number): number;
   _lua_rawlen(L: number, idx: number): number | bigint;
@@ -54,9 +55,52 @@ const decoder = new TextDecoder();
  */
 const FIXED_ENVIRONMENT = { _: 'aos-ts', LANG: 'C.UTF-8', USER: 'aos', LOGNAME: 'aos', HOME: '/', PATH: '/', PWD: '/' };
 
+/**
+ * The exports of wasm instances made in this thread that have an allocator,
+ * until their engine claims them (matched by memory: see rawAllocator).
+ */
+const instanceExports = new Set<WebAssembly.Exports>();
+let watching = false;
+
+function watchInstances(): void {
+  if (watching) return;
+  watching = true;
+  const instantiate = WebAssembly.instantiate.bind(WebAssembly) as (...args: unknown[]) => Promise<unknown>;
+  (WebAssembly as { instantiate: unknown }).instantiate = (...args: unknown[]) =>
+    instantiate(...args).then((made) => {
+      const instance = made instanceof WebAssembly.Instance ? made : (made as { instance?: WebAssembly.Instance }).instance;
+      const ex = instance?.exports;
+      if (ex && typeof ex.realloc === 'function' && typeof ex.free === 'function' && typeof ex.malloc === 'function' && ex.memory instanceof WebAssembly.Memory) {
+        instanceExports.add(ex);
+      }
+      return made;
+    });
+}
+
+/**
+ * wasmoon's traced allocator (which keeps the heap count and the memory
+ * limit) calls the module's realloc and free through emscripten's debug
+ * wrappers, an assertion and an apply() on every Lua allocation: about a
+ * fifth of a small message's time. Point them at the wasm functions
+ * themselves: the same C code, the same heap, byte for byte.
+ */
+function rawAllocator(wasm: LuaModule): void {
+  const em = wasm.module as Emscripten;
+  for (const ex of instanceExports) {
+    if ((ex.memory as WebAssembly.Memory).buffer !== em.HEAPU8.buffer) continue;
+    instanceExports.delete(ex);
+    em._realloc = ex.realloc as Emscripten['_realloc'];
+    em._free = ex.free as Emscripten['_free'];
+    em._malloc = ex.malloc as Emscripten['_malloc'];
+    return;
+  }
+}
+
 async function newLuaEngine(): Promise<{ factory: LuaFactory; engine: LuaEngine; wasm: LuaModule }> {
   const factory = new LuaFactory(undefined, FIXED_ENVIRONMENT);
+  watchInstances();
   const wasm = await factory.getLuaModule();
+  rawAllocator(wasm);
   // Lua seeds its string hash from time(NULL) when the state is created. A
   // fixed clock for that instant gives every engine the same seed, so `pairs`
   // order (and with it tag order and printed tables) replays identically.
@@ -151,6 +195,20 @@ export class LuaVm {
     return this.call('__aos_handle', [msgJson, envJson, String(this.options.instructionBudget)]);
   }
 
+  /**
+   * handleJson() with the message and environment as UTF-8 bytes; `sink`
+   * gets the reply's bytes, a view into the VM's memory valid only during
+   * the call (copy what is kept).
+   */
+  handleBytes<T>(msg: Uint8Array, env: Uint8Array, sink: (reply: Uint8Array) => T): T {
+    return this.callBytes('__aos_handle', [msg, env, encoder.encode(String(this.options.instructionBudget))], sink);
+  }
+
+  /** evalLuaJson() with the source as UTF-8 bytes and the reply handed to `sink` (see handleBytes). */
+  evalLuaBytes<T>(source: Uint8Array, sink: (reply: Uint8Array) => T): T {
+    return this.callBytes('__aos_eval', [source, encoder.encode(String(this.options.instructionBudget))], sink);
+  }
+
   /** Run host-side Lua (not a message) and return its JSON-encodable value. */
   evalLua(source: string): unknown {
     return readEvalReply(this.evalLuaJson(source), this.options);
@@ -218,6 +276,15 @@ export class LuaVm {
 
   /** Call a global Lua function with string arguments; returns its string result. */
   private call(fn: string, args: string[]): string {
+    return this.callBytes(
+      fn,
+      args.map((a) => encoder.encode(a)),
+      (out) => decoder.decode(out),
+    );
+  }
+
+  /** Call a global Lua function with byte-string arguments; `sink` reads its string result in place. */
+  private callBytes<T>(fn: string, args: Uint8Array[], sink: (out: Uint8Array) => T): T {
     this.assertUsable();
     const em = this.em;
     const L = this.L;
@@ -231,9 +298,9 @@ export class LuaVm {
       }
       this.pushAll(args);
       const status = em._lua_pcallk(L, args.length, 1, 0, 0, 0);
-      const out = this.readString(-1);
-      if (status !== 0) throw new Error(`${fn}: ${out}`);
-      return out;
+      const out = this.stringAt(-1);
+      if (status !== 0) throw new Error(`${fn}: ${decoder.decode(out)}`);
+      return sink(out);
     } catch (err) {
       if (err instanceof Error && err.message.startsWith(`${fn}:`)) throw err;
       this.crashed = true;
@@ -244,9 +311,8 @@ export class LuaVm {
   }
 
   /** Push every argument from one block of engine memory (one malloc, one free). */
-  private pushAll(args: string[]): void {
+  private pushAll(parts: Uint8Array[]): void {
     const em = this.em;
-    const parts = args.map((a) => encoder.encode(a));
     let total = 1;
     for (const p of parts) total += p.length;
     const ptr = em._malloc(total);
@@ -270,14 +336,15 @@ export class LuaVm {
     }
   }
 
-  private readString(idx: number): string {
+  /** The bytes of the string at `idx`, in place in engine memory (valid until the stack changes). */
+  private stringAt(idx: number): Uint8Array {
     const em = this.em;
     // No length out-parameter: once lua_tolstring has made the value a
     // string, lua_rawlen is its byte length.
     const ptr = em._lua_tolstring(this.L, idx, 0);
-    if (!ptr) return '';
+    if (!ptr) return new Uint8Array(0);
     const len = Number(em._lua_rawlen(this.L, idx));
-    return decoder.decode(em.HEAPU8.subarray(ptr, ptr + len));
+    return em.HEAPU8.subarray(ptr, ptr + len);
   }
 }
 

@@ -23,7 +23,29 @@ import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { REPLY, REQUEST, type EngineReply, type EngineRequest, type ReadyMessage, type SpareKind, type SpareSetup, type WorkerSetup } from './engine-protocol.js';
+import {
+  DATA_BYTES,
+  H_LEN1,
+  H_LEN2,
+  H_NUMBER,
+  H_OP,
+  HEADER_BYTES,
+  ON_PORT,
+  REPLY,
+  REQUEST,
+  SHARED_DONE,
+  SHARED_EVAL,
+  SHARED_HANDLE,
+  SHARED_MARK,
+  SHARED_REVERT,
+  SHARED_VALUE,
+  type EngineReply,
+  type EngineRequest,
+  type ReadyMessage,
+  type SpareKind,
+  type SpareSetup,
+  type WorkerSetup,
+} from './engine-protocol.js';
 import {
   DEFAULT_INSTRUCTION_BUDGET,
   DEFAULT_MEMORY_LIMIT,
@@ -153,12 +175,20 @@ export class ProcessEngine {
   private lastEnv?: AoEnv;
   private lastEnvJson = '';
 
+  /** The buffer shared with the engine thread (see engine-protocol.ts): its header and its bytes. */
+  private readonly header: DataView;
+  private readonly shared: Buffer;
+
   private constructor(
     private readonly worker: Worker,
     private readonly port: MessagePort,
     private readonly ctl: Int32Array,
     readonly options: Required<Omit<EngineOptions, 'luaDir'>>,
-  ) {}
+    data: SharedArrayBuffer,
+  ) {
+    this.header = new DataView(data, 0, HEADER_BYTES);
+    this.shared = Buffer.from(data);
+  }
 
   static async create(opts: EngineOptions = {}): Promise<ProcessEngine> {
     return (await ProcessEngine.start(opts)).engine;
@@ -195,8 +225,9 @@ export class ProcessEngine {
       timeLimitMs: opts.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS,
     };
     const ctl = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
+    const data = new SharedArrayBuffer(DATA_BYTES);
     const { port1, port2 } = new MessageChannel();
-    const worker = await engineThread({ ctl, port: port2, options: { ...opts, luaDir: opts.luaDir ?? osLuaDir() }, ...from });
+    const worker = await engineThread({ ctl, data, port: port2, options: { ...opts, luaDir: opts.luaDir ?? osLuaDir() }, ...from });
     const ready = await new Promise<ReadyMessage>((resolve, reject) => {
       worker.once('message', (m: ReadyMessage) => resolve(m));
       worker.once('error', reject);
@@ -213,7 +244,7 @@ export class ProcessEngine {
     }
     // An engine nobody closed must not keep the program alive.
     worker.unref();
-    const self = new ProcessEngine(worker, port1, new Int32Array(ctl), options);
+    const self = new ProcessEngine(worker, port1, new Int32Array(ctl), options, data);
     self.used = ready.memoryUsed;
     return { engine: self, ready };
   }
@@ -282,6 +313,24 @@ export class ProcessEngine {
   /** Put the VM back exactly as it was when `image` was taken. */
   async restore(image: MemoryImage): Promise<void> {
     await this.call({ op: 'restore', image });
+  }
+
+  /**
+   * Keep a copy of the VM in its own thread (replacing the previous one):
+   * revert() puts it back. For work that must leave no trace (a dry-run, a
+   * read): unlike snapshot() and restore(), the copy never crosses threads.
+   * Gone with the thread: after a crash, rebuild from an image of your own.
+   */
+  async mark(): Promise<void> {
+    await this.call({ op: 'mark' });
+  }
+
+  /**
+   * Put the VM back as the last mark() found it (throws if none was made).
+   * The copy is then dropped (it is as large as the heap), unless `keep`.
+   */
+  async revert(opts: { keep?: boolean } = {}): Promise<void> {
+    await this.call({ op: 'revert', keep: opts.keep === true });
   }
 
   close(): void {
@@ -355,7 +404,10 @@ export class ProcessEngine {
     if (this.closed) throw new Error('engine is closed');
     if (this.crashed) throw new EngineCrashedError(this.crashReason);
     const seq = ++this.seq;
-    this.port.postMessage(req);
+    if (!this.writeShared(req)) {
+      this.header.setInt32(H_OP, ON_PORT, true);
+      this.port.postMessage(req);
+    }
     Atomics.store(this.ctl, REQUEST, seq);
     Atomics.notify(this.ctl, REQUEST);
     return seq;
@@ -372,7 +424,42 @@ export class ProcessEngine {
     throw new TimeLimitError(limitMs);
   }
 
+  /** A message or read into the shared buffer, when it fits; false when it must go on the port. */
+  private writeShared(req: EngineRequest): boolean {
+    if (req.op === 'mark' || req.op === 'revert') {
+      this.header.setInt32(H_LEN1, req.op === 'revert' && req.keep ? 1 : 0, true);
+      this.header.setInt32(H_OP, req.op === 'mark' ? SHARED_MARK : SHARED_REVERT, true);
+      return true;
+    }
+    if (req.op !== 'handle' && req.op !== 'eval') return false;
+    const buf = this.shared;
+    const room = buf.length - HEADER_BYTES;
+    const first = req.op === 'handle' ? req.msg : req.source;
+    const second = req.op === 'handle' ? req.env : '';
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: count exactly only when that bound does not fit.
+    if ((first.length + second.length) * 3 > room && Buffer.byteLength(first) + Buffer.byteLength(second) > room) return false;
+    const len1 = buf.write(first, HEADER_BYTES);
+    const len2 = second === '' ? 0 : buf.write(second, HEADER_BYTES + len1);
+    const h = this.header;
+    h.setInt32(H_LEN1, len1, true);
+    h.setInt32(H_LEN2, len2, true);
+    if (req.op === 'handle') h.setFloat64(H_NUMBER, req.budget, true);
+    h.setInt32(H_OP, req.op === 'handle' ? SHARED_HANDLE : SHARED_EVAL, true);
+    return true;
+  }
+
   private take(): EngineReply {
+    const op = this.header.getInt32(H_OP, true);
+    if (op === SHARED_DONE) {
+      this.used = this.header.getFloat64(H_NUMBER, true);
+      return { ok: true, memoryUsed: this.used };
+    }
+    if (op === SHARED_VALUE) {
+      const len = this.header.getInt32(H_LEN1, true);
+      const memoryUsed = this.header.getFloat64(H_NUMBER, true);
+      this.used = memoryUsed;
+      return { ok: true, value: this.shared.toString('utf8', HEADER_BYTES, HEADER_BYTES + len), memoryUsed };
+    }
     const got = receiveMessageOnPort(this.port);
     if (!got) {
       this.stop();

@@ -44,6 +44,9 @@ export interface ScheduleQuery {
   limit: number;
 }
 
+/** How many of the newest message records a history keeps at hand. */
+const RECENT_RECORDS = 256;
+
 export class ProcessHistory {
   private through = 0;
   private readonly ids = new Map<string, number>();
@@ -53,8 +56,19 @@ export class ProcessHistory {
   /** The patched state after every message read so far (built on first use). */
   private patchState?: Record<string, unknown>;
   private lastTime?: number;
+  /**
+   * The newest records read (by seq): the ones asked for most (a result
+   * right after its message, the dry-run's time) are answered from here
+   * without reading the log again. Handed out as copies, as a read would be.
+   */
+  private readonly recent = new Map<number, MessageRecord>();
 
   constructor(private readonly source: HistorySource) {}
+
+  private remember(rec: MessageRecord): void {
+    this.recent.set(rec.seq, rec);
+    if (this.recent.size > RECENT_RECORDS) this.recent.delete(this.recent.keys().next().value as number);
+  }
 
   /** Read what was appended since the last call. */
   private sync(): void {
@@ -74,6 +88,7 @@ export class ProcessHistory {
         }
         const ts = Number(rec.msg.Timestamp);
         if (Number.isFinite(ts)) this.lastTime = ts;
+        this.remember(rec);
       }
       this.through = rec.seq;
     }
@@ -96,6 +111,8 @@ export class ProcessHistory {
 
   /** The timestamp of the newest message handled (a dry-run's default time, as the compute unit's). */
   get lastTimestamp(): number | undefined {
+    // Once read, the history keeps up by reading only what is new.
+    if (this.through > 0) this.sync();
     if (this.through >= this.source.lastSeq) return this.lastTime;
     // Without reading the whole history: the newest message record, from the end.
     for (let seq = this.source.lastSeq; seq >= 1; seq--) {
@@ -116,6 +133,9 @@ export class ProcessHistory {
   /** The message record at `seq` (undefined for an undo record or a seq out of range). */
   record(seq: number): MessageRecord | undefined {
     if (!Number.isSafeInteger(seq) || seq < 1 || seq > this.source.lastSeq) return undefined;
+    if (this.through > 0) this.sync();
+    const known = this.recent.get(seq);
+    if (known) return structuredClone(known);
     for (const rec of this.source.records(seq)) {
       if (rec.seq !== seq) return undefined;
       return rec.kind === 'message' ? rec : undefined;

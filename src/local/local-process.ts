@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DEFAULT_INSTRUCTION_BUDGET, DEFAULT_TIME_LIMIT_MS, EngineCrashedError, ProcessEngine, REPLAY_TIME_LIMIT_MS, type EngineOptions } from '../engine/process-engine.js';
 import { encodeMemoryImage, imageDigest, type MemoryImage } from '../engine/memory-image.js';
-import type { AoMessage, AoResult } from '../engine/types.js';
+import type { AoEnv, AoMessage, AoResult } from '../engine/types.js';
 import { acquireLock, ProcessLockedError, type Lock } from './lock.js';
 import { LogReader } from './log-reader.js';
 import { MessageLog, type LogRecord } from './message-log.js';
@@ -177,6 +177,12 @@ export class LocalProcess {
     readonly readOnly = false,
   ) {}
 
+  /** The process environment every message is handled with (one object, so the engine encodes it once). */
+  private get env(): AoEnv {
+    return (this.envCache ??= processEnv(this.meta));
+  }
+  private envCache?: AoEnv;
+
   get id(): string {
     return this.meta.id;
   }
@@ -328,7 +334,7 @@ export class LocalProcess {
   }
 
   private async replayRecords(fromSeq: number, base?: LoadedState): Promise<void> {
-    const env = processEnv(this.meta);
+    const env = this.env;
     const undone = this.undoneSeqs(fromSeq);
     const started = performance.now();
     const replayed: MessageRecord[] = [];
@@ -423,7 +429,7 @@ export class LocalProcess {
     } else {
       await this.engine.restore(this.checkpoint);
     }
-    const env = processEnv(this.meta);
+    const env = this.env;
     await this.withFullBudget(async () => {
       for (const rec of this.sinceCheckpoint) await this.engine.handle(rec.msg, env);
     });
@@ -431,7 +437,7 @@ export class LocalProcess {
 
   private async runOnEngine(msg: AoMessage): Promise<AoResult> {
     try {
-      return await this.engine.handle(msg, processEnv(this.meta));
+      return await this.engine.handle(msg, this.env);
     } catch (err) {
       if (err instanceof EngineCrashedError) return { Error: `${err.message}. The process is unchanged.` };
       throw err;
@@ -478,6 +484,21 @@ export class LocalProcess {
     return this.engine.snapshotSync();
   }
 
+  /**
+   * The state after the last logged message, for a copy elsewhere, without
+   * waiting for the engine: while it is idle, its memory now; while a message
+   * or read is under way, the last checkpoint and the successful messages
+   * logged since (to replay on the copy, as a rollback would here). The
+   * replay is short: a checkpoint is taken once the engine has worked a few
+   * times what taking it cost.
+   */
+  readableState(): { image: MemoryImage; replay: AoMessage[]; seq: number } {
+    this.assertOpen();
+    const seq = this.log.lastSeq;
+    if (this.busy === 0) return { image: this.engine.snapshotSync(), replay: [], seq };
+    return { image: this.checkpoint, replay: this.sinceCheckpoint.map((rec) => rec.msg), seq };
+  }
+
   /** Evaluate against the current state and forget it: nothing changes, nothing is logged. */
   async dryrun(msg: AoMessage): Promise<AoResult> {
     this.assertOpen();
@@ -490,19 +511,23 @@ export class LocalProcess {
     return this.exclusive(() => this.isolated(() => this.engine.evalLua(lua)));
   }
 
+  /**
+   * Run a read between a mark and a revert of the engine: the copy stays in
+   * the engine's thread. An engine stopped meanwhile (the time limit) is
+   * rebuilt as a rollback does: the checkpoint and the successes since.
+   */
   private async isolated<T>(fn: () => Promise<T>): Promise<T> {
     this.assertOpen();
-    const before = await this.engine.snapshot();
+    await this.engine.mark();
     try {
       return await fn();
     } finally {
       if (this.closed) {
         // closed meanwhile: nothing to put back
       } else if (this.engine.isCrashed) {
-        this.engine.close();
-        this.engine = await ProcessEngine.fromImage(before, this.engineOptions);
+        await this.rollback();
       } else {
-        await this.engine.restore(before);
+        await this.engine.revert();
       }
     }
   }

@@ -1,6 +1,6 @@
 // ANS-104 data items: parse the binary layout and verify the Arweave
 // (RSA-PSS / SHA-256) signature over the deep hash, with node:crypto only.
-import { createHash, createPublicKey, verify as verifySignature, constants } from 'node:crypto';
+import { createHash, createPublicKey, verify as verifySignature, constants, type KeyObject } from 'node:crypto';
 import type { Tag } from '../engine/types.js';
 
 /** Signature type 1 (Arweave): 512-byte signature, 512-byte owner (RSA modulus). */
@@ -156,9 +156,24 @@ export function signatureData(item: DataItem): Buffer {
   ]);
 }
 
+/** Public keys by owner: a client signs many items with one wallet. */
+const keys = new Map<string, KeyObject>();
+const KEYS_KEPT = 64;
+
+function ownerKey(owner: Buffer): KeyObject {
+  const n = owner.toString('base64url');
+  let key = keys.get(n);
+  if (!key) {
+    key = createPublicKey({ key: { kty: 'RSA', n, e: 'AQAB' }, format: 'jwk' });
+    keys.set(n, key);
+    if (keys.size > KEYS_KEPT) keys.delete(keys.keys().next().value as string);
+  }
+  return key;
+}
+
 export function verifyDataItem(item: DataItem): boolean {
   try {
-    const key = createPublicKey({ key: { kty: 'RSA', n: item.owner.toString('base64url'), e: 'AQAB' }, format: 'jwk' });
+    const key = ownerKey(item.owner);
     return verifySignature('sha256', signatureData(item), { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO }, item.signature);
   } catch {
     return false;

@@ -32,19 +32,42 @@ function asImage(image: MemoryImage): MemoryImage {
   return { ...image, pages: Buffer.from(image.pages.buffer, image.pages.byteOffset, image.pages.byteLength) };
 }
 
+/**
+ * The successful messages replayed on `base` since it was taken: the state
+ * the engine is marked at is base plus these (rebuilt so after a crash). A
+ * long list is folded into a new base.
+ */
+let sinceBase: Replay[] = [];
+let replayedSinceBase = 0;
+const MAX_SINCE_BASE = 256;
+
+/** A new engine at the marked state, after the old one was stopped. */
+async function rebuild(): Promise<ProcessEngine> {
+  const fresh = await ProcessEngine.fromImage(base!, options);
+  for (const r of sinceBase) for (const m of r.msgs) await fresh.handle(m, r.env);
+  await fresh.mark();
+  return fresh;
+}
+
 async function run(job: HostJob): Promise<unknown> {
   if (job.image === 'fresh') {
-    // A fresh sandboxed engine with the OS loaded: made once, restored after every call.
+    // A fresh sandboxed engine with the OS loaded: made once, reverted after every call.
     engine?.close();
     engine = await ProcessEngine.create(options);
     base = await engine.snapshot();
+    sinceBase = [];
+    replayedSinceBase = 0;
+    await engine.mark();
   } else if (job.image) {
     base = asImage(job.image);
+    sinceBase = [];
+    replayedSinceBase = 0;
     if (engine && !engine.isCrashed) await engine.restore(base);
     else {
       engine?.close();
       engine = await ProcessEngine.fromImage(base, options);
     }
+    if (!job.replay) await engine.mark();
   }
   if (!engine || !base) throw new Error(RESYNC);
   if (job.replay) {
@@ -53,7 +76,14 @@ async function run(job: HostJob): Promise<unknown> {
         const r = await engine.handle(m, job.replay.env);
         if (r.Error !== undefined) throw new Error(RESYNC);
       }
-      base = await engine.snapshot();
+      sinceBase.push(job.replay);
+      replayedSinceBase += job.replay.msgs.length;
+      if (replayedSinceBase > MAX_SINCE_BASE) {
+        base = await engine.snapshot();
+        sinceBase = [];
+        replayedSinceBase = 0;
+      }
+      await engine.mark();
     } catch {
       engine.close();
       engine = undefined;
@@ -64,11 +94,12 @@ async function run(job: HostJob): Promise<unknown> {
   try {
     return await (job.op === 'dryrun' ? engine.handle({ ...job.msg, 'Read-Only': true }, job.env) : engine.evalLua(job.lua));
   } finally {
-    const at = base;
+    // Nothing the job did is kept: back to the mark, in the engine's own thread.
     if (engine.isCrashed) {
       engine.close();
-      engine = await ProcessEngine.fromImage(at, options);
-    } else await engine.restore(at);
+      engine = undefined;
+      engine = await rebuild();
+    } else await engine.revert({ keep: true });
   }
 }
 

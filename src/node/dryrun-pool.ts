@@ -22,11 +22,15 @@ interface Slot {
   lastUsed: number;
 }
 
-/** What a job needs from the process: its seq now and its state image (taken only when needed). */
+/**
+ * What a job needs from the process: its seq now and its state (taken only
+ * when needed): an image, or an older image and the messages that bring it
+ * to the seq (while the process is busy, its engine cannot be copied).
+ */
 export interface StateSource {
   pid: string;
   seq: () => number;
-  image: () => MemoryImage | 'fresh';
+  image: () => MemoryImage | 'fresh' | { image: MemoryImage; replay: Replay };
   /** What the process handled after `seq` (to replay), or undefined when only the image will do. */
   since?: (seq: number) => Replay | undefined;
 }
@@ -91,8 +95,14 @@ export class DryrunPool {
         job = make(undefined, replay);
         slot.seq = replay.through;
       } else {
-        job = make(src.image());
-        slot.seq = seq;
+        const state = src.image();
+        if (state !== 'fresh' && 'replay' in state) {
+          job = make(state.image, state.replay);
+          slot.seq = state.replay.through;
+        } else {
+          job = make(state);
+          slot.seq = seq;
+        }
       }
     }
     job.id = this.nextId++;

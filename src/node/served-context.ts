@@ -298,7 +298,11 @@ function stateOf(proc: LocalProcess): StateSource {
   return {
     pid: proc.id,
     seq: () => proc.lastSeq,
-    image: () => proc.stateImage(),
+    image: () => {
+      const state = proc.readableState();
+      if (state.replay.length === 0) return state.image;
+      return { image: state.image, replay: { msgs: state.replay, env: processEnv(proc.meta), through: state.seq } };
+    },
     since: (seq) => {
       const msgs: AoMessage[] = [];
       let last = seq;

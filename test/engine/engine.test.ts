@@ -93,6 +93,21 @@ describe('byte strings', () => {
     const r2 = (await e.handle(evalMsg(`return "a\\0b" .. "é€😀"`), env()));
     expect(data(r2)).toBe('a\u0000bé€😀');
   });
+
+  it('carries messages, reads and results larger than the shared buffer, and small ones after them', async () => {
+    const e = await booted();
+    // Over 1 MiB each way (the shared buffer's size): these go through the port.
+    const big = 'é'.repeat(700_000);
+    const r = await e.handle(evalMsg(`local s = [[${big}]] return #s .. ":" .. string.rep("z", 1100000):sub(1, 3)`), env());
+    expect(data(r)).toBe(`${Buffer.byteLength(big)}:zzz`);
+    const out = await e.handle(evalMsg(`return string.rep("ab", 600000)`), env());
+    expect(data(out)).toBe('ab'.repeat(600_000));
+    expect(await e.evalLua(`return #string.rep("€", 400000)`)).toBe(1_200_000);
+    expect(await e.evalLua(`return string.rep("€", 400000)`)).toBe('€'.repeat(400_000));
+    // And back to the shared buffer.
+    expect(data(await e.handle(evalMsg('return "é€😀"'), env()))).toBe('é€😀');
+    expect(await e.evalLua('return 6 * 7')).toBe(42);
+  });
 });
 
 describe('snapshots and determinism', () => {
@@ -131,5 +146,22 @@ describe('snapshots and determinism', () => {
     expect(data(r2)).toBe(data(r1));
     expect(data(r1)).toMatch(/^42 100 \d+$/);
     expect(imageDigest((await copy.snapshot()))).toBe(imageDigest((await e.snapshot())));
+  });
+
+  it('reverts to a mark kept in the engine thread, once or, when kept, again', async () => {
+    const e = await booted();
+    await e.handle(evalMsg('Kept = 1'), env());
+    const before = imageDigest(await e.snapshot());
+    await expect(e.revert()).rejects.toThrow(/no mark/);
+    await e.mark();
+    await e.handle(evalMsg('Kept = 2; Junk = string.rep("x", 100000)'), env());
+    await e.revert({ keep: true });
+    expect(imageDigest(await e.snapshot())).toBe(before);
+    expect(await e.evalLua('Kept = 3 return Kept')).toBe(3);
+    await e.revert();
+    expect(imageDigest(await e.snapshot())).toBe(before);
+    expect(data(await e.handle(evalMsg('return Kept .. tostring(Junk)'), env()))).toBe('1nil');
+    // Dropped after a revert without keep.
+    await expect(e.revert()).rejects.toThrow(/no mark/);
   });
 });

@@ -111,6 +111,35 @@ describe('a local process', () => {
     await net.close();
   });
 
+  it('gives its logged state to a copy while a message is under way, and that copy matches', async () => {
+    const net = network();
+    const { process: p } = await net.openOrSpawn('readable');
+    for (let i = 1; i <= 5; i++) await evalIn(net, p, `N = (N or 0) + ${i}`);
+    await evalIn(net, p, 'error("not kept")');
+    const idle = p.readableState();
+    expect(idle.replay).toEqual([]);
+    const digestNow = p.stateDigest();
+    // A slow message holds the engine: the state comes from the checkpoint and the messages since.
+    const slow = evalIn(net, p, 'local s = 0 for i = 1, 3000000 do s = s + i end N = N + 100');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(p.isBusy).toBe(true);
+    const busy = p.readableState();
+    expect(busy.seq).toBe(idle.seq);
+    const { ProcessEngine } = await import('../../src/engine/process-engine.js');
+    const { processEnv } = await import('../../src/local/process-meta.js');
+    const { imageDigest } = await import('../../src/engine/memory-image.js');
+    const copy = await ProcessEngine.fromImage(busy.image);
+    try {
+      for (const m of busy.replay) expect((await copy.handle(m, processEnv(p.meta))).Error).toBeUndefined();
+      expect(imageDigest(await copy.snapshot())).toBe(digestNow);
+    } finally {
+      copy.close();
+    }
+    await slow;
+    expect(outputData(await evalIn(net, p, 'return N'))).toBe('115');
+    await net.close();
+  });
+
   it('undo takes the process back to before its last message, and that survives a reopen', async () => {
     const dataDir = tempDataDir();
     let net = network(dataDir);
