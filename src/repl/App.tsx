@@ -82,7 +82,7 @@ export function App({ session, color }: { session: ReplSession; color: boolean }
             </Text>
           ))}
           <InputLine prompt={view.mode === 'normal' ? paint(view.prompt) : view.mode === 'editor' ? 'editor> ' : '... '} text={view.editor.text} cursor={view.editor.cursor} />
-          {view.hint ? <Text dimColor>{view.hint}</Text> : null}
+          {view.hint ? <Text dimColor>{prose(view.hint)}</Text> : null}
         </Box>
       )}
     </>

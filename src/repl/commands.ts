@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import wrapAnsi from 'wrap-ansi';
 import { expandPath } from '../bundle/resolve.js';
 import { paint } from '../text/ansi.js';
-import { shortId, textWidth } from '../text/width.js';
+import { clip, shortId, textWidth } from '../text/width.js';
 import type { DotCommand } from './context.js';
 
 export type { DotCommand } from './context.js';
@@ -124,7 +124,7 @@ export const COMMANDS: DotCommand[] = [
       const file = typedPath(path);
       const b = await bundle(file);
       s.print({ type: 'notice', text: `Loading ${b.files.join(', ')}` });
-      await s.evaluate(`loading ${path}`, b.source, b.locate);
+      await s.evaluate(`loading ${path}`, b.source, b.locate, b.modules);
       if (watch) s.watch(file);
     },
   },
@@ -182,7 +182,8 @@ export const COMMANDS: DotCommand[] = [
       s.print({
         type: 'table',
         headers: ['#', 'from', 'action', 'data', 'time'],
-        rows: rows.map((m) => [String(m.i), shortId(m.from), m.action, m.data.replace(/\s+/g, ' ').slice(0, 40), ts(m.ts)]),
+        // clip: a process's Data often holds colour codes (the token's notices), which a cut would leave open
+        rows: rows.map((m) => [String(m.i), shortId(clip(m.from, 43)), clip(m.action, 24), clip(m.data.replace(/\s+/g, ' '), 40), ts(m.ts)]),
         after: paint.gray(`${rows.length} of ${r.total} messages`),
       });
     },

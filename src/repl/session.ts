@@ -9,9 +9,12 @@ import type { EvalSource } from '../text/lua-error.js';
 import { outputText } from '../text/result.js';
 import { findCommand } from './commands.js';
 import { Completer } from './completion.js';
-import type { CommandContext, Locate, SessionServices } from './context.js';
+import type { CommandContext, LoadedBundle, Locate, SessionServices } from './context.js';
 import * as ed from './editor.js';
-import { formatError } from './format.js';
+import { formatError, moduleSyntaxError } from './format.js';
+import { isCompileError } from '../bundle/check.js';
+import { SECOND_VALUE_NOTE, secondReturnValue } from './second-value.js';
+export { secondReturnValue } from './second-value.js';
 import { InputHistory } from './history.js';
 import { actionFor } from './keymap.js';
 import type { Key } from './keys.js';
@@ -73,7 +76,7 @@ export class ReplSession {
       connection: conn,
       services: options.services ?? {},
       print: (item) => this.add(item),
-      evaluate: (label, source, locate) => this.evaluate(label, source, locate),
+      evaluate: (label, source, locate, modules) => this.evaluate(label, source, locate, modules),
       dryrun: (expr) => this.dryrun(expr),
       editor: { start: () => this.startEditor() },
       watch: (path) => this.watch(path),
@@ -195,6 +198,15 @@ export class ReplSession {
       this.set({ busy: undefined });
       this.add({ type: 'notice', text: 'Stopped waiting. The message is still being handled; its output will show here when it is done.' });
       this.live.flush();
+      return;
+    }
+    if (s.mode === 'editor') {
+      // in the editor, Ctrl-C clears the line being typed; on an empty line it leaves, saying what was dropped
+      this.lastCtrlC = 0;
+      if (s.editor.text !== '') return this.set({ editor: ed.EMPTY, hint: undefined });
+      const n = s.pendingLines.length;
+      this.set({ pendingLines: [], mode: 'normal', hint: undefined });
+      this.add({ type: 'notice', text: n === 0 ? 'Left the editor.' : `Left the editor; its ${n} line${n === 1 ? ' was' : 's were'} not sent.` });
       return;
     }
     if (s.editor.text !== '' || s.pendingLines.length > 0) {
@@ -327,10 +339,19 @@ export class ReplSession {
     return first.Error === undefined;
   }
 
-  private async evaluate(label: string, source: string, locate?: Locate): Promise<boolean> {
+  private async evaluate(label: string, source: string, locate?: Locate, modules?: LoadedBundle['modules']): Promise<boolean> {
     const input = this.keep(label.startsWith('loading ') ? label.slice('loading '.length) : `input ${++this.inputCount}`, source, locate);
-    const send = () => this.conn.send({ Tags: [{ name: 'Action', value: 'Eval' }, { name: 'Chunk-Name', value: input.chunk }], Data: source });
-    const ok = await this.request(label, send, (r) => this.showResult(r, input));
+    // A .load whose bundle does not compile: Lua blames where the chunk ran out (the entry file,
+    // past its end), so each file is compiled alone to name the one that is wrong.
+    let ownError: string | undefined;
+    const send = async () => {
+      const r = await this.conn.send({ Tags: [{ name: 'Action', value: 'Eval' }, { name: 'Chunk-Name', value: input.chunk }], Data: source });
+      if (r.Error !== undefined && modules && modules.length > 0 && isCompileError(r.Error)) {
+        ownError = await moduleSyntaxError(modules, (lua) => this.conn.inspect(lua)).catch(() => undefined);
+      }
+      return r;
+    };
+    const ok = await this.request(label, send, (r) => (ownError !== undefined ? this.add({ type: 'error', text: ownError }) : this.showResult(r, input)));
     this.completer.invalidate();
     return ok;
   }
@@ -362,7 +383,7 @@ export class ReplSession {
       if (source !== undefined && secondReturnValue(source, r.Error)) {
         this.add({
           type: 'notice',
-          text: 'aos keeps only the first value of `return`; the second became the Error, so the Eval was rolled back, as on AO. Return one value (a table for several).',
+          text: SECOND_VALUE_NOTE,
         });
       }
       return;
@@ -394,7 +415,7 @@ export class ReplSession {
       path,
       (b) => {
         this.add({ type: 'notice', text: `Changed on disk: reloading ${b.files.join(', ')}` });
-        void this.evaluate(`reloading ${path}`, b.source, b.locate);
+        void this.evaluate(`reloading ${path}`, b.source, b.locate, b.modules);
       },
       (err) => this.add({ type: 'error', text: err.message }),
     );
@@ -460,11 +481,3 @@ export class ReplSession {
   }
 }
 
-/**
- * aos runs an Eval as `output, err = chunk()`: a second value from a top-level `return` becomes the
- * Error and the Eval is rolled back. Recognised when the input returns a list and the Error is not a
- * Lua error (those name where they happened).
- */
-export function secondReturnValue(source: string, error: string): boolean {
-  return /(^|[\s;])return\s[^\n;]*,/.test(source) && !error.includes('[string "');
-}
