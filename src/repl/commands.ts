@@ -102,6 +102,12 @@ for i, h in ipairs(Handlers.list) do
 end
 return out`;
 
+/** aos's dot-commands that aos-ts has no use for: what to know instead. */
+export const AOS_ONLY_COMMANDS: Record<string, string> = {
+  '.update':
+    ".update is aos's (it sends a newer OS to the process). A local process always runs the OS bundled with aos-ts, so there is nothing to update; for a process on AO, use aos's .update.",
+};
+
 export const COMMANDS: DotCommand[] = [
   {
     name: '.help',

@@ -7,7 +7,7 @@ import type { Connection, LiveMessage } from '../connection.js';
 import type { AoResult } from '../engine/types.js';
 import type { EvalSource } from '../text/lua-error.js';
 import { outputText } from '../text/result.js';
-import { findCommand } from './commands.js';
+import { AOS_ONLY_COMMANDS, findCommand } from './commands.js';
 import { Completer } from './completion.js';
 import type { CommandContext, LoadedBundle, Locate, SessionServices } from './context.js';
 import * as ed from './editor.js';
@@ -441,6 +441,10 @@ export class ReplSession {
     const cmd = findCommand(name);
     if (name === '.') {
       this.add({ type: 'error', text: 'A dot alone is not a command. Type .help to see the commands.' });
+      return;
+    }
+    if (!cmd && AOS_ONLY_COMMANDS[name] !== undefined) {
+      this.add({ type: 'error', text: AOS_ONLY_COMMANDS[name]! });
       return;
     }
     if (!cmd) {

@@ -114,3 +114,13 @@ describe('wrapWords', () => {
     expect(stripAnsi(out)).not.toMatch(/\d+m/);
   });
 });
+
+describe("aos's .update", () => {
+  it('says why there is nothing to update, not "Unknown command"', async () => {
+    const { type, texts } = await shell();
+    await type('.update\r');
+    const [err] = texts('error');
+    expect(err).toMatch(/^\.update is aos's \(/);
+    expect(err).toContain('nothing to update');
+  });
+});
