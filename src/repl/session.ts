@@ -7,6 +7,7 @@ import type { Connection, LiveMessage } from '../connection.js';
 import type { AoResult } from '../engine/types.js';
 import type { EvalSource } from '../text/lua-error.js';
 import { outputText } from '../text/result.js';
+import { clip } from '../text/width.js';
 import { AOS_ONLY_COMMANDS, findCommand } from './commands.js';
 import { Completer } from './completion.js';
 import type { CommandContext, LoadedBundle, Locate, SessionServices } from './context.js';
@@ -313,7 +314,7 @@ export class ReplSession {
    * process is still busy); the late result is shown when it comes. Resolves true when the answer
    * came (not stopped) and was not an Error.
    */
-  private async request(label: string, run: () => Promise<AoResult>, show: (r: AoResult) => void): Promise<boolean> {
+  private async request(label: string, run: () => Promise<AoResult>, show: (r: AoResult) => void, what = label): Promise<boolean> {
     let stop!: () => void;
     const stopped = new Promise<'stopped'>((r) => (stop = () => r('stopped')));
     const waiting = { cancelled: false, stop };
@@ -326,7 +327,7 @@ export class ReplSession {
       void answer.then((result) => {
         this.stillRunning--;
         if (this.state.exited) return;
-        this.add({ type: 'notice', text: `Result of an input you stopped waiting for (${label}):` });
+        this.add({ type: 'notice', text: `Result of an input you stopped waiting for (${what}):` });
         show(result);
         this.completer.invalidate();
       });
@@ -351,7 +352,9 @@ export class ReplSession {
       }
       return r;
     };
-    const ok = await this.request(label, send, (r) => (ownError !== undefined ? this.add({ type: 'error', text: ownError }) : this.showResult(r, input)));
+    // the late result names the input it belongs to: `input 3: local n = 0 while true do…`
+    const what = `${input.label ?? label}: ${clip(source.trim(), 40)}`;
+    const ok = await this.request(label, send, (r) => (ownError !== undefined ? this.add({ type: 'error', text: ownError }) : this.showResult(r, input)), what);
     this.completer.invalidate();
     return ok;
   }

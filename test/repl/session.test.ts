@@ -248,7 +248,8 @@ describe('waiting for a long Eval', () => {
     release();
     await waitFor(() => texts().join('\n').includes('4500001500000'), 'the late result');
     await waitFor(() => texts().some((t) => /messages$/.test(t)), 'the late .inbox');
-    expect(texts().join('\n')).toMatch(/Result of an input you stopped waiting for \(evaluating\):\n4500001500000/);
+    // the late result names its input (number and first words), not just "evaluating"
+    expect(texts().join('\n')).toMatch(/Result of an input you stopped waiting for \(input 1: local s = 0 for i = 1, 3e6 do s = s \+ i…\):\n4500001500000/);
     expect(session.getView().busy).toBeUndefined();
     hold = false;
     for (const k of new KeyDecoder().decode('1 + 1\r')) await session.handleKey(k);
