@@ -1,6 +1,9 @@
 // What a newcomer tripped over with a shell open (issue 15's walk-through, in a real terminal):
 // `--run` on the process the shell holds hands the Eval to the shell and prints its result,
-// instead of the lock error.
+// instead of the lock error; long table cells, the Tab list and a .load error's coloured
+// source line are broken between words at the terminal's width.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { aos } from '../helpers/cli.js';
 import { removeTempDirs, tempDataDir } from '../helpers/local.js';
@@ -12,8 +15,8 @@ afterEach(() => {
   removeTempDirs();
 });
 
-function open(dataDir: string, args: string[]): Terminal {
-  const t = new Terminal(dataDir, args);
+function open(dataDir: string, args: string[], size?: { cols: number; rows: number }): Terminal {
+  const t = new Terminal(dataDir, args, size);
   terminals.push(t);
   return t;
 }
@@ -45,5 +48,38 @@ describe.skipIf(!hasTmux)('--run on a process a shell has open', () => {
     expect(dry.stdout).toBe('0\n');
     const after = await aos(['shop', '-q', '--run', 'return Counter'], { dataDir });
     expect(after.stdout).toBe('42\n');
+  });
+});
+
+describe.skipIf(!hasTmux)('what the shell prints fits the terminal', () => {
+  it('.blueprints, the Tab list and a .load syntax error break between words, under their column', async () => {
+    const dataDir = tempDataDir();
+    mkdirSync(join(dataDir, 'lib'));
+    writeFileSync(join(dataDir, 'lib', 'store.lua'), 'local M = {}\nfunction M.put(k, v)\n  do\n    M[k] = v\nend\nreturn M\n');
+    writeFileSync(join(dataDir, 'main.lua'), `-- ${'a long comment line that makes the bundle wider than the terminal '.repeat(2)}\nlocal store = require("lib.store")\n`);
+    const t = open(dataDir, ['fit'], { cols: 80, rows: 40 });
+    await t.waitFor(/fit@aos-2\.0\.4\[Inbox:\d+\]>/);
+    await t.line('.blueprints');
+    let screen = await t.waitFor(/\nvoting +Voting: [\s\S]*\nfit@/);
+    const table = screen.slice(screen.indexOf('name '), screen.lastIndexOf('fit@')).trimEnd().split('\n');
+    const cell = table[0]!.indexOf('what it is');
+    for (const line of table) {
+      expect(line.length).toBeLessThanOrEqual(80);
+      // a row starts with a name at column 0; its continuation starts under the second column
+      if (!/^[a-z]/.test(line)) expect(line.slice(0, cell).trim()).toBe('');
+    }
+    await t.line('.clear');
+    await t.waitFor((s) => !s.includes('Voting:'));
+    t.type('ao.');
+    t.key('Tab');
+    t.key('Tab');
+    screen = await t.waitFor(/removeAssignable/);
+    for (const line of screen.split('\n')) expect(line.startsWith(' ')).toBe(false);
+    t.key('C-u');
+    await t.line(`.load ${join(dataDir, 'main.lua')}`);
+    screen = await t.waitFor(/'end' expected/);
+    expect(screen).toMatch(/lib\/store\.lua:7: 'end' expected \(to close 'function' at line 2\) near <eof>/);
+    expect(screen).not.toMatch(/\d+m +\d+ \|/);
+    expect(screen).not.toContain('bundle map');
   });
 });
