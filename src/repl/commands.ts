@@ -89,7 +89,7 @@ for i = first, #Inbox do
   local data = m.Data
   if type(data) ~= "string" then data = data == nil and "" or require(".json").encode(data) end
   out[#out + 1] = { i = i, from = tostring(m.From or ""), action = tostring(m.Action or ""),
-    data = data:sub(1, 60), ts = tostring(m.Timestamp or "") }
+    data = data:sub(1, 240), ts = tostring(m.Timestamp or "") }
 end
 return { total = #Inbox, rows = out }`;
 
