@@ -215,8 +215,11 @@ export const COMMANDS: DotCommand[] = [
       if (s.connection.capabilities.names) {
         const local = await s.services.resolveTarget?.(target);
         if (local !== undefined) id = local;
-        else if (ID.test(target)) pending = `pending: ${target} is not a local process; so the message is not delivered here; it stays recorded as pending in this process's outbox.`;
+        else if (ID.test(target)) pending = `pending: ${target} is not a local process, so the message is not delivered here; it stays recorded as pending in this process's outbox.`;
         else throw new Error(`No local process is named ${target}. .send takes a local process name or a 43-character process id (aos-ts list shows them).`);
+      } else if (!ID.test(target)) {
+        // on AO a Target is an id; a name would be sent as it is, to nobody
+        throw new Error(`${target} is not a process id. On AO, .send takes the 43-character id of the target (names work for local processes only).`);
       }
       const fields = [`Target = ${luaString(id)}`, `Action = ${luaString(action)}`];
       const data: string[] = [];

@@ -124,3 +124,29 @@ describe("aos's .update", () => {
     expect(err).toContain('nothing to update');
   });
 });
+
+describe('.send on a process on AO', () => {
+  it('refuses a target that is not an id (it was sent as is, to nobody, and reported as sent)', async () => {
+    const net = network();
+    nets.push(net);
+    const { process: p } = await net.openOrSpawn('remote-like');
+    const local = new LocalConnection(net, p);
+    // a connection without local names, as a remote one is
+    const remote = new Proxy(local, {
+      get(target, key) {
+        if (key === 'capabilities') return { ...target.capabilities, names: false, undo: false };
+        const value = Reflect.get(target, key) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const session = new ReplSession(remote, {});
+    await session.start();
+    const decoder = new KeyDecoder();
+    for (const k of decoder.decode('.send rp Ping\r')) await session.handleKey(k);
+    const shown = session.getView().items.map((i) => stripAnsi(itemText(i))).join('\n');
+    expect(shown).toContain('rp is not a process id. On AO, .send takes the 43-character id of the target');
+    expect(shown).not.toContain('sent Ping');
+    for (const k of decoder.decode(`.send ${p.id} Ping\r`)) await session.handleKey(k);
+    expect(session.getView().items.map((i) => stripAnsi(itemText(i))).join('\n')).toContain(`sent Ping to ${p.id}`);
+  });
+});
