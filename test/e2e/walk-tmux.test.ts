@@ -83,3 +83,25 @@ describe.skipIf(!hasTmux)('what the shell prints fits the terminal', () => {
     expect(screen).not.toContain('bundle map');
   });
 });
+
+describe.skipIf(!hasTmux)('a process another shell delivered to', () => {
+  it('cannot be opened in a second shell, and the error says why and what still works', async () => {
+    const dataDir = tempDataDir();
+    const spawned = await aos(['spawn', 'bob'], { dataDir });
+    const bob = spawned.stdout.trim();
+    const alice = open(dataDir, ['alice']);
+    await alice.waitFor(/alice@aos-2\.0\.4\[Inbox:\d+\]>/);
+    // bob is not open anywhere: alice's shell delivers the message itself, and so holds bob
+    await alice.line(`Send({ Target = "${bob}", Action = "Hello" }) return "sent"`);
+    await alice.waitFor(/\nsent\n/);
+    const second = open(dataDir, ['bob']);
+    // the error is broken between words at the terminal's width: read it as one line
+    const screen = (await second.waitFor(/EXITED 1/)).replace(/\n/g, ' ');
+    expect(screen).toMatch(/is open in another aos-ts \(pid \d+\)/);
+    expect(screen).toMatch(/A shell also holds the local processes it delivered messages to, until it exits\./);
+    expect(screen).toMatch(/`aos-ts bob --run <lua>`/);
+    // and what it says works: the Eval goes to alice's shell, which holds bob
+    const run = await aos(['bob', '-q', '--run', 'return #Inbox'], { dataDir });
+    expect(run.stdout).toBe('2\n');
+  });
+});
