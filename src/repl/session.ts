@@ -16,6 +16,9 @@ import { formatError, moduleSyntaxError } from './format.js';
 import { isCompileError } from '../bundle/check.js';
 import { SECOND_VALUE_NOTE, secondReturnValue } from './second-value.js';
 export { secondReturnValue } from './second-value.js';
+
+/** Words people type at a shell prompt, and the dot-command they meant. */
+const SHELL_WORDS: Record<string, string> = { exit: '.exit', quit: '.exit', help: '.help', clear: '.clear' };
 import { InputHistory } from './history.js';
 import { actionFor } from './keymap.js';
 import type { Key } from './keys.js';
@@ -393,6 +396,10 @@ export class ReplSession {
     }
     const text = outputText(r);
     if (text !== '') this.add({ type: 'result', text });
+    // `exit`, `help`, ... typed as a word: Lua here, a global with no value, so nothing shows
+    const word = source?.trim();
+    const meant = word !== undefined && text === '' ? SHELL_WORDS[word] : undefined;
+    if (meant !== undefined) this.add({ type: 'notice', text: `\`${word}\` is Lua here (a global with no value). Did you mean ${meant}?` });
     const prompt = typeof r.Output === 'object' && r.Output !== null ? (r.Output as { prompt?: unknown }).prompt : undefined;
     if (typeof prompt === 'string') this.set({ prompt });
   }

@@ -150,3 +150,18 @@ describe('.send on a process on AO', () => {
     expect(session.getView().items.map((i) => stripAnsi(itemText(i))).join('\n')).toContain(`sent Ping to ${p.id}`);
   });
 });
+
+describe('words typed as at a shell prompt', () => {
+  it('`exit` and `help` print nothing as Lua, so the shell says which dot-command was meant', async () => {
+    const { type, texts, session } = await shell();
+    await type('exit\r');
+    expect(texts('notice').at(-1)).toBe('`exit` is Lua here (a global with no value). Did you mean .exit?');
+    expect(session.getView().exited).toBeFalsy();
+    await type('help\r');
+    expect(texts('notice').at(-1)).toBe('`help` is Lua here (a global with no value). Did you mean .help?');
+    // a global of that name with a value is just Lua
+    await type('help = "mine"\r', 'help\r');
+    expect(texts('result').at(-1)).toBe('mine');
+    expect(texts('notice').filter((t) => t.includes('Did you mean'))).toHaveLength(2);
+  });
+});
