@@ -194,8 +194,11 @@ describe('typed transcript and capabilities', () => {
     await session.run('.undo');
     expect(texts().slice(-1)[0]).toBe('.undo works on local processes only');
     await session.run('.send friend Hello');
-    // Without names the target stays as typed (it is not a local name lookup).
-    expect(texts().slice(-1)[0]).toBe('sent Hello to friend');
+    // Without names there is no local name lookup, and a Target that is not an id would go to nobody.
+    expect(texts().slice(-1)[0]).toBe('friend is not a process id. On AO, .send takes the 43-character id of the target (names work for local processes only).');
+    const friend = net.resolve('friend')!;
+    await session.run(`.send ${friend} Hello`);
+    expect(texts().slice(-1)[0]).toBe(`sent Hello to ${friend}`);
   });
 });
 
