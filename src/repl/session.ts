@@ -368,8 +368,10 @@ export class ReplSession {
    */
   private keep(label: string, source: string, locate?: Locate): EvalSource {
     // the characters the OS accepts in a chunk name (src/lua/eval.lua), 48 at most
-    // a long path keeps its end (the file name), which tells two loads apart
-    const name = label.replace(/[^\w\s.\-:/@#]/g, '_').slice(-37);
+    // a long path keeps its end (the file name), which tells two loads apart; and the whole name
+    // (with " @HH:MM:SS") stays under the 45 characters Lua shows of a chunk name in an error
+    // (`[string "..."]` is cut to LUA_IDSIZE 60), or the error could not be traced back to it
+    const name = label.replace(/[^\w\s.\-:/@#]/g, '_').slice(-34);
     const src: EvalSource = { chunk: `${name} @${this.sessionMark}`, source, locate, label: name };
     this.kept.delete(src.chunk);
     this.kept.set(src.chunk, src);
