@@ -51,7 +51,9 @@ function scan(dir: string, origin: BlueprintInfo['origin']): BlueprintInfo[] {
     entries = readdirSync(dir);
   } catch (err) {
     if (origin === 'user') {
-      throw new Error(`cannot read the blueprints folder ${dir} (from AOS_TS_BLUEPRINTS): ${(err as Error).message}. Fix the path or unset AOS_TS_BLUEPRINTS.`);
+      const code = (err as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'there is no such folder' : code === 'ENOTDIR' ? 'it is a file, not a folder' : code === 'EACCES' ? 'you may not read it' : (err as Error).message;
+      throw new Error(`cannot read the blueprints folder ${dir} (from AOS_TS_BLUEPRINTS): ${why}. Fix the path or unset AOS_TS_BLUEPRINTS.`);
     }
     throw err;
   }

@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalConnection } from '../local/local-connection.js';
+import type { HeldConnection } from './held.js';
 import { isId } from '../local/ids.js';
 import { resolveDataDir } from '../local/paths.js';
 import { isRemoteRequested, type RemoteFlags } from '../remote/settings.js';
@@ -62,15 +63,31 @@ export async function decide(name: string, opts: WhereOptions): Promise<Side> {
   return { kind: 'local', name };
 }
 
-/** A local process in this thread (for --run, piped Lua and scripts); created when missing. */
-export async function openLocal(name: string, opts: MainOptions): Promise<LocalConnection> {
+/**
+ * A local process in this thread (for --run, piped Lua and scripts); created when missing.
+ * One that another aos-ts holds (a shell, serve) is reached through that program's mailbox.
+ */
+export async function openLocal(name: string, opts: MainOptions): Promise<LocalConnection | HeldConnection> {
   const notice = noticeWriter(opts);
-  const [{ LocalNetwork }, { LocalConnection }] = await Promise.all([import('../local/network.js'), import('../local/local-connection.js')]);
+  const [{ LocalNetwork }, { LocalConnection }, { ProcessLockedError }] = await Promise.all([
+    import('../local/network.js'),
+    import('../local/local-connection.js'),
+    import('../local/lock.js'),
+  ]);
   const network = new LocalNetwork(resolveDataDir(opts.dataDir), { engine: engineOptions(opts), onNotice: notice });
   try {
-    const { process, created } = await network.openOrSpawn(name);
-    if (created) notice(`created local process "${process.name}" (${process.id})`);
-    return new LocalConnection(network, process);
+    try {
+      const { process, created } = await network.openOrSpawn(name);
+      if (created) notice(`created local process "${process.name}" (${process.id})`);
+      return new LocalConnection(network, process);
+    } catch (e) {
+      if (!(e instanceof ProcessLockedError)) throw e;
+      const id = network.resolve(name);
+      if (id === undefined) throw e;
+      const [{ HeldConnection }, view] = await Promise.all([import('./held.js'), network.readOnly(id)]);
+      notice(`"${view.name}" is open in another aos-ts${e.holderPid !== undefined ? ` (pid ${e.holderPid})` : ''}: it handles this there, and its result shows here.`);
+      return new HeldConnection(network, view);
+    }
   } catch (e) {
     await network.close();
     throw e;

@@ -25,6 +25,16 @@ function memoryMiB(value: string): number {
   return n;
 }
 
+/** aos's flags that aos-ts has no equivalent of: what each did in aos, and what to do here. */
+export const AOS_ONLY_FLAGS: Record<string, string> = {
+  '--monitor': "--monitor is aos's (the MU's cron monitor). A local process's cron ticks run while a shell or `aos-ts serve` has it open; in the shell .monitor/.unmonitor turn them on and off.",
+  '--hyper': "--hyper is aos's (a hyper-aos process). aos-ts opens processes on a HyperBEAM node with --mainnet [url]; they run the aos OS, not hyper-aos.",
+  '--dev': "--dev is aos's (the ao devnet, which is gone). For another network use --mainnet <url>, or --legacy with --mu-url/--cu-url/--gateway-url.",
+  '--topup': "--topup is aos's (buy credit on a mainnet node); aos-ts moves no funds. Use aos --topup for that.",
+  '--address': "--address is aos's (find processes another address owns); aos-ts finds the processes your wallet (--wallet) owns.",
+  '--sqlite': "--sqlite is aos's (spawn with the SQLite module); aos-ts runs the aos module, locally and on AO. On AO, --module <id> spawns another module.",
+};
+
 const collectValues = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 /** Options several commands share, declared once. */
@@ -81,6 +91,7 @@ export function buildProgram(done: (code: number) => void): Command {
     .addOption(new Option('--memory <mib>', `memory limit of a process in MiB (at most ${MAX_MEMORY_MIB})`).argParser(memoryMiB))
     .addOption(new Option('--timeout <seconds>', 'wall-clock seconds one message may run (default 3)').argParser(positiveInt('--timeout')))
     .option('--dry-run', 'with --run: evaluate against the current state and keep nothing (as aos --dry-run)')
+    .addOption(new Option('--dryrun', "aos's other spelling of --dry-run").hideHelp())
     .addOption(new Option('--tag-name <name>', 'a tag for a process created now (pair each with --tag-value; repeatable)').argParser(collectValues))
     .addOption(new Option('--tag-value <value>', 'the value of the --tag-name before it').argParser(collectValues))
     .option('--cron <interval>', 'a cron interval for a process created now, e.g. 10-seconds, 1-minute')
@@ -94,7 +105,10 @@ export function buildProgram(done: (code: number) => void): Command {
     .configureOutput({
       writeOut: (text) => io().stdout.write(text),
       writeErr: (text) => io().stderr.write(text),
-      outputError: (text, write) => write(text.replace(/^error: /, 'aos-ts: ')),
+      outputError: (text, write) => {
+        const aosOnly = /^error: unknown option '(--[\w-]+)'/.exec(text)?.[1];
+        write(aosOnly !== undefined && AOS_ONLY_FLAGS[aosOnly] ? `aos-ts: ${AOS_ONLY_FLAGS[aosOnly]}\n` : text.replace(/^error: /, 'aos-ts: '));
+      },
     })
     // Options before a subcommand belong to aos-ts, after it to the subcommand
     // (so `aos-ts list --json` is list's --json).
@@ -102,6 +116,7 @@ export function buildProgram(done: (code: number) => void): Command {
     .exitOverride()
     .action(async (processName: string, _opts, cmd: Command) => {
       const opts = cmd.opts();
+      if (opts.dryrun === true) opts.dryRun = true;
       if (processName === 'help') {
         // `aos-ts help` is help, never a process named "help"
         program.outputHelp();
@@ -199,7 +214,7 @@ export function buildProgram(done: (code: number) => void): Command {
       done(await runInbox(target, withRootOptions(cmd)));
     });
 
-  const blueprints = program.command('blueprints').description('the blueprints aos-ts ships (token, chatroom, staking, voting, scheduler)');
+  const blueprints = program.command('blueprints').description('the blueprints aos-ts ships (token, chatroom, staking, voting, chat, arena, ...)');
   blueprints
     .command('list', { isDefault: true })
     .description('list them, with a line each')

@@ -35,6 +35,7 @@ export function loaded(b: Bundle): LoadedBundle {
   return {
     source: b.source,
     files: b.files.map((f) => relative(base, f) || f),
+    modules: b.modules,
     locate: (bundleLine) => {
       const at = b.map.locate(bundleLine);
       return at && { file: at.file, line: at.line, text: textOf(at.file, at.line) };

@@ -65,6 +65,10 @@ export async function evalAndPrint(conn: Connection, code: string, opts: MainOpt
     : await evalNamed(conn, code, chunk);
   if (result.Error !== undefined && !opts.json) await loadBundleMaps();
   printResult(result, opts, { chunk, source: code }, lookupFor(conn));
+  if (result.Error !== undefined && !opts.json && !opts.quiet) {
+    const { secondReturnValue, SECOND_VALUE_NOTE } = await import('../repl/second-value.js');
+    if (secondReturnValue(code, String(result.Error))) err(SECOND_VALUE_NOTE);
+  }
   return result.Error !== undefined ? 1 : 0;
 }
 

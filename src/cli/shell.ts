@@ -28,6 +28,18 @@ export async function loadShell(): Promise<Shell> {
   }
 }
 
+/**
+ * The lock error for a process another aos-ts holds, with what a newcomer needs: a shell also
+ * holds the processes its messages were delivered to, and those can still be reached meanwhile.
+ */
+function heldHint(e: unknown, name: string): unknown {
+  if (!(e instanceof Error) || !/is open in another aos-ts \(pid \d+\)/.test(e.message)) return e;
+  const hint =
+    'A shell also holds the local processes it delivered messages to, until it exits. ' +
+    `Meanwhile \`aos-ts ${name} --run <lua>\`, \`aos-ts send ${name} ...\` and \`aos-ts inbox ${name}\` reach it through that program.`;
+  return new Error(`${e.message}\n${hint}`);
+}
+
 /** Ink draws only a final frame when it thinks it runs in CI; a person at a terminal needs the live screen. */
 function notCi(): void {
   delete process.env.CI;
@@ -49,7 +61,9 @@ export async function localShell(name: string, opts: MainOptions): Promise<numbe
   opening.catch(() => undefined);
   const shell = loadShell().then((m) => (trace('shell loaded'), m));
   shell.catch(() => undefined);
-  const conn = await opening;
+  const conn = await opening.catch((e: unknown) => {
+    throw heldHint(e, name);
+  });
   trace('process open (worker)');
   // A closed terminal (SIGHUP) or SIGTERM: stop the worker and release its locks at once.
   const { releaseLocksOnSignal } = await import('../local/lock.js');

@@ -61,7 +61,7 @@ export function App({ session, color }: { session: ReplSession; color: boolean }
   const elapsed = view.busy ? Date.now() - view.busy.since : 0;
   return (
     <>
-      <Static items={view.items as TranscriptItem[]}>{(item) => <TranscriptLine key={item.id} item={item} paint={paint} prose={prose} />}</Static>
+      <Static items={view.items as TranscriptItem[]}>{(item) => <TranscriptLine key={item.id} item={item} paint={paint} prose={prose} columns={stdout.columns} />}</Static>
       {view.exited ? null : view.busy ? (
         elapsed >= SPINNER_AFTER_MS ? (
           <Text>
@@ -83,7 +83,7 @@ export function App({ session, color }: { session: ReplSession; color: boolean }
             </Text>
           ))}
           <InputLine prompt={view.mode === 'normal' ? paint(view.prompt) : view.mode === 'editor' ? 'editor> ' : '... '} text={view.editor.text} cursor={view.editor.cursor} />
-          {view.hint ? <Text dimColor>{view.hint}</Text> : null}
+          {view.hint ? <Text dimColor>{prose(view.hint)}</Text> : null}
         </Box>
       )}
     </>
@@ -91,8 +91,8 @@ export function App({ session, color }: { session: ReplSession; color: boolean }
 }
 
 /** One transcript item on screen: the one place that decides how each type looks. */
-function TranscriptLine({ item, paint, prose }: { item: TranscriptItem; paint: (text: string) => string; prose: (text: string) => string }) {
-  const text = paint(itemText(item));
+function TranscriptLine({ item, paint, prose, columns }: { item: TranscriptItem; paint: (text: string) => string; prose: (text: string) => string; columns?: number }) {
+  const text = paint(itemText(item, columns));
   switch (item.type) {
     case 'error':
       return <Text color="red">{prose(text)}</Text>;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import wrapAnsi from 'wrap-ansi';
 import { expandPath } from '../bundle/resolve.js';
 import { paint } from '../text/ansi.js';
-import { shortId, textWidth } from '../text/width.js';
+import { clip, shortId, textWidth } from '../text/width.js';
 import type { DotCommand } from './context.js';
 
 export type { DotCommand } from './context.js';
@@ -89,7 +89,7 @@ for i = first, #Inbox do
   local data = m.Data
   if type(data) ~= "string" then data = data == nil and "" or require(".json").encode(data) end
   out[#out + 1] = { i = i, from = tostring(m.From or ""), action = tostring(m.Action or ""),
-    data = data:sub(1, 60), ts = tostring(m.Timestamp or "") }
+    data = data:sub(1, 240), ts = tostring(m.Timestamp or "") }
 end
 return { total = #Inbox, rows = out }`;
 
@@ -101,6 +101,12 @@ for i, h in ipairs(Handlers.list) do
   out[#out + 1] = { i = i, name = tostring(h.name), pattern = kind, maxRuns = tostring(h.maxRuns or "inf") }
 end
 return out`;
+
+/** aos's dot-commands that aos-ts has no use for: what to know instead. */
+export const AOS_ONLY_COMMANDS: Record<string, string> = {
+  '.update':
+    ".update is aos's (it sends a newer OS to the process). A local process always runs the OS bundled with aos-ts, so there is nothing to update; for a process on AO, use aos's .update.",
+};
 
 export const COMMANDS: DotCommand[] = [
   {
@@ -124,7 +130,7 @@ export const COMMANDS: DotCommand[] = [
       const file = typedPath(path);
       const b = await bundle(file);
       s.print({ type: 'notice', text: `Loading ${b.files.join(', ')}` });
-      await s.evaluate(`loading ${path}`, b.source, b.locate);
+      await s.evaluate(`loading ${path}`, b.source, b.locate, b.modules);
       if (watch) s.watch(file);
     },
   },
@@ -182,7 +188,8 @@ export const COMMANDS: DotCommand[] = [
       s.print({
         type: 'table',
         headers: ['#', 'from', 'action', 'data', 'time'],
-        rows: rows.map((m) => [String(m.i), shortId(m.from), m.action, m.data.replace(/\s+/g, ' ').slice(0, 40), ts(m.ts)]),
+        // clip: a process's Data often holds colour codes (the token's notices), which a cut would leave open
+        rows: rows.map((m) => [String(m.i), shortId(clip(m.from, 43)), clip(m.action, 24), clip(m.data.replace(/\s+/g, ' '), 40), ts(m.ts)]),
         after: paint.gray(`${rows.length} of ${r.total} messages`),
       });
     },
@@ -208,8 +215,11 @@ export const COMMANDS: DotCommand[] = [
       if (s.connection.capabilities.names) {
         const local = await s.services.resolveTarget?.(target);
         if (local !== undefined) id = local;
-        else if (ID.test(target)) pending = `pending: ${target} is not a local process; so the message is not delivered here; it stays recorded as pending in this process's outbox.`;
+        else if (ID.test(target)) pending = `pending: ${target} is not a local process, so the message is not delivered here; it stays recorded as pending in this process's outbox.`;
         else throw new Error(`No local process is named ${target}. .send takes a local process name or a 43-character process id (aos-ts list shows them).`);
+      } else if (!ID.test(target)) {
+        // on AO a Target is an id; a name would be sent as it is, to nobody
+        throw new Error(`${target} is not a process id. On AO, .send takes the 43-character id of the target (names work for local processes only).`);
       }
       const fields = [`Target = ${luaString(id)}`, `Action = ${luaString(action)}`];
       const data: string[] = [];

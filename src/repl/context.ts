@@ -8,6 +8,8 @@ export interface LoadedBundle {
   source: string;
   files: string[];
   locate?: Locate;
+  /** Each file's own text by the name shown (load order), so a compile error can be traced to its file. */
+  modules?: { file: string; source: string }[];
 }
 
 export type Locate = (line: number) => { file: string; line: number; text?: string } | undefined;
@@ -34,7 +36,7 @@ export interface CommandContext {
   /** Add an item to the transcript. */
   print(item: ItemBody): void;
   /** Send Lua as an Eval, with the spinner and Ctrl-C; the result goes to the transcript. True when it answered without an Error. */
-  evaluate(label: string, source: string, locate?: Locate): Promise<boolean>;
+  evaluate(label: string, source: string, locate?: Locate, modules?: LoadedBundle['modules']): Promise<boolean>;
   /** Evaluate once against the current state and keep nothing. */
   dryrun(expr: string): Promise<void>;
   /** Multi-line entry (.editor). */

@@ -7,11 +7,18 @@ import type { Connection, LiveMessage } from '../connection.js';
 import type { AoResult } from '../engine/types.js';
 import type { EvalSource } from '../text/lua-error.js';
 import { outputText } from '../text/result.js';
-import { findCommand } from './commands.js';
+import { clip } from '../text/width.js';
+import { AOS_ONLY_COMMANDS, findCommand } from './commands.js';
 import { Completer } from './completion.js';
-import type { CommandContext, Locate, SessionServices } from './context.js';
+import type { CommandContext, LoadedBundle, Locate, SessionServices } from './context.js';
 import * as ed from './editor.js';
-import { formatError } from './format.js';
+import { formatError, moduleSyntaxError } from './format.js';
+import { isCompileError } from '../bundle/check.js';
+import { SECOND_VALUE_NOTE, secondReturnValue } from './second-value.js';
+export { secondReturnValue } from './second-value.js';
+
+/** Words people type at a shell prompt, and the dot-command they meant. */
+const SHELL_WORDS: Record<string, string> = { exit: '.exit', quit: '.exit', help: '.help', clear: '.clear' };
 import { InputHistory } from './history.js';
 import { actionFor } from './keymap.js';
 import type { Key } from './keys.js';
@@ -73,7 +80,7 @@ export class ReplSession {
       connection: conn,
       services: options.services ?? {},
       print: (item) => this.add(item),
-      evaluate: (label, source, locate) => this.evaluate(label, source, locate),
+      evaluate: (label, source, locate, modules) => this.evaluate(label, source, locate, modules),
       dryrun: (expr) => this.dryrun(expr),
       editor: { start: () => this.startEditor() },
       watch: (path) => this.watch(path),
@@ -197,6 +204,15 @@ export class ReplSession {
       this.live.flush();
       return;
     }
+    if (s.mode === 'editor') {
+      // in the editor, Ctrl-C clears the line being typed; on an empty line it leaves, saying what was dropped
+      this.lastCtrlC = 0;
+      if (s.editor.text !== '') return this.set({ editor: ed.EMPTY, hint: undefined });
+      const n = s.pendingLines.length;
+      this.set({ pendingLines: [], mode: 'normal', hint: undefined });
+      this.add({ type: 'notice', text: n === 0 ? 'Left the editor.' : `Left the editor; its ${n} line${n === 1 ? ' was' : 's were'} not sent.` });
+      return;
+    }
     if (s.editor.text !== '' || s.pendingLines.length > 0) {
       this.lastCtrlC = 0;
       this.set({ editor: ed.EMPTY, pendingLines: [], mode: 'normal', hint: undefined });
@@ -301,7 +317,7 @@ export class ReplSession {
    * process is still busy); the late result is shown when it comes. Resolves true when the answer
    * came (not stopped) and was not an Error.
    */
-  private async request(label: string, run: () => Promise<AoResult>, show: (r: AoResult) => void): Promise<boolean> {
+  private async request(label: string, run: () => Promise<AoResult>, show: (r: AoResult) => void, what = label): Promise<boolean> {
     let stop!: () => void;
     const stopped = new Promise<'stopped'>((r) => (stop = () => r('stopped')));
     const waiting = { cancelled: false, stop };
@@ -314,7 +330,7 @@ export class ReplSession {
       void answer.then((result) => {
         this.stillRunning--;
         if (this.state.exited) return;
-        this.add({ type: 'notice', text: `Result of an input you stopped waiting for (${label}):` });
+        this.add({ type: 'notice', text: `Result of an input you stopped waiting for (${what}):` });
         show(result);
         this.completer.invalidate();
       });
@@ -327,10 +343,21 @@ export class ReplSession {
     return first.Error === undefined;
   }
 
-  private async evaluate(label: string, source: string, locate?: Locate): Promise<boolean> {
+  private async evaluate(label: string, source: string, locate?: Locate, modules?: LoadedBundle['modules']): Promise<boolean> {
     const input = this.keep(label.startsWith('loading ') ? label.slice('loading '.length) : `input ${++this.inputCount}`, source, locate);
-    const send = () => this.conn.send({ Tags: [{ name: 'Action', value: 'Eval' }, { name: 'Chunk-Name', value: input.chunk }], Data: source });
-    const ok = await this.request(label, send, (r) => this.showResult(r, input));
+    // A .load whose bundle does not compile: Lua blames where the chunk ran out (the entry file,
+    // past its end), so each file is compiled alone to name the one that is wrong.
+    let ownError: string | undefined;
+    const send = async () => {
+      const r = await this.conn.send({ Tags: [{ name: 'Action', value: 'Eval' }, { name: 'Chunk-Name', value: input.chunk }], Data: source });
+      if (r.Error !== undefined && modules && modules.length > 0 && isCompileError(r.Error)) {
+        ownError = await moduleSyntaxError(modules, (lua) => this.conn.inspect(lua)).catch(() => undefined);
+      }
+      return r;
+    };
+    // the late result names the input it belongs to: `input 3: local n = 0 while true do…`
+    const what = `${input.label ?? label}: ${clip(source.trim(), 40)}`;
+    const ok = await this.request(label, send, (r) => (ownError !== undefined ? this.add({ type: 'error', text: ownError }) : this.showResult(r, input)), what);
     this.completer.invalidate();
     return ok;
   }
@@ -341,8 +368,10 @@ export class ReplSession {
    */
   private keep(label: string, source: string, locate?: Locate): EvalSource {
     // the characters the OS accepts in a chunk name (src/lua/eval.lua), 48 at most
-    // a long path keeps its end (the file name), which tells two loads apart
-    const name = label.replace(/[^\w\s.\-:/@#]/g, '_').slice(-37);
+    // a long path keeps its end (the file name), which tells two loads apart; and the whole name
+    // (with " @HH:MM:SS") stays under the 45 characters Lua shows of a chunk name in an error
+    // (`[string "..."]` is cut to LUA_IDSIZE 60), or the error could not be traced back to it
+    const name = label.replace(/[^\w\s.\-:/@#]/g, '_').slice(-34);
     const src: EvalSource = { chunk: `${name} @${this.sessionMark}`, source, locate, label: name };
     this.kept.delete(src.chunk);
     this.kept.set(src.chunk, src);
@@ -362,13 +391,17 @@ export class ReplSession {
       if (source !== undefined && secondReturnValue(source, r.Error)) {
         this.add({
           type: 'notice',
-          text: 'aos keeps only the first value of `return`; the second became the Error, so the Eval was rolled back, as on AO. Return one value (a table for several).',
+          text: SECOND_VALUE_NOTE,
         });
       }
       return;
     }
     const text = outputText(r);
     if (text !== '') this.add({ type: 'result', text });
+    // `exit`, `help`, ... typed as a word: Lua here, a global with no value, so nothing shows
+    const word = source?.trim();
+    const meant = word !== undefined && text === '' ? SHELL_WORDS[word] : undefined;
+    if (meant !== undefined) this.add({ type: 'notice', text: `\`${word}\` is Lua here (a global with no value). Did you mean ${meant}?` });
     const prompt = typeof r.Output === 'object' && r.Output !== null ? (r.Output as { prompt?: unknown }).prompt : undefined;
     if (typeof prompt === 'string') this.set({ prompt });
   }
@@ -394,7 +427,7 @@ export class ReplSession {
       path,
       (b) => {
         this.add({ type: 'notice', text: `Changed on disk: reloading ${b.files.join(', ')}` });
-        void this.evaluate(`reloading ${path}`, b.source, b.locate);
+        void this.evaluate(`reloading ${path}`, b.source, b.locate, b.modules);
       },
       (err) => this.add({ type: 'error', text: err.message }),
     );
@@ -420,6 +453,10 @@ export class ReplSession {
     const cmd = findCommand(name);
     if (name === '.') {
       this.add({ type: 'error', text: 'A dot alone is not a command. Type .help to see the commands.' });
+      return;
+    }
+    if (!cmd && AOS_ONLY_COMMANDS[name] !== undefined) {
+      this.add({ type: 'error', text: AOS_ONLY_COMMANDS[name]! });
       return;
     }
     if (!cmd) {
@@ -460,11 +497,3 @@ export class ReplSession {
   }
 }
 
-/**
- * aos runs an Eval as `output, err = chunk()`: a second value from a top-level `return` becomes the
- * Error and the Eval is rolled back. Recognised when the input returns a list and the Error is not a
- * Lua error (those name where they happened).
- */
-export function secondReturnValue(source: string, error: string): boolean {
-  return /(^|[\s;])return\s[^\n;]*,/.test(source) && !error.includes('[string "');
-}

@@ -25,7 +25,7 @@ export type TranscriptItem = ItemBody & { id: number };
 export type ItemType = ItemBody['type'];
 
 /** The item as text; colours only where they carry meaning (strip them when colour is off). */
-export function itemText(item: ItemBody): string {
+export function itemText(item: ItemBody, columns?: number): string {
   switch (item.type) {
     case 'banner':
     case 'error':
@@ -39,6 +39,6 @@ export function itemText(item: ItemBody): string {
     case 'result':
       return item.note === undefined ? item.text : `${item.text}\n${paint.gray(item.note)}`;
     case 'table':
-      return item.after === undefined ? table(item.headers, item.rows) : `${table(item.headers, item.rows)}\n${item.after}`;
+      return item.after === undefined ? table(item.headers, item.rows, columns) : `${table(item.headers, item.rows, columns)}\n${item.after}`;
   }
 }

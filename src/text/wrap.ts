@@ -42,10 +42,12 @@ export function wrapWords(text: string, columns: number, textWidth: (text: strin
     .split('\n')
     .map((line) => {
       if (textWidth(line) <= columns) return line;
+      // the indentation as it shows (colour codes may come first), and as it is written
       const indent = /^\s*/.exec(stripAnsi(line))![0];
-      const words = line.slice(indent.length).split(' ');
+      const written = /^\s*/.exec(line)![0];
+      const words = line.slice(written.length).split(' ');
       const lines: string[] = [];
-      let current = indent;
+      let current = written;
       for (const word of words) {
         const candidate = current.trim() === '' ? current + word : `${current} ${word}`;
         if (textWidth(candidate) > columns && current.trim() !== '') {

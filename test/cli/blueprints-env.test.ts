@@ -13,6 +13,9 @@ it('`blueprints` with AOS_TS_BLUEPRINTS at a missing folder names the folder and
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`cannot read the blueprints folder ${missing} (from AOS_TS_BLUEPRINTS)`);
     expect(r.stderr).toContain('unset AOS_TS_BLUEPRINTS');
+    // in words, not Node's `ENOENT: no such file or directory, scandir '...'`
+    expect(r.stderr).toContain(': there is no such folder.');
+    expect(r.stderr).not.toMatch(/ENOENT|scandir/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   }

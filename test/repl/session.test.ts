@@ -194,8 +194,11 @@ describe('typed transcript and capabilities', () => {
     await session.run('.undo');
     expect(texts().slice(-1)[0]).toBe('.undo works on local processes only');
     await session.run('.send friend Hello');
-    // Without names the target stays as typed (it is not a local name lookup).
-    expect(texts().slice(-1)[0]).toBe('sent Hello to friend');
+    // Without names there is no local name lookup, and a Target that is not an id would go to nobody.
+    expect(texts().slice(-1)[0]).toBe('friend is not a process id. On AO, .send takes the 43-character id of the target (names work for local processes only).');
+    const friend = net.resolve('friend')!;
+    await session.run(`.send ${friend} Hello`);
+    expect(texts().slice(-1)[0]).toBe(`sent Hello to ${friend}`);
   });
 });
 
@@ -248,7 +251,8 @@ describe('waiting for a long Eval', () => {
     release();
     await waitFor(() => texts().join('\n').includes('4500001500000'), 'the late result');
     await waitFor(() => texts().some((t) => /messages$/.test(t)), 'the late .inbox');
-    expect(texts().join('\n')).toMatch(/Result of an input you stopped waiting for \(evaluating\):\n4500001500000/);
+    // the late result names its input (number and first words), not just "evaluating"
+    expect(texts().join('\n')).toMatch(/Result of an input you stopped waiting for \(input 1: local s = 0 for i = 1, 3e6 do s = s \+ i…\):\n4500001500000/);
     expect(session.getView().busy).toBeUndefined();
     hold = false;
     for (const k of new KeyDecoder().decode('1 + 1\r')) await session.handleKey(k);
