@@ -64,6 +64,8 @@ export interface OpenOptions {
   onNotice?: (text: string) => void;
   /** Set by create(): the process message is about to be handled for the first time. */
   creating?: boolean;
+  /** Write a snapshot every this many messages (default 1000); tests use a small interval. */
+  snapshotEvery?: number;
 }
 
 /**
@@ -297,6 +299,7 @@ export class LocalProcess {
     const proc = new LocalProcess(dir, meta, engine, log, snapshots, release, engineOptions, readOnly);
     if (fromSeq > 0 && 'meta' in latest) proc.loadProgress(latest.meta);
     proc.onNotice = opts.onNotice;
+    proc.snapshotEvery = opts.snapshotEvery ?? SNAPSHOT_EVERY;
     await proc.replayFrom(fromSeq, base);
     proc.lastSnapshotSeq = fromSeq;
     // Without a snapshot, opening replayed everything (and booted the OS): closing should write one.
@@ -588,7 +591,7 @@ export class LocalProcess {
     if (this.readOnly) return;
     this.log.flush();
     // A snapshot waits for a moment when no message or read is under way.
-    if (this.log.lastSeq - this.lastSnapshotSeq >= SNAPSHOT_EVERY && this.busy === 0) this.snapshotIfPossible();
+    if (this.log.lastSeq - this.lastSnapshotSeq >= this.snapshotEvery && this.busy === 0) this.snapshotIfPossible();
   }
 
   /**
@@ -600,7 +603,7 @@ export class LocalProcess {
     if (this.readOnly) return;
     await this.log.flushAsync();
     if (this.closed) return;
-    if (this.log.lastSeq - this.lastSnapshotSeq >= SNAPSHOT_EVERY && !this.log.syncing && this.busy === 0) this.snapshotIfPossible();
+    if (this.log.lastSeq - this.lastSnapshotSeq >= this.snapshotEvery && !this.log.syncing && this.busy === 0) this.snapshotIfPossible();
   }
 
   /** A snapshot only makes opening faster: one that cannot be written (disk full) is a notice, not a failure. */
@@ -614,6 +617,7 @@ export class LocalProcess {
   }
 
   private onNotice?: (text: string) => void;
+  private snapshotEvery = SNAPSHOT_EVERY;
 
   /** Write a snapshot of the state now (not while a message or read is under way: see isBusy). */
   snapshotNow(): void {

@@ -47,6 +47,8 @@ export interface NetworkOptions {
   cron?: boolean;
   /** true: call start() at construction (mail poll, cron timers). Default false: call start() when wanted. */
   background?: boolean;
+  /** Passed to each process opened (see OpenOptions.snapshotEvery). */
+  snapshotEvery?: number;
 }
 
 export interface SpawnOptions {
@@ -177,7 +179,7 @@ export class LocalNetwork {
 
   private async openProcess(id: string, lockWaitMs: number): Promise<LocalProcess> {
     if (this.closed) throw new Error('the local network is closed');
-    const proc = await LocalProcess.open(this.dirOf(id), { engine: this.options.engine, onNotice: this.options.onNotice, lockWaitMs });
+    const proc = await LocalProcess.open(this.dirOf(id), { engine: this.options.engine, snapshotEvery: this.options.snapshotEvery, onNotice: this.options.onNotice, lockWaitMs });
     this.open.set(id, proc);
     return proc;
   }
@@ -273,7 +275,7 @@ export class LocalNetwork {
       createdAt,
       cron: opts.cron ?? tagValue(opts.tags, 'Cron-Interval'),
     };
-    const created = await LocalProcess.create(this.dirOf(id), meta, { engine: this.options.engine, onNotice: this.options.onNotice });
+    const created = await LocalProcess.create(this.dirOf(id), meta, { engine: this.options.engine, snapshotEvery: this.options.snapshotEvery, onNotice: this.options.onNotice });
     this.open.set(id, created.process);
     await this.catchUp(created.process);
     return created;
@@ -350,7 +352,7 @@ export class LocalNetwork {
     const open = this.open.get(id);
     if (open) return open;
     if (!this.isLocal(id)) throw new Error(`no local process has the id ${id}`);
-    const proc = await LocalProcess.openReadOnly(this.dirOf(id), { engine: this.options.engine, onNotice: this.options.onNotice });
+    const proc = await LocalProcess.openReadOnly(this.dirOf(id), { engine: this.options.engine, snapshotEvery: this.options.snapshotEvery, onNotice: this.options.onNotice });
     this.readers.add(proc);
     return proc;
   }

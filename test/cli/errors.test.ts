@@ -29,7 +29,8 @@ describe('errors in script mode', () => {
 
   it('a memory-limit stop is one notice, without the "not enough memory" error after it', async () => {
     const dataDir = tempDataDir();
-    const r = await aos(['--memory', '8', '--run', 't = {} for i = 1, 1e8 do t[i] = ("x"):rep(100) .. i end'], { dataDir });
+    // --timeout 60: on a loaded machine the 3 s default could stop the fill before the memory limit does.
+    const r = await aos(['--memory', '8', '--timeout', '60', '--run', 't = {} for i = 1, 1e8 do t[i] = ("x"):rep(100) .. i end'], { dataDir });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/Stopped: the process tried to use more than its 8 MiB memory limit/);
     expect(r.stderr).not.toMatch(/not enough memory|error:/);

@@ -1,5 +1,7 @@
 // aos's --list and --watch: local processes, and processes on AO through a real `aos-ts serve` in this process.
 import type { ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNode, type RunningNode } from '../../src/node/server.js';
 import { aos, startCli, type CliRun } from '../helpers/cli.js';
@@ -64,11 +66,15 @@ describe('--watch', () => {
     const made = await aos(['watched', ...remote, '--yes', '--run', PING], { dataDir, env });
     expect(made.code).toBe(0);
     const id = /spawned "watched" .*: ([A-Za-z0-9_-]{43})/.exec(made.stderr)![1]!;
+    // The feed starts from now: its first read saves a cursor under the data dir. Wait for that
+    // file (not there before the watch) instead of a fixed sleep, then send.
+    const liveDir = join(dataDir, 'remote', 'live');
+    const cursorSaved = () => existsSync(liveDir) && readdirSync(liveDir).some((f) => f.startsWith(`${id}-`));
+    expect(cursorSaved()).toBe(false);
     const w = watcher([id, ...remote], dataDir);
     try {
       await waitFor(() => /Watching /.test(w.err()), 'the watch to start', 30_000);
-      // the feed starts from now: wait for its first read before sending
-      await new Promise((r) => setTimeout(r, 2500));
+      await waitFor(cursorSaved, 'the live feed to save its first cursor', 30_000);
       expect((await aos(['send', id, ...remote, '--action', 'Ping', '--data', 'two'], { dataDir, env })).code).toBe(0);
       await waitFor(() => w.out().includes('got ping two'), 'the Ping to show', 30_000, 100);
     } finally {

@@ -7,8 +7,10 @@ import { data, env, evalMsg, fromFred, processMsg } from '../helpers/messages.js
 import { evalIn, network, outputData, removeTempDirs } from '../helpers/local.js';
 import { startNode } from '../../src/node/server.js';
 
-const LIMIT = 3000;
-const TIME_ERROR = /ran past the 3 s time limit.*Nothing it did was kept/;
+// Any limit shows the behaviour; 1 s (not the 3 s default) keeps each stuck run short, and is
+// still far above what the ordinary messages around it take on a loaded machine.
+const LIMIT = 1000;
+const TIME_ERROR = /ran past the 1 s time limit.*Nothing it did was kept/;
 // One C call (string.find backtracking) that runs for minutes: no hook fires inside it.
 const STUCK = `("a"):rep(2e4):find(".-.-.-.-b")`;
 

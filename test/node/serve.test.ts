@@ -10,6 +10,7 @@ import { ArweaveSigner, createData } from '@dha-team/arbundles';
 import { startNode, type RunningNode } from '../../src/node/server.js';
 import { LocalNetwork } from '../../src/local/network.js';
 import { removeTempDirs, tempDataDir } from '../helpers/local.js';
+import { waitFor } from '../helpers/wait.js';
 
 type Jwk = Record<string, string>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -178,10 +179,9 @@ describe('aos-ts serve, legacy aoconnect', () => {
       await other.sendAndSettle(held.id, other.userMessage(held.id, [tag('Action', 'Eval')], setup));
       const message = await legacy.message({ process: held.id, signer, tags: [tag('Action', 'Bump')] });
       expect(message).toMatch(/^[A-Za-z0-9_-]{43}$/);
-      // The holder gets the message from its mailbox.
-      await new Promise((r) => setTimeout(r, 600));
+      // The holder gets the message from its mailbox (polled every 250 ms).
+      await waitFor(() => [...held.records()].some((r) => r.kind === 'message' && r.msg.Id === message), 'the holder to take the message from its mailbox');
       await other.idle();
-      expect([...held.records()].some((r) => r.kind === 'message' && r.msg.Id === message)).toBe(true);
       // Reads answer from the log the holder wrote (no 409): results, a dry-run, the message's result.
       await new Promise((r) => setTimeout(r, 300));
       const res = await fetch(`${node.url}/results/${held.id}?sort=DESC&limit=1`);

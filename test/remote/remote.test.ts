@@ -2,7 +2,7 @@
 // in this process, in both modes: open by name (found, spawned, several),
 // eval, send, dryrun, the live feed under a burst, and network failures.
 import { createServer, type Server } from 'node:http';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveMessage } from '../../src/connection.js';
@@ -15,6 +15,7 @@ import { RemoteError } from '../../src/remote/http.js';
 import { readWallet, type Wallet } from '../../src/remote/wallet.js';
 import { outputData, removeTempDirs, tempDataDir } from '../helpers/local.js';
 import { testWalletFile } from '../helpers/wallet.js';
+import { waitFor } from '../helpers/wait.js';
 
 let node: RunningNode;
 let wallet: Wallet;
@@ -107,7 +108,9 @@ describe.each(['mainnet', 'legacy'] as const)('a remote process, %s mode', (mode
     const watcher = await connect(mode, conn.info().id, { dataDir: feedDir });
     const seen: LiveMessage[] = [];
     const stop = watcher.onLive((m) => seen.push(m));
-    await new Promise((r) => setTimeout(r, 300)); // the feed starts from now
+    // The feed starts from now: its first read saves a cursor in the (fresh) data dir.
+    const liveDir = join(feedDir, 'remote', 'live');
+    await waitFor(() => existsSync(liveDir) && readdirSync(liveDir).some((f) => f.startsWith(`${conn.info().id}-`)), 'the feed to save its first cursor');
     await watcher.eval('return "my own eval"');
     const sender = await connect(mode, `sender-${mode}`, { yes: true });
     const pid = conn.info().id;
