@@ -189,11 +189,35 @@ async function* longRun(node, signer, pid) {
   for (let round = 1; round <= rounds; round++) {
     const figures = {};
     for await (const f of mixed(node, signer, pid)) figures[f.name.replace('node.mixed_', '').replace('node.', '')] = f.value;
+    // The Lua heap of the process (collectgarbage count, KB): grows with what the process keeps, not the node.
+    const luaKB = Math.round(Number(await node.context.readLua(pid, "return collectgarbage('count')")));
     yield {
       name: 'node.long_round',
-      value: { round, reqs: figures.mixed, p99: figures.p99, lost: figures.lost, doubled: figures.doubled, errors: figures.errors, ...memory(), ...sizes(node) },
+      value: { round, luaKB, reqs: figures.mixed, p99: figures.p99, lost: figures.lost, doubled: figures.doubled, errors: figures.errors, ...memory(), ...sizes(node) },
       unit: 'req/s, ms, MB/entries',
     };
+    // BENCH_LUA_TABLES=1: the process's biggest tables after the last round (what its Lua heap keeps).
+    if (process.env.BENCH_LUA_TABLES && round === rounds) {
+      const lua = `local out, seen = {}, {}
+local function walk(t, path, depth)
+  if seen[t] or depth > 3 then return end
+  seen[t] = true
+  local n = 0
+  for k, v in pairs(t) do
+    n = n + 1
+    if type(v) == 'table' then walk(v, path .. '.' .. tostring(k), depth + 1) end
+  end
+  if n > 50 then table.insert(out, path .. '=' .. n) end
+end
+walk(_G, '_G', 0)
+return table.concat(out, ' ')`;
+      yield { name: 'node.long_lua_tables', value: await node.context.readLua(pid, lua), unit: 'entries' };
+    }
+    // BENCH_HEAP_SNAPSHOTS=dir: a heap snapshot after the first and the last round, to diff.
+    if (process.env.BENCH_HEAP_SNAPSHOTS && (round === 1 || round === rounds)) {
+      const { writeHeapSnapshot } = await import('node:v8');
+      writeHeapSnapshot(join(process.env.BENCH_HEAP_SNAPSHOTS, `node-round-${round}.heapsnapshot`));
+    }
   }
 }
 

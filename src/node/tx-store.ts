@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import type { StoredTx } from './context.js';
 
 /** Entries held whole in memory (the newest). */
-export const TXS_IN_MEMORY = 2048;
+export const TXS_IN_MEMORY = 1024;
+/** Written out together once this many more are held. */
+const SPOOL_BATCH = 256;
 
 interface Spooled {
   at: number;
@@ -64,7 +66,7 @@ export class TxStore {
     this.spooled.delete(id);
     this.hot.delete(id);
     this.hot.set(id, tx);
-    if (this.hot.size > this.inMemory * 2) this.spool(this.hot.size - this.inMemory);
+    if (this.hot.size >= this.inMemory + Math.min(SPOOL_BATCH, this.inMemory)) this.spool(this.hot.size - this.inMemory);
     return this;
   }
 

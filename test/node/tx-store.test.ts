@@ -16,7 +16,7 @@ function tx(i: number, data = `data ${i} é✓`): StoredTx {
 }
 
 describe('TxStore (the gateway store, bounded in memory)', () => {
-  it('holds at most twice its bound whole and still answers every entry, in order, once', () => {
+  it('holds at most its bound and a batch whole, and still answers every entry, in order, once', () => {
     const store = new TxStore(10);
     try {
       for (let i = 0; i < 105; i++) store.set(tx(i).id, tx(i));
