@@ -33,7 +33,7 @@ interface Line {
 }
 
 export class TxStore {
-  private readonly hot = new Map<string, StoredTx>();
+  private hot = new Map<string, StoredTx>();
   private readonly spooled = new Map<string, Spooled>();
   private dir?: string;
   private file?: string;
@@ -120,6 +120,8 @@ export class TxStore {
       at += len;
     }
     this.end = at;
+    // A new map: one that had its oldest entries deleted walks over their holes on every later walk.
+    this.hot = new Map(this.hot);
   }
 
   private readAt(at: Spooled): StoredTx | undefined {
