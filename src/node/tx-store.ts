@@ -15,11 +15,6 @@ export const TXS_IN_MEMORY = 1024;
 /** Written out together once this many more are held. */
 const SPOOL_BATCH = 256;
 
-interface Spooled {
-  at: number;
-  len: number;
-}
-
 interface Line {
   id: string;
   owner: { address: string; key: string };
@@ -34,7 +29,8 @@ interface Line {
 
 export class TxStore {
   private hot = new Map<string, StoredTx>();
-  private readonly spooled = new Map<string, Spooled>();
+  /** Where each written-out entry's line starts (a number, not an object: this map is what grows). */
+  private readonly spooled = new Map<string, number>();
   private dir?: string;
   private file?: string;
   private fd?: number;
@@ -59,7 +55,7 @@ export class TxStore {
     const tx = this.hot.get(id);
     if (tx) return tx;
     const at = this.spooled.get(id);
-    return at ? this.readAt(at) : undefined;
+    return at === undefined ? undefined : this.readAt(at);
   }
 
   set(id: string, tx: StoredTx): this {
@@ -77,7 +73,7 @@ export class TxStore {
   /** Every entry, oldest first (spooled ones read back from the file). */
   *values(): IterableIterator<StoredTx> {
     if (this.spooled.size > 0) {
-      for (const [at, tx] of this.readAll()) if (this.spooled.get(tx.id)?.at === at) yield tx;
+      for (const [at, tx] of this.readAll()) if (this.spooled.get(tx.id) === at) yield tx;
     }
     yield* [...this.hot.values()];
   }
@@ -115,7 +111,7 @@ export class TxStore {
     let at = this.end;
     for (let i = 0; i < ids.length; i++) {
       const len = Buffer.byteLength(out[i]!);
-      this.spooled.set(ids[i]!, { at, len });
+      this.spooled.set(ids[i]!, at);
       this.hot.delete(ids[i]!);
       at += len;
     }
@@ -124,11 +120,20 @@ export class TxStore {
     this.hot = new Map(this.hot);
   }
 
-  private readAt(at: Spooled): StoredTx | undefined {
+  /** The line that starts at `at`, read up to its newline. */
+  private readAt(at: number): StoredTx | undefined {
     if (this.fd === undefined) return undefined;
-    const buf = Buffer.alloc(at.len);
-    readSync(this.fd, buf, 0, at.len, at.at);
-    return fromLine(JSON.parse(buf.toString('utf8')) as Line);
+    const parts: Buffer[] = [];
+    for (let pos = at; pos < this.end; ) {
+      const buf = Buffer.alloc(Math.min(16 * 1024, this.end - pos));
+      const n = readSync(this.fd, buf, 0, buf.length, pos);
+      if (n <= 0) break;
+      const nl = buf.subarray(0, n).indexOf(10);
+      parts.push(buf.subarray(0, nl >= 0 ? nl : n));
+      if (nl >= 0) break;
+      pos += n;
+    }
+    return fromLine(JSON.parse(Buffer.concat(parts).toString('utf8')) as Line);
   }
 
   /** Every line of the spool with where it starts (a line written again later supersedes it). */
