@@ -60,6 +60,10 @@ end)`, {
       yield* mixed(node, signer, pid);
       return;
     }
+    if (process.env.BENCH_NODE_ONLY === 'long') {
+      yield* longRun(node, signer, pid);
+      return;
+    }
     const items = [];
     for (let i = 0; i < MESSAGES; i++) {
       items.push(await signed(signer, String(i), { target: pid, tags: [{ name: 'Data-Protocol', value: 'ao' }, { name: 'Type', value: 'Message' }, { name: 'Action', value: 'Bump' }] }));
@@ -153,6 +157,68 @@ async function* mixed(node, signer, pid) {
   yield { name: 'node.mixed_errors', value: [...failures.values()].reduce((a, b) => a + b, 0), unit: `responses ${JSON.stringify(Object.fromEntries(failures))}` };
   for (const [status, text] of failureText) yield { name: `node.mixed_first_${status}`, value: text, unit: 'response' };
   yield { name: 'node.mixed_rss_growth', value: Math.round((process.memoryUsage().rss - rssBefore) / 1e6), unit: 'MB' };
+}
+
+/** Entries of the node's own maps and caches (what could grow with requests). */
+function sizes(node) {
+  const c = node.context;
+  const n = (x) => (x == null ? undefined : typeof x.size === 'number' ? x.size : x.length);
+  return {
+    txs: n(c.txs), txsHeld: c.txs?.held, handedOff: n(c.handedOff), dryrunCache: n(c.dryrunCache),
+    views: n(c.views), retiring: n(c.retiring), inflight: n(c.inflight),
+  };
+}
+
+function memory() {
+  globalThis.gc?.();
+  globalThis.gc?.();
+  const m = process.memoryUsage();
+  return { rssMB: Math.round(m.rss / 1e6), heapMB: Math.round(m.heapUsed / 1e6), externalMB: Math.round(m.external / 1e6), arrayBuffersMB: Math.round(m.arrayBuffers / 1e6) };
+}
+
+/**
+ * BENCH_NODE_ONLY=long: BENCH_ROUNDS (10) rounds of the mixed 2,000 against the
+ * same node and process, the node's memory after each (after a forced GC when
+ * run with `node --expose-gc`). Flat: after the first round, growth per round
+ * near zero rather than proportional to the requests served.
+ */
+async function* longRun(node, signer, pid) {
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 10);
+  if (!globalThis.gc) yield { name: 'node.long_note', value: 'run with node --expose-gc for heap figures after a GC', unit: '' };
+  yield { name: 'node.long_round', value: { round: 0, ...memory(), ...sizes(node) }, unit: 'MB/entries' };
+  for (let round = 1; round <= rounds; round++) {
+    const figures = {};
+    for await (const f of mixed(node, signer, pid)) figures[f.name.replace('node.mixed_', '').replace('node.', '')] = f.value;
+    // The Lua heap of the process (collectgarbage count, KB): grows with what the process keeps, not the node.
+    const luaKB = Math.round(Number(await node.context.readLua(pid, "return collectgarbage('count')")));
+    yield {
+      name: 'node.long_round',
+      value: { round, luaKB, reqs: figures.mixed, p99: figures.p99, lost: figures.lost, doubled: figures.doubled, errors: figures.errors, ...memory(), ...sizes(node) },
+      unit: 'req/s, ms, MB/entries',
+    };
+    // BENCH_LUA_TABLES=1: the process's biggest tables after the last round (what its Lua heap keeps).
+    if (process.env.BENCH_LUA_TABLES && round === rounds) {
+      const lua = `local out, seen = {}, {}
+local function walk(t, path, depth)
+  if seen[t] or depth > 3 then return end
+  seen[t] = true
+  local n = 0
+  for k, v in pairs(t) do
+    n = n + 1
+    if type(v) == 'table' then walk(v, path .. '.' .. tostring(k), depth + 1) end
+  end
+  if n > 50 then table.insert(out, path .. '=' .. n) end
+end
+walk(_G, '_G', 0)
+return table.concat(out, ' ')`;
+      yield { name: 'node.long_lua_tables', value: await node.context.readLua(pid, lua), unit: 'entries' };
+    }
+    // BENCH_HEAP_SNAPSHOTS=dir: a heap snapshot after the first and the last round, to diff.
+    if (process.env.BENCH_HEAP_SNAPSHOTS && (round === 1 || round === rounds)) {
+      const { writeHeapSnapshot } = await import('node:v8');
+      writeHeapSnapshot(join(process.env.BENCH_HEAP_SNAPSHOTS, `node-round-${round}.heapsnapshot`));
+    }
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -13,6 +13,7 @@ import { shapeResult } from '../local/result.js';
 import { tagValue, withoutControlTags } from '../local/tags.js';
 import type { DataItem } from './ans104.js';
 import { HttpError } from './http.js';
+import { TxStore } from './tx-store.js';
 
 /** A transaction or data item as the gateway serves it. */
 export interface StoredTx {
@@ -38,7 +39,8 @@ export interface Sent {
 }
 
 export class NodeContext {
-  readonly txs = new Map<string, StoredTx>();
+  /** Every item accepted or indexed; bounded in memory (older ones are spooled to a file). */
+  readonly txs = new TxStore();
   baseUrl = '';
 
   constructor(readonly network: LocalNetwork) {}

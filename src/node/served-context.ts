@@ -45,7 +45,7 @@ function dryrunKey(pid: string, m: AoMessage, req: DryrunRequest): string {
   return JSON.stringify([pid, req.Id === undefined ? '' : Id, req.Timestamp === undefined ? '' : Timestamp, req['Block-Height'] === undefined ? '' : height, rest]);
 }
 
-/** Messages processes sent that the gateway keeps (oldest are dropped first). */
+/** Ids of messages handed to another program that are remembered (the mailbox is checked too). */
 export const MAX_INDEXED = 100_000;
 
 export interface ServedOptions {
@@ -64,8 +64,6 @@ export class ServedContext extends NodeContext {
   private readonly inflight = new Map<string, Promise<Sent>>();
   private readonly spawning = new Map<string, Promise<{ id: string; result?: AoResult; existed: boolean }>>();
   private readonly handedOff = new Set<string>();
-  /** Ids of the indexed outbox messages, oldest first (for the bound). */
-  private readonly indexed: string[] = [];
   private readonly dryruns = new Map<string, number>();
   /** Dry-run results by process, seq and message (see dryrun). */
   private readonly dryrunCache = new Map<string, { seq: number; result: AoResult }>();
@@ -92,6 +90,7 @@ export class ServedContext extends NodeContext {
     for (const p of this.retiring) p.close();
     this.retiring.clear();
     await this.pool.close();
+    this.txs.close();
   }
 
   /**
@@ -288,9 +287,7 @@ export class ServedContext extends NodeContext {
       const id = derivedId('message', pid, seq, index);
       if (this.txs.has(id)) continue;
       this.txs.set(id, outboxTx(id, pid, this.scheduler, m, ts));
-      this.indexed.push(id);
     }
-    while (this.indexed.length > MAX_INDEXED) this.txs.delete(this.indexed.shift()!);
   }
 }
 

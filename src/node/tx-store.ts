@@ -1,0 +1,168 @@
+// The gateway's store of every transaction and data item the node accepted or
+// indexed, with memory that does not grow with the number kept: the newest
+// ones are held whole, older ones are written to a spool file (one JSON line
+// each) and read back when asked for. Only a map of id to place in the file
+// stays in memory for every entry. Same shape as a Map, so the routes read it
+// as one; GraphQL over everything reads the spool, which costs a read of the
+// file per query, not memory held between queries.
+import { appendFileSync, closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { StoredTx } from './context.js';
+
+/** Entries held whole in memory (the newest). */
+export const TXS_IN_MEMORY = 1024;
+/** Written out together once this many more are held. */
+const SPOOL_BATCH = 256;
+
+interface Line {
+  id: string;
+  owner: { address: string; key: string };
+  target: string;
+  anchor: string;
+  signature: string;
+  tags: StoredTx['tags'];
+  data: string;
+  timestamp: number;
+  l1?: Record<string, unknown>;
+}
+
+export class TxStore {
+  private hot = new Map<string, StoredTx>();
+  /** Where each written-out entry's line starts (a number, not an object: this map is what grows). */
+  private readonly spooled = new Map<string, number>();
+  private dir?: string;
+  private file?: string;
+  private fd?: number;
+  private end = 0;
+
+  constructor(private readonly inMemory = TXS_IN_MEMORY) {}
+
+  get size(): number {
+    return this.hot.size + this.spooled.size;
+  }
+
+  /** How many are held whole (for the memory bench). */
+  get held(): number {
+    return this.hot.size;
+  }
+
+  has(id: string): boolean {
+    return this.hot.has(id) || this.spooled.has(id);
+  }
+
+  get(id: string): StoredTx | undefined {
+    const tx = this.hot.get(id);
+    if (tx) return tx;
+    const at = this.spooled.get(id);
+    return at === undefined ? undefined : this.readAt(at);
+  }
+
+  set(id: string, tx: StoredTx): this {
+    this.spooled.delete(id);
+    this.hot.delete(id);
+    this.hot.set(id, tx);
+    if (this.hot.size >= this.inMemory + Math.min(SPOOL_BATCH, this.inMemory)) this.spool(this.hot.size - this.inMemory);
+    return this;
+  }
+
+  delete(id: string): boolean {
+    return this.hot.delete(id) || this.spooled.delete(id);
+  }
+
+  /** Every entry, oldest first (spooled ones read back from the file). */
+  *values(): IterableIterator<StoredTx> {
+    if (this.spooled.size > 0) {
+      for (const [at, tx] of this.readAll()) if (this.spooled.get(tx.id) === at) yield tx;
+    }
+    yield* [...this.hot.values()];
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    this.dir = undefined;
+    this.hot.clear();
+    this.spooled.clear();
+  }
+
+  /** Write the oldest `count` held entries out. A write that fails keeps them in memory. */
+  private spool(count: number): void {
+    const out: string[] = [];
+    const ids: string[] = [];
+    for (const [id, tx] of this.hot) {
+      if (ids.length >= count) break;
+      ids.push(id);
+      out.push(JSON.stringify(toLine(tx)) + '\n');
+    }
+    const chunk = Buffer.from(out.join(''));
+    try {
+      if (!this.file) {
+        this.dir = mkdtempSync(join(tmpdir(), 'aos-ts-gateway-'));
+        this.file = join(this.dir, 'txs.jsonl');
+        appendFileSync(this.file, '');
+        this.fd = openSync(this.file, 'r');
+      }
+      appendFileSync(this.file, chunk);
+    } catch {
+      return;
+    }
+    let at = this.end;
+    for (let i = 0; i < ids.length; i++) {
+      const len = Buffer.byteLength(out[i]!);
+      this.spooled.set(ids[i]!, at);
+      this.hot.delete(ids[i]!);
+      at += len;
+    }
+    this.end = at;
+    // A new map: one that had its oldest entries deleted walks over their holes on every later walk.
+    this.hot = new Map(this.hot);
+  }
+
+  /** The line that starts at `at`, read up to its newline. */
+  private readAt(at: number): StoredTx | undefined {
+    if (this.fd === undefined) return undefined;
+    const parts: Buffer[] = [];
+    for (let pos = at; pos < this.end; ) {
+      const buf = Buffer.alloc(Math.min(16 * 1024, this.end - pos));
+      const n = readSync(this.fd, buf, 0, buf.length, pos);
+      if (n <= 0) break;
+      const nl = buf.subarray(0, n).indexOf(10);
+      parts.push(buf.subarray(0, nl >= 0 ? nl : n));
+      if (nl >= 0) break;
+      pos += n;
+    }
+    return fromLine(JSON.parse(Buffer.concat(parts).toString('utf8')) as Line);
+  }
+
+  /** Every line of the spool with where it starts (a line written again later supersedes it). */
+  private *readAll(): IterableIterator<[number, StoredTx]> {
+    if (this.fd === undefined) return;
+    const block = Buffer.alloc(1 << 20);
+    let pos = 0;
+    let rest = Buffer.alloc(0);
+    let lineAt = 0;
+    while (pos < this.end) {
+      const n = readSync(this.fd, block, 0, Math.min(block.length, this.end - pos), pos);
+      if (n <= 0) break;
+      pos += n;
+      const buf = rest.length ? Buffer.concat([rest, block.subarray(0, n)]) : block.subarray(0, n);
+      let start = 0;
+      for (let nl = buf.indexOf(10, start); nl >= 0; nl = buf.indexOf(10, start)) {
+        if (nl > start) yield [lineAt, fromLine(JSON.parse(buf.toString('utf8', start, nl)) as Line)];
+        lineAt += nl + 1 - start;
+        start = nl + 1;
+      }
+      rest = Buffer.from(buf.subarray(start));
+    }
+  }
+}
+
+function toLine(tx: StoredTx): Line {
+  return { ...tx, data: tx.data.toString('base64') };
+}
+
+function fromLine(line: Line): StoredTx {
+  return { ...line, data: Buffer.from(line.data, 'base64') };
+}
