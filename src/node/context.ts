@@ -1,7 +1,7 @@
 // What every route of the node shares: the local network, the history index,
 // the gateway's store of accepted items, and the operations that turn signed
 // data items into local spawns and messages.
-import type { AoResult, Tag } from '../engine/types.js';
+import type { AoResult } from '../engine/types.js';
 import type { MessageRef } from '../local/history.js';
 import { isId } from '../local/ids.js';
 import { ProcessLockedError } from '../local/lock.js';
@@ -13,21 +13,10 @@ import { shapeResult } from '../local/result.js';
 import { tagValue, withoutControlTags } from '../local/tags.js';
 import type { DataItem } from './ans104.js';
 import { HttpError } from './http.js';
-import { TxStore } from './tx-store.js';
+import { TxStore, type StoredTx } from './tx-store.js';
 
 /** A transaction or data item as the gateway serves it. */
-export interface StoredTx {
-  id: string;
-  owner: { address: string; key: string };
-  target: string;
-  anchor: string;
-  signature: string;
-  tags: Tag[];
-  data: Buffer;
-  timestamp: number;
-  /** Arweave L1 transaction fields, when it came through POST /tx. */
-  l1?: Record<string, unknown>;
-}
+export type { StoredTx };
 
 export interface Sent {
   id: string;

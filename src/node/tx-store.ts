@@ -8,7 +8,21 @@
 import { appendFileSync, closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { StoredTx } from './context.js';
+import type { Tag } from '../engine/types.js';
+
+/** A data item or transaction the node's gateway answers for (GraphQL, /raw, /tx). */
+export interface StoredTx {
+  id: string;
+  owner: { address: string; key: string };
+  target: string;
+  anchor: string;
+  signature: string;
+  tags: Tag[];
+  data: Buffer;
+  timestamp: number;
+  /** Arweave L1 transaction fields, when it came through POST /tx. */
+  l1?: Record<string, unknown>;
+}
 
 /** Entries held whole in memory (the newest). */
 export const TXS_IN_MEMORY = 1024;

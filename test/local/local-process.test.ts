@@ -61,7 +61,10 @@ describe('a local process', () => {
     const { process: p } = await net.openOrSpawn('long');
     for (let i = 0; i < 110; i++) await evalIn(net, p, `N = (N or 0) + 1`);
     // The interval snapshots were written while running, before close() adds its own.
-    expect(new SnapshotStore(join(p.dir, 'snapshots')).latest().seq).toBe(100);
+    // (A new process has one at seq 1, so they come at about 51 and 101; a due snapshot waits for an idle moment.)
+    const interval = new SnapshotStore(join(p.dir, 'snapshots')).latest().seq;
+    expect(interval).toBeGreaterThanOrEqual(100);
+    expect(interval).toBeLessThan(111);
     const live = p.stateDigest();
     const dir = p.dir;
     await net.close();
