@@ -30,12 +30,12 @@ export async function loadShell(): Promise<Shell> {
 
 /**
  * The lock error for a process another aos-ts holds, with what a newcomer needs: a shell also
- * holds the processes its messages were delivered to, and those can still be reached meanwhile.
+ * holds, for a moment, the processes it delivers messages to, and those can still be reached meanwhile.
  */
 function heldHint(e: unknown, name: string): unknown {
   if (!(e instanceof Error) || !/is open in another aos-ts \(pid \d+\)/.test(e.message)) return e;
   const hint =
-    'A shell also holds the local processes it delivered messages to, until it exits. ' +
+    'A shell also holds a local process it delivers messages to, until it has been quiet for 2 s. ' +
     `Meanwhile \`aos-ts ${name} --run <lua>\`, \`aos-ts send ${name} ...\` and \`aos-ts inbox ${name}\` reach it through that program.`;
   return new Error(`${e.message}\n${hint}`);
 }

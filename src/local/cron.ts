@@ -119,4 +119,10 @@ export class CronTicker {
     for (const t of this.timers.values()) clearInterval(t);
     this.timers.clear();
   }
+
+  /** No more ticks for this process (it was closed). */
+  forget(id: string): void {
+    clearInterval(this.timers.get(id));
+    this.timers.delete(id);
+  }
 }

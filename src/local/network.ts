@@ -34,6 +34,13 @@ export type { Delivery, PendingAssignment, Settled } from './scheduler.js';
 /** How often open processes look for mail from other programs. */
 const MAIL_POLL_MS = 250;
 
+/**
+ * A process opened here only to deliver a message to it (nobody asked for it)
+ * is closed once it has been quiet this long, so its lock does not keep the
+ * person from opening it in another aos-ts.
+ */
+const RELEASE_DELIVERY_ONLY_MS = 2_000;
+
 export interface NetworkOptions {
   engine?: EngineOptions;
   /** Most messages one cascade may deliver before it is stopped. */
@@ -72,6 +79,13 @@ export class LocalNetwork {
   private readonly open = new Map<string, LocalProcess>();
   private readonly opening = new Map<string, Promise<LocalProcess>>();
   private readonly caughtUp = new Set<string>();
+  /**
+   * Processes a caller asked for (get, openOrSpawn, spawn): kept open until
+   * close(). The others were opened for a delivery and are let go once quiet
+   * (see releaseDeliveryOnly); when each was last delivered to.
+   */
+  private readonly pinned = new Set<string>();
+  private readonly lastDelivery = new Map<string, number>();
   /** Processes opened read-only here (held by another program), closed with the network. */
   private readonly readers = new Set<LocalProcess>();
   private readonly deliveryListeners = new Set<(d: Delivery) => void>();
@@ -94,7 +108,7 @@ export class LocalNetwork {
       delivered: (d) => this.emitDelivery(d),
       isLocal: (id) => this.isLocal(id),
       dirOf: (id) => this.dirOf(id),
-      get: (id) => this.get(id),
+      get: (id) => this.getForDelivery(id),
       openProcesses: () => this.open.values(),
       spawn: (name, o) => this.spawn(name, o),
       markDelivered: (procs) => markDelivered(procs, (t) => this.notice(t)),
@@ -154,6 +168,14 @@ export class LocalNetwork {
    * they hand the message to that program instead.
    */
   async get(id: string, lockWaitMs = 0): Promise<LocalProcess> {
+    const proc = await this.getForDelivery(id, lockWaitMs);
+    this.pinned.add(id);
+    return proc;
+  }
+
+  /** get() for the scheduler: a process opened only for a delivery is let go once quiet. */
+  private async getForDelivery(id: string, lockWaitMs = 0): Promise<LocalProcess> {
+    this.lastDelivery.set(id, Date.now());
     const cached = this.open.get(id);
     if (cached) {
       if (!this.caughtUp.has(id)) await this.catchUp(cached); // opened quietly before
@@ -174,7 +196,9 @@ export class LocalNetwork {
 
   /** Open a process without delivering anything to it (see catchUp). */
   async openQuietly(id: string, lockWaitMs = 0): Promise<LocalProcess> {
-    return this.open.get(id) ?? this.openProcess(id, lockWaitMs);
+    const proc = this.open.get(id) ?? (await this.openProcess(id, lockWaitMs));
+    this.pinned.add(id);
+    return proc;
   }
 
   private async openProcess(id: string, lockWaitMs: number): Promise<LocalProcess> {
@@ -225,8 +249,30 @@ export class LocalNetwork {
     if (!this.mailTimer) {
       this.mailTimer = setInterval(() => {
         for (const p of this.open.values()) this.mail.poll(p);
+        this.releaseDeliveryOnly();
       }, MAIL_POLL_MS);
       this.mailTimer.unref();
+    }
+  }
+
+  /**
+   * Close the processes opened here only to deliver to them, once nothing is
+   * being delivered and each has been quiet for a while: a shell that sent a
+   * message to "bob" must not keep bob locked until it exits. Their outbox
+   * cursors are written when the scheduler goes quiet; what arrives for them
+   * later opens them again (or goes to the program that has them then).
+   */
+  private releaseDeliveryOnly(): void {
+    if (this.closed || !this.scheduler.quiet) return;
+    const now = Date.now();
+    for (const [id, proc] of this.open) {
+      if (this.pinned.has(id) || this.opening.has(id) || proc.isBusy) continue;
+      if (now - (this.lastDelivery.get(id) ?? 0) < RELEASE_DELIVERY_ONLY_MS) continue;
+      if (!this.mail.closeIfQuiet(proc)) continue;
+      this.open.delete(id);
+      this.caughtUp.delete(id);
+      this.lastDelivery.delete(id);
+      this.cron.forget(id);
     }
   }
 
@@ -277,6 +323,9 @@ export class LocalNetwork {
     };
     const created = await LocalProcess.create(this.dirOf(id), meta, { engine: this.options.engine, snapshotEvery: this.options.snapshotEvery, onNotice: this.options.onNotice });
     this.open.set(id, created.process);
+    // A child a process spawned is opened for its delivery like any other target.
+    if (!opts.parent) this.pinned.add(id);
+    else this.lastDelivery.set(id, Date.now());
     await this.catchUp(created.process);
     return created;
   }
@@ -350,7 +399,10 @@ export class LocalNetwork {
    */
   async readOnly(id: string): Promise<LocalProcess> {
     const open = this.open.get(id);
-    if (open) return open;
+    if (open) {
+      this.pinned.add(id); // the caller keeps it: not let go under it
+      return open;
+    }
     if (!this.isLocal(id)) throw new Error(`no local process has the id ${id}`);
     const proc = await LocalProcess.openReadOnly(this.dirOf(id), { engine: this.options.engine, snapshotEvery: this.options.snapshotEvery, onNotice: this.options.onNotice });
     this.readers.add(proc);
@@ -382,6 +434,7 @@ export class LocalNetwork {
   private async watchFor(id: string, msgId: string, opts: { timeoutMs: number; afterSeq?: number; pollMs?: number }): Promise<MessageRecord | undefined> {
     const until = Date.now() + opts.timeoutMs;
     let open = this.open.get(id);
+    if (open) this.pinned.add(id);
     const reader = open ? undefined : new LogReader(`${this.dirOf(id)}/log`);
     let next = (opts.afterSeq ?? 0) + 1;
     let lastTry = Date.now();

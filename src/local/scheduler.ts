@@ -206,7 +206,8 @@ export class Scheduler {
     while (!this.quiet) await new Promise<void>((resolve) => this.quietWaiters.push(resolve));
   }
 
-  private get quiet(): boolean {
+  /** Nothing queued, being handled or being made durable (outbox cursors written). */
+  get quiet(): boolean {
     return this.lanes.size === 0 && this.handled.length === 0 && !this.committing;
   }
 
