@@ -14,7 +14,8 @@ import { applyPatchMessages, patchesOf } from './patch-state.js';
 /** What a history reads: a process's log (LocalProcess satisfies it). */
 export interface HistorySource {
   readonly lastSeq: number;
-  records(fromSeq?: number): Iterable<ProcessRecord>;
+  /** Records from `fromSeq` on, through `toSeq` when given. */
+  records(fromSeq?: number, toSeq?: number): Iterable<ProcessRecord>;
 }
 
 /** A bound of a results window: a seq (a cursor) or a timestamp in ms. */
@@ -140,7 +141,7 @@ export class ProcessHistory {
   private idAt(seq: number): unknown {
     const known = this.recent.get(seq);
     if (known) return known.msg.Id;
-    for (const rec of this.source.records(seq)) return rec.seq === seq && rec.kind === 'message' ? rec.msg.Id : undefined;
+    for (const rec of this.source.records(seq, seq)) return rec.seq === seq && rec.kind === 'message' ? rec.msg.Id : undefined;
     return undefined;
   }
 
@@ -159,7 +160,7 @@ export class ProcessHistory {
   private patchedFromLog(throughSeq: number): Record<string, unknown> {
     let state: Record<string, unknown> = {};
     if (throughSeq < 1) return state;
-    for (const rec of this.source.records(1)) {
+    for (const rec of this.source.records(1, throughSeq)) {
       if (rec.seq > throughSeq) break;
       if (rec.kind !== 'message' || this.undoneSeqs.has(rec.seq)) continue;
       state = applyPatchMessages(state, patchesOf(rec.result));
@@ -198,11 +199,14 @@ export class ProcessHistory {
 
   /** The seq of the message with this id (undone or not: it is still in the history). */
   seqOf(id: string): number | undefined {
+    return this.candidates(id).find((seq) => this.idAt(seq) === id);
+  }
+
+  /** The seqs whose message id hashes as `id` does (usually none or just its own). */
+  private candidates(id: string): number[] {
     this.sync();
     const known = this.ids.get(idHash(id));
-    if (known === undefined) return undefined;
-    if (typeof known === 'number') return this.idAt(known) === id ? known : undefined;
-    return known.find((seq) => this.idAt(seq) === id);
+    return known === undefined ? [] : typeof known === 'number' ? [known] : known;
   }
 
   /** The message record at `seq` (undefined for an undo record or a seq out of range). */
@@ -211,7 +215,7 @@ export class ProcessHistory {
     if (this.through > 0) this.sync();
     const known = this.recent.get(seq);
     if (known) return structuredClone(known);
-    for (const rec of this.source.records(seq)) {
+    for (const rec of this.source.records(seq, seq)) {
       if (rec.seq !== seq) return undefined;
       return rec.kind === 'message' ? rec : undefined;
     }
@@ -221,8 +225,13 @@ export class ProcessHistory {
   /** The record of a message by id or slot. */
   resultOf(ref: MessageRef): MessageRecord | undefined {
     if (typeof ref === 'string') ref = { id: ref };
-    const seq = 'slot' in ref ? ref.slot + 1 : this.seqOf(ref.id);
-    return seq === undefined ? undefined : this.record(seq);
+    if ('slot' in ref) return this.record(ref.slot + 1);
+    // By id: the record read is the check that the id is the one asked for (one read, not two).
+    for (const seq of this.candidates(ref.id)) {
+      const rec = this.record(seq);
+      if (rec?.msg.Id === ref.id) return rec;
+    }
+    return undefined;
   }
 
   /**

@@ -329,11 +329,11 @@ export class MessageLog {
     else fs.closeSync(fd);
   }
 
-  /** Records with seq >= fromSeq, in order. Only segments that can hold them are opened. */
-  read(fromSeq = 1): Iterable<LogRecord> {
+  /** Records with seq >= fromSeq (and <= toSeq when given), in order. Only segments that can hold them are opened. */
+  read(fromSeq = 1, toSeq?: number): Iterable<LogRecord> {
     this.usable();
     this.writePending();
-    return this.iterate(Math.max(1, fromSeq), this.last);
+    return this.iterate(Math.max(1, fromSeq), toSeq === undefined ? this.last : Math.min(toSeq, this.last));
   }
 
   get(seq: number): LogRecord | undefined {
@@ -554,10 +554,13 @@ export class MessageLog {
         // Active segment: offsets are known, so read only from the wanted record on.
         if (skip >= this.offsets.length) return;
         const start = this.offsets[skip]!;
-        buf = Buffer.allocUnsafe(this.size - start);
+        // Only as far as the record at `end` (a read of one record reads one record).
+        const stop = Math.min(this.offsets.length, Math.max(skip + 1, end - first + 1));
+        const endByte = stop < this.offsets.length ? Math.min(this.offsets[stop]!, this.size) : this.size;
+        buf = Buffer.allocUnsafe(endByte - start);
         fs.readSync(this.fd, buf, 0, buf.length, start);
         // Records appended after read() was called may still be pending; they are past `end` anyway.
-        offsets = this.offsets.slice(skip).filter((o) => o < this.size).map((o) => o - start);
+        offsets = this.offsets.slice(skip, stop).filter((o) => o < endByte).map((o) => o - start);
         skip = 0;
       } else {
         buf = readSegment(file);

@@ -108,6 +108,21 @@ describe('MessageLog basics', () => {
     expect(seqsOf(MessageLog.open(dir))).toEqual(range(1, 30));
   });
 
+  it('read(fromSeq, toSeq) stops at toSeq, in the active segment, across segments, and with unflushed appends', () => {
+    const dir = newDir();
+    fill(dir, 25, 10);
+    const log = MessageLog.open(dir, { segmentRecords: 10 });
+    log.append({ i: 26 });
+    const bounded = (a: number, b: number) => [...log.read(a, b)].map((r) => r.seq);
+    expect(bounded(22, 22)).toEqual([22]);
+    expect(bounded(21, 24)).toEqual(range(21, 24));
+    expect(bounded(8, 23)).toEqual(range(8, 23));
+    expect(bounded(24, 99)).toEqual(range(24, 26));
+    expect(bounded(26, 26)).toEqual([26]);
+    expect((log.read(22, 22)[Symbol.iterator]().next().value as { i: number }).i).toBe(22);
+    log.close();
+  });
+
   it('read(fromSeq) does not open earlier segments', () => {
     const dir = newDir();
     fill(dir, 30, 10);
