@@ -413,6 +413,7 @@ export class MessageLog {
       fsyncDir(this.dir);
     });
     this.segments.length = keepIdx + 1;
+    this.sealedOffsets.clear();
     this.offsets = offsets.slice(0, cut);
     this.size = at;
     this.last = seq;
@@ -540,6 +541,15 @@ export class MessageLog {
     return this.file(this.segments[this.segments.length - 1]!);
   }
 
+  /** Record offsets of the sealed segments read last (they never change until a truncate), by first seq. */
+  private readonly sealedOffsets = new Map<number, { offsets: number[]; end: number }>();
+
+  private rememberSealed(first: number, at: { offsets: number[]; end: number }): void {
+    this.sealedOffsets.delete(first);
+    this.sealedOffsets.set(first, at);
+    if (this.sealedOffsets.size > SEALED_OFFSETS_KEPT) this.sealedOffsets.delete(this.sealedOffsets.keys().next().value as number);
+  }
+
   private *iterate(fromSeq: number, end: number): Generator<LogRecord> {
     if (fromSeq > end) return;
     const segs = this.segments.slice();
@@ -562,6 +572,22 @@ export class MessageLog {
         // Records appended after read() was called may still be pending; they are past `end` anyway.
         offsets = this.offsets.slice(skip, stop).filter((o) => o < endByte).map((o) => o - start);
         skip = 0;
+      } else if (next !== undefined && end < next && this.sealedOffsets.has(first)) {
+        // A bounded read inside a sealed segment checked before: only the wanted records' bytes
+        // (each frame's checksum is still checked below).
+        const all = this.sealedOffsets.get(first)!;
+        const stop = Math.min(all.offsets.length, Math.max(skip + 1, end - first + 1));
+        const start = all.offsets[skip]!;
+        const endByte = stop < all.offsets.length ? all.offsets[stop]! : all.end;
+        buf = Buffer.allocUnsafe(endByte - start);
+        const fd = fs.openSync(file, 'r');
+        try {
+          fs.readSync(fd, buf, 0, buf.length, start);
+        } finally {
+          fs.closeSync(fd);
+        }
+        offsets = all.offsets.slice(skip, stop).map((o) => o - start);
+        skip = 0;
       } else {
         buf = readSegment(file);
         const s = scan(buf, first);
@@ -575,6 +601,7 @@ export class MessageLog {
           );
         }
         offsets = s.offsets;
+        if (next !== undefined) this.rememberSealed(first, { offsets: s.offsets, end: s.end });
       }
       for (let k = skip; k < offsets.length; k++) {
         const off = offsets[k]!;
@@ -609,6 +636,9 @@ export class MessageLog {
     }
   }
 }
+
+/** How many sealed segments' record offsets a log keeps (a few KB each) for reads of single records. */
+const SEALED_OFFSETS_KEPT = 16;
 
 const MOVE_ASIDE =
   'This is not a crash leftover, so nothing was deleted. To open the process without its damaged history, ' +

@@ -123,6 +123,20 @@ describe('MessageLog basics', () => {
     log.close();
   });
 
+  it('single-record reads in sealed segments give the right records, and still catch a damaged frame', () => {
+    const dir = newDir();
+    fill(dir, 35, 10);
+    const log = MessageLog.open(dir, { segmentRecords: 10 });
+    const one = (s: number) => [...log.read(s, s)].map((r) => [r.seq, (r as unknown as { i: number }).i]);
+    expect(seqsOf(log)).toEqual(range(1, 35)); // every sealed segment read once, whole
+    for (const s of [1, 5, 10, 11, 17, 20, 21, 30, 33]) expect(one(s)).toEqual([[s, s]]);
+    expect([...log.read(12, 14)].map((r) => r.seq)).toEqual([12, 13, 14]);
+    const file = path.join(dir, segs(dir)[1]!);
+    flipByte(file, recordOffsets(file)[3]! + 12);
+    expect(() => [...log.read(14, 14)]).toThrow(LogCorruptError);
+    log.close();
+  });
+
   it('read(fromSeq) does not open earlier segments', () => {
     const dir = newDir();
     fill(dir, 30, 10);
