@@ -14,7 +14,8 @@ import { applyPatchMessages, patchesOf } from './patch-state.js';
 /** What a history reads: a process's log (LocalProcess satisfies it). */
 export interface HistorySource {
   readonly lastSeq: number;
-  records(fromSeq?: number): Iterable<ProcessRecord>;
+  /** Records from `fromSeq` on, through `toSeq` when given. */
+  records(fromSeq?: number, toSeq?: number): Iterable<ProcessRecord>;
 }
 
 /** A bound of a results window: a seq (a cursor) or a timestamp in ms. */
@@ -46,13 +47,35 @@ export interface ScheduleQuery {
 
 /** How many of the newest message records a history keeps at hand. */
 const RECENT_RECORDS = 256;
+/**
+ * How many of the newest patch@1.0 records a history keeps whole; older ones
+ * are folded into a base state (and read again from the log when an undo
+ * reaches them or a state at an older slot is asked for).
+ */
+const RECENT_PATCHES = 64;
 
 export class ProcessHistory {
   private through = 0;
-  private readonly ids = new Map<string, number>();
+  /**
+   * Message ids by a 30-bit hash of the id (a small integer key, not the
+   * 43-character string: a few bytes a message instead of ~100) -> the seq,
+   * or the seqs when ids collide; a hit is confirmed against the record.
+   */
+  private readonly ids = new Map<number, number | number[]>();
   private readonly undoneSeqs = new Set<number>();
-  /** Records that set patch@1.0 state, in order (kept so an undo can be honoured). */
+  /**
+   * The newest records that set patch@1.0 state, in order (kept so an undo
+   * of a recent message, or a state at a recent slot, needs no log read).
+   */
   private readonly patchRecords: { seq: number; patches: OutboxMessage[] }[] = [];
+  /**
+   * The patched state through seq `patchBase.through`: every older patch
+   * record folded in, undone ones left out. Undefined when an undo reached
+   * into it (rebuilt from the log on next use).
+   */
+  private patchBase?: { through: number; state: Record<string, unknown> } = { through: 0, state: {} };
+  /** The seq of the newest patch record folded into the base (0: none). */
+  private foldedThrough = 0;
   /** The patched state after every message read so far (built on first use). */
   private patchState?: Record<string, unknown>;
   private lastTime?: number;
@@ -78,13 +101,17 @@ export class ProcessHistory {
       if (rec.seq > last) break;
       if (rec.kind === 'undo') {
         this.undoneSeqs.add(rec.undoes);
-        if (this.patchRecords.some((p) => p.seq === rec.undoes)) this.patchState = undefined;
+        if (rec.undoes <= this.foldedThrough) {
+          this.patchBase = undefined;
+          this.patchState = undefined;
+        } else if (this.patchRecords.some((p) => p.seq === rec.undoes)) this.patchState = undefined;
       } else {
-        if (typeof rec.msg.Id === 'string' && rec.msg.Id !== '') this.ids.set(rec.msg.Id, rec.seq);
+        if (typeof rec.msg.Id === 'string' && rec.msg.Id !== '') this.index(rec.msg.Id, rec.seq);
         const patches = patchesOf(rec.result);
         if (patches.length > 0) {
           this.patchRecords.push({ seq: rec.seq, patches });
           if (this.patchState) this.patchState = applyPatchMessages(this.patchState, patches);
+          if (this.patchRecords.length > RECENT_PATCHES) this.fold(this.patchRecords.shift()!);
         }
         const ts = Number(rec.msg.Timestamp);
         if (Number.isFinite(ts)) this.lastTime = ts;
@@ -93,6 +120,52 @@ export class ProcessHistory {
       this.through = rec.seq;
     }
     this.through = Math.max(this.through, last);
+  }
+
+  private index(id: string, seq: number): void {
+    const h = idHash(id);
+    const known = this.ids.get(h);
+    if (known === undefined) this.ids.set(h, seq);
+    else if (typeof known === 'number') {
+      // The same id logged again answers with its newest seq (as a map by id would).
+      if (this.idAt(known) === id) this.ids.set(h, seq);
+      else this.ids.set(h, [known, seq]);
+    } else {
+      const i = known.findIndex((s) => this.idAt(s) === id);
+      if (i >= 0) known[i] = seq;
+      else known.push(seq);
+    }
+  }
+
+  /** The id of the message record at `seq`, without copying it. */
+  private idAt(seq: number): unknown {
+    const known = this.recent.get(seq);
+    if (known) return known.msg.Id;
+    for (const rec of this.source.records(seq, seq)) return rec.seq === seq && rec.kind === 'message' ? rec.msg.Id : undefined;
+    return undefined;
+  }
+
+  /** Fold the oldest kept patch record into the base state. */
+  private fold(p: { seq: number; patches: OutboxMessage[] }): void {
+    this.foldedThrough = p.seq;
+    if (!this.patchBase) return;
+    const state = this.undoneSeqs.has(p.seq) ? this.patchBase.state : applyPatchMessages(this.patchBase.state, p.patches);
+    this.patchBase = { through: p.seq, state };
+  }
+
+  /**
+   * The patched state after the message at `throughSeq`, read from the log
+   * (for what is older than the patch records kept whole).
+   */
+  private patchedFromLog(throughSeq: number): Record<string, unknown> {
+    let state: Record<string, unknown> = {};
+    if (throughSeq < 1) return state;
+    for (const rec of this.source.records(1, throughSeq)) {
+      if (rec.seq > throughSeq) break;
+      if (rec.kind !== 'message' || this.undoneSeqs.has(rec.seq)) continue;
+      state = applyPatchMessages(state, patchesOf(rec.result));
+    }
+    return state;
   }
 
   get lastSeq(): number {
@@ -126,8 +199,14 @@ export class ProcessHistory {
 
   /** The seq of the message with this id (undone or not: it is still in the history). */
   seqOf(id: string): number | undefined {
+    return this.candidates(id).find((seq) => this.idAt(seq) === id);
+  }
+
+  /** The seqs whose message id hashes as `id` does (usually none or just its own). */
+  private candidates(id: string): number[] {
     this.sync();
-    return this.ids.get(id);
+    const known = this.ids.get(idHash(id));
+    return known === undefined ? [] : typeof known === 'number' ? [known] : known;
   }
 
   /** The message record at `seq` (undefined for an undo record or a seq out of range). */
@@ -136,7 +215,7 @@ export class ProcessHistory {
     if (this.through > 0) this.sync();
     const known = this.recent.get(seq);
     if (known) return structuredClone(known);
-    for (const rec of this.source.records(seq)) {
+    for (const rec of this.source.records(seq, seq)) {
       if (rec.seq !== seq) return undefined;
       return rec.kind === 'message' ? rec : undefined;
     }
@@ -146,8 +225,13 @@ export class ProcessHistory {
   /** The record of a message by id or slot. */
   resultOf(ref: MessageRef): MessageRecord | undefined {
     if (typeof ref === 'string') ref = { id: ref };
-    const seq = 'slot' in ref ? ref.slot + 1 : this.seqOf(ref.id);
-    return seq === undefined ? undefined : this.record(seq);
+    if ('slot' in ref) return this.record(ref.slot + 1);
+    // By id: the record read is the check that the id is the one asked for (one read, not two).
+    for (const seq of this.candidates(ref.id)) {
+      const rec = this.record(seq);
+      if (rec?.msg.Id === ref.id) return rec;
+    }
+    return undefined;
   }
 
   /**
@@ -198,7 +282,10 @@ export class ProcessHistory {
     this.sync();
     const full = throughSeq === undefined || throughSeq >= this.through;
     if (full && this.patchState) return this.patchState;
-    let state: Record<string, unknown> = {};
+    // A slot older than the records kept whole: from the log.
+    if (!full && throughSeq! < this.foldedThrough) return this.patchedFromLog(throughSeq!);
+    this.patchBase ??= { through: this.foldedThrough, state: this.patchedFromLog(this.foldedThrough) };
+    let state = this.patchBase.state;
     for (const p of this.patchRecords) {
       if (!full && p.seq > throughSeq!) break;
       if (!this.undoneSeqs.has(p.seq)) state = applyPatchMessages(state, p.patches);
@@ -220,6 +307,13 @@ export class ProcessHistory {
     }
     return { found: true, value };
   }
+}
+
+/** FNV-1a over the id's UTF-16 units, folded to 30 bits (a small integer on every V8). */
+function idHash(id: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  return (h >>> 0) & 0x3fffffff;
 }
 
 function timeOf(rec: MessageRecord): number {

@@ -88,7 +88,8 @@ async function acquireLockPatiently(dir: string, what: string, waitMs = 1500): P
 /** What a process reads and writes of its log: a MessageLog, or a LogReader for a read-only open. */
 interface ProcessLog {
   readonly lastSeq: number;
-  read(fromSeq?: number): Iterable<LogRecord>;
+  /** From `fromSeq` on; `toSeq` (inclusive) is a hint a reader may use to read less (callers still stop at it). */
+  read(fromSeq?: number, toSeq?: number): Iterable<LogRecord>;
   append(payload: Record<string, unknown>): number;
   flush(): void;
   /** flush() with the fsync off the main thread; `syncing` while one runs. */
@@ -639,8 +640,8 @@ export class LocalProcess {
     this.engineMsSinceSnapshot = 0;
   }
 
-  records(fromSeq = 1): Iterable<ProcessRecord> {
-    return this.log.read(fromSeq) as Iterable<ProcessRecord>;
+  records(fromSeq = 1, toSeq?: number): Iterable<ProcessRecord> {
+    return this.log.read(fromSeq, toSeq) as Iterable<ProcessRecord>;
   }
 
   private historyView?: ProcessHistory;

@@ -329,11 +329,11 @@ export class MessageLog {
     else fs.closeSync(fd);
   }
 
-  /** Records with seq >= fromSeq, in order. Only segments that can hold them are opened. */
-  read(fromSeq = 1): Iterable<LogRecord> {
+  /** Records with seq >= fromSeq (and <= toSeq when given), in order. Only segments that can hold them are opened. */
+  read(fromSeq = 1, toSeq?: number): Iterable<LogRecord> {
     this.usable();
     this.writePending();
-    return this.iterate(Math.max(1, fromSeq), this.last);
+    return this.iterate(Math.max(1, fromSeq), toSeq === undefined ? this.last : Math.min(toSeq, this.last));
   }
 
   get(seq: number): LogRecord | undefined {
@@ -413,6 +413,7 @@ export class MessageLog {
       fsyncDir(this.dir);
     });
     this.segments.length = keepIdx + 1;
+    this.sealedOffsets.clear();
     this.offsets = offsets.slice(0, cut);
     this.size = at;
     this.last = seq;
@@ -540,6 +541,15 @@ export class MessageLog {
     return this.file(this.segments[this.segments.length - 1]!);
   }
 
+  /** Record offsets of the sealed segments read last (they never change until a truncate), by first seq. */
+  private readonly sealedOffsets = new Map<number, { offsets: number[]; end: number }>();
+
+  private rememberSealed(first: number, at: { offsets: number[]; end: number }): void {
+    this.sealedOffsets.delete(first);
+    this.sealedOffsets.set(first, at);
+    if (this.sealedOffsets.size > SEALED_OFFSETS_KEPT) this.sealedOffsets.delete(this.sealedOffsets.keys().next().value as number);
+  }
+
   private *iterate(fromSeq: number, end: number): Generator<LogRecord> {
     if (fromSeq > end) return;
     const segs = this.segments.slice();
@@ -554,10 +564,29 @@ export class MessageLog {
         // Active segment: offsets are known, so read only from the wanted record on.
         if (skip >= this.offsets.length) return;
         const start = this.offsets[skip]!;
-        buf = Buffer.allocUnsafe(this.size - start);
+        // Only as far as the record at `end` (a read of one record reads one record).
+        const stop = Math.min(this.offsets.length, Math.max(skip + 1, end - first + 1));
+        const endByte = stop < this.offsets.length ? Math.min(this.offsets[stop]!, this.size) : this.size;
+        buf = Buffer.allocUnsafe(endByte - start);
         fs.readSync(this.fd, buf, 0, buf.length, start);
         // Records appended after read() was called may still be pending; they are past `end` anyway.
-        offsets = this.offsets.slice(skip).filter((o) => o < this.size).map((o) => o - start);
+        offsets = this.offsets.slice(skip, stop).filter((o) => o < endByte).map((o) => o - start);
+        skip = 0;
+      } else if (next !== undefined && end < next && this.sealedOffsets.has(first)) {
+        // A bounded read inside a sealed segment checked before: only the wanted records' bytes
+        // (each frame's checksum is still checked below).
+        const all = this.sealedOffsets.get(first)!;
+        const stop = Math.min(all.offsets.length, Math.max(skip + 1, end - first + 1));
+        const start = all.offsets[skip]!;
+        const endByte = stop < all.offsets.length ? all.offsets[stop]! : all.end;
+        buf = Buffer.allocUnsafe(endByte - start);
+        const fd = fs.openSync(file, 'r');
+        try {
+          fs.readSync(fd, buf, 0, buf.length, start);
+        } finally {
+          fs.closeSync(fd);
+        }
+        offsets = all.offsets.slice(skip, stop).map((o) => o - start);
         skip = 0;
       } else {
         buf = readSegment(file);
@@ -572,6 +601,7 @@ export class MessageLog {
           );
         }
         offsets = s.offsets;
+        if (next !== undefined) this.rememberSealed(first, { offsets: s.offsets, end: s.end });
       }
       for (let k = skip; k < offsets.length; k++) {
         const off = offsets[k]!;
@@ -606,6 +636,9 @@ export class MessageLog {
     }
   }
 }
+
+/** How many sealed segments' record offsets a log keeps (a few KB each) for reads of single records. */
+const SEALED_OFFSETS_KEPT = 16;
 
 const MOVE_ASIDE =
   'This is not a crash leftover, so nothing was deleted. To open the process without its damaged history, ' +

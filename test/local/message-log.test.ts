@@ -108,6 +108,35 @@ describe('MessageLog basics', () => {
     expect(seqsOf(MessageLog.open(dir))).toEqual(range(1, 30));
   });
 
+  it('read(fromSeq, toSeq) stops at toSeq, in the active segment, across segments, and with unflushed appends', () => {
+    const dir = newDir();
+    fill(dir, 25, 10);
+    const log = MessageLog.open(dir, { segmentRecords: 10 });
+    log.append({ i: 26 });
+    const bounded = (a: number, b: number) => [...log.read(a, b)].map((r) => r.seq);
+    expect(bounded(22, 22)).toEqual([22]);
+    expect(bounded(21, 24)).toEqual(range(21, 24));
+    expect(bounded(8, 23)).toEqual(range(8, 23));
+    expect(bounded(24, 99)).toEqual(range(24, 26));
+    expect(bounded(26, 26)).toEqual([26]);
+    expect((log.read(22, 22)[Symbol.iterator]().next().value as { i: number }).i).toBe(22);
+    log.close();
+  });
+
+  it('single-record reads in sealed segments give the right records, and still catch a damaged frame', () => {
+    const dir = newDir();
+    fill(dir, 35, 10);
+    const log = MessageLog.open(dir, { segmentRecords: 10 });
+    const one = (s: number) => [...log.read(s, s)].map((r) => [r.seq, (r as unknown as { i: number }).i]);
+    expect(seqsOf(log)).toEqual(range(1, 35)); // every sealed segment read once, whole
+    for (const s of [1, 5, 10, 11, 17, 20, 21, 30, 33]) expect(one(s)).toEqual([[s, s]]);
+    expect([...log.read(12, 14)].map((r) => r.seq)).toEqual([12, 13, 14]);
+    const file = path.join(dir, segs(dir)[1]!);
+    flipByte(file, recordOffsets(file)[3]! + 12);
+    expect(() => [...log.read(14, 14)]).toThrow(LogCorruptError);
+    log.close();
+  });
+
   it('read(fromSeq) does not open earlier segments', () => {
     const dir = newDir();
     fill(dir, 30, 10);

@@ -75,6 +75,32 @@ describe('the history', () => {
     expect(proc.history.patched(['counter'])).toEqual({ found: false });
   });
 
+  it('patch@1.0 state past the patch records kept whole: state at an old slot and an undo of an old message', async () => {
+    const ao = setup();
+    const pid = await ao.spawn({ tags: [{ name: 'Name', value: 'many-patches' }] });
+    const mids: string[] = [];
+    for (let i = 1; i <= 80; i++) {
+      const mid = await ao.message({ process: pid, tags: evalTags, data: `Send({ device = 'patch@1.0', n = '${i}', k${i} = '${i}' })` });
+      mids.push(mid);
+    }
+    expect((await ao.result({ process: pid, message: mids[79]! })).Error).toBeUndefined();
+    const proc = await ao.network.get(pid);
+    const h = proc.history;
+    expect(h.patched(['n'])).toEqual({ found: true, value: '80' });
+    expect(h.patched(['k1'])).toEqual({ found: true, value: '1' });
+    const at5 = h.patchedState(h.seqOf(mids[4]!)!);
+    expect(at5.n).toBe('5');
+    expect(Object.keys(at5).sort()).toEqual(['k1', 'k2', 'k3', 'k4', 'k5', 'n']);
+    // Undo the third message: its key is gone now and at every later slot; the newest n stays.
+    const undone = await proc.undoLast((rec) => rec.msg.Id === mids[2]);
+    expect(undone?.msg.Id).toBe(mids[2]);
+    expect(h.patched(['k3'])).toEqual({ found: false });
+    expect(h.patched(['k4'])).toEqual({ found: true, value: '4' });
+    expect(h.patched(['n'])).toEqual({ found: true, value: '80' });
+    expect(Object.keys(h.patchedState(h.seqOf(mids[4]!)!)).sort()).toEqual(['k1', 'k2', 'k4', 'k5', 'n']);
+    expect(Object.keys(h.patchedState(h.seqOf(mids[69]!)!))).toHaveLength(70);
+  });
+
   it('a patch@1.0 message addressed to the process itself is applied, not delivered (the docs\' example)', async () => {
     const ao = setup();
     const pid = await ao.spawn({ tags: [{ name: 'Name', value: 'self-patcher' }] });
