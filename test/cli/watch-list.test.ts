@@ -2,27 +2,14 @@
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNode, type RunningNode } from '../../src/node/server.js';
+import { describe, expect, it } from 'vitest';
 import { aos, startCli, type CliRun } from '../helpers/cli.js';
-import { removeTempDirs, tempDataDir } from '../helpers/temp.js';
+import { nodeCli } from '../helpers/node-cli.js';
+import { tempDataDir } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait.js';
-import { testWalletFile } from '../helpers/wallet.js';
 
-let node: RunningNode;
-let walletFile: string;
-const configDir = tempDataDir();
-const env = { XDG_CONFIG_HOME: configDir, NO_COLOR: '1' };
-
-beforeAll(async () => {
-  node = await startNode({ dataDir: tempDataDir(), port: 0 });
-  walletFile = await testWalletFile(tempDataDir());
-}, 60_000);
-
-afterAll(async () => {
-  await node?.close();
-  removeTempDirs();
-});
+const fx = nodeCli();
+const { env } = fx;
 
 /** How the watcher ended: 0, or the SIGINT itself (conf's exit hook re-raises it on a remote watch, as a shell expects of Ctrl-C). */
 type Ended = 'stopped' | string;
@@ -62,7 +49,7 @@ describe('--watch', () => {
 
   it('prints the messages that arrive at a process on AO', async () => {
     const dataDir = tempDataDir();
-    const remote = ['--mainnet', node.url, '--wallet', walletFile];
+    const remote = ['--mainnet', fx.node.url, '--wallet', fx.walletFile];
     const made = await aos(['watched', ...remote, '--yes', '--run', PING], { dataDir, env });
     expect(made.code).toBe(0);
     const id = /spawned "watched" .*: ([A-Za-z0-9_-]{43})/.exec(made.stderr)![1]!;
@@ -95,7 +82,7 @@ describe('--list', () => {
 
   it('with --mainnet lists the processes the wallet owns on AO, from the gateway', async () => {
     const dataDir = tempDataDir();
-    const remote = ['--mainnet', node.url, '--wallet', walletFile];
+    const remote = ['--mainnet', fx.node.url, '--wallet', fx.walletFile];
     const ids: string[] = [];
     for (const name of ['listed-one', 'listed-two']) {
       const r: CliRun = await aos([name, ...remote, '--yes', '--run', '1'], { dataDir, env });

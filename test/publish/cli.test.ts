@@ -1,45 +1,26 @@
 // The CLI, in-process: `aos-ts publish` (asking, --yes, the exit code of the
 // parity check) and `aos-ts <name>` / `--remote` afterwards, against an
 // `aos-ts serve` in this process (everything is async, so the node answers).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNode, type RunningNode } from '../../src/node/server.js';
-import { aos, type CliRun } from '../helpers/cli.js';
-import { removeTempDirs, tempDataDir } from '../helpers/temp.js';
-import { testWalletFile } from '../helpers/wallet.js';
+import { describe, expect, it } from 'vitest';
+import { nodeCli } from '../helpers/node-cli.js';
 
-let node: RunningNode;
-let walletFile: string;
-const dataDir = tempDataDir();
-const configDir = tempDataDir();
-
-function aosTs(args: string[]): Promise<CliRun> {
-  return aos(args, { dataDir, env: { XDG_CONFIG_HOME: configDir, NO_COLOR: '1' } });
-}
-
-beforeAll(async () => {
-  node = await startNode({ dataDir: tempDataDir(), port: 0 });
-  walletFile = await testWalletFile(tempDataDir());
-}, 60_000);
-
-afterAll(async () => {
-  await node?.close();
-  removeTempDirs();
-});
+const fx = nodeCli();
+const { aosTs } = fx;
 
 describe('aos-ts publish', () => {
   it('without a terminal and without --yes: a clear error, exit 1, nothing sent', async () => {
     expect((await aosTs(['spawn', 'shop'])).code).toBe(0);
     expect((await aosTs(['shop', '--run', 'Greeting = "hi" return Greeting'])).stdout.trim()).toBe('hi');
-    const r = await aosTs(['publish', 'shop', '--mainnet', node.url, '--wallet', walletFile]);
+    const r = await aosTs(['publish', 'shop', '--mainnet', fx.node.url, '--wallet', fx.walletFile]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/aos-ts: publish .* no terminal .* pass --yes/);
-    expect(node.context.txs.size).toBe(0);
+    expect(fx.node.context.txs.size).toBe(0);
   }, 60_000);
 
   it('with --yes: shows the plan, publishes, checks parity; exit 1 when a probe differs', async () => {
     await aosTs(['shop', '--run', 'Stock = 0\nHandlers.add("restock", "Restock", function() Stock = Stock + 5 end)']);
     await aosTs(['send', 'shop', '--action', 'Restock']);
-    const r = await aosTs(['publish', 'shop', '--mainnet', node.url, '--wallet', walletFile, '--yes', '--probe', 'Greeting', '--probe', 'Stock']);
+    const r = await aosTs(['publish', 'shop', '--mainnet', fx.node.url, '--wallet', fx.walletFile, '--yes', '--probe', 'Greeting', '--probe', 'Stock']);
     expect(r.stderr).toMatch(/Publish the local process "shop"/);
     expect(r.stderr).toMatch(/state: NOT carried over/);
     expect(r.stdout).toMatch(/published: "shop" is [A-Za-z0-9_-]{43}/);
@@ -52,7 +33,7 @@ describe('aos-ts publish', () => {
     const local = await aosTs(['shop', '--run', 'return Stock']);
     expect(local.stdout.trim()).toBe('5');
     expect(local.stderr).toMatch(/"shop" is published on AO mainnet .* as [A-Za-z0-9_-]{43}.*--remote/);
-    const remote = await aosTs(['shop', '--remote', '--wallet', walletFile, '--run', 'return Stock']);
+    const remote = await aosTs(['shop', '--remote', '--wallet', fx.walletFile, '--run', 'return Stock']);
     expect(remote.stderr).toBe('');
     expect(remote.stdout.trim()).toBe('0');
     const notPublished = await aosTs(['spawn', 'other']).then(() => aosTs(['other', '--remote', '--run', 'return 1']));
@@ -61,7 +42,7 @@ describe('aos-ts publish', () => {
   }, 60_000);
 
   it('publishing again with --with-state updates the same process; the answers then agree', async () => {
-    const r = await aosTs(['publish', 'shop', '--wallet', walletFile, '--yes', '--with-state', '--probe', 'Stock']);
+    const r = await aosTs(['publish', 'shop', '--wallet', fx.walletFile, '--yes', '--with-state', '--probe', 'Stock']);
     expect(r.stderr).toMatch(/Update the published process "shop"/);
     expect(r.stdout).toMatch(/same {5}probe: Stock/);
     expect(r.code).toBe(0);
