@@ -62,7 +62,8 @@ describe('--watch', () => {
     try {
       await waitFor(() => /Watching /.test(w.err()), 'the watch to start', 30_000);
       await waitFor(cursorSaved, 'the live feed to save its first cursor', 30_000);
-      expect((await aos(['send', id, ...remote, '--action', 'Ping', '--data', 'two'], { dataDir, env })).code).toBe(0);
+      const sent = await aos(['send', id, ...remote, '--action', 'Ping', '--data', 'two'], { dataDir, env });
+      expect(sent.code, sent.stderr).toBe(0);
       await waitFor(() => w.out().includes('got ping two'), 'the Ping to show', 30_000, 100);
     } finally {
       w.child.kill('SIGINT');
