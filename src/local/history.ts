@@ -310,7 +310,7 @@ export class ProcessHistory {
 }
 
 /** FNV-1a over the id's UTF-16 units, folded to 30 bits (a small integer on every V8). */
-function idHash(id: string): number {
+export function idHash(id: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
   return (h >>> 0) & 0x3fffffff;
