@@ -490,8 +490,11 @@ export class LocalNetwork {
 function processTags(name: string, messenger: string, opts: SpawnOptions): Tag[] {
   const given = opts.tags ?? [];
   if (opts.parent) return childTags(messenger, given);
+  // A spawn signed as a HyperBEAM (mainnet) process keeps its Variant: stock aos picks
+  // mainnet or legacy by the Variant of the process it finds by name.
+  const mainnet = given.some((t) => t.name === 'Variant' && t.value === 'ao.N.1');
   const tags: Tag[] = [
-    ...baseTags('Process'),
+    ...baseTags('Process').map((t) => (mainnet && t.name === 'Variant' ? { ...t, value: 'ao.N.1' } : t)),
     { name: 'Name', value: name },
     { name: 'Module', value: LOCAL_MODULE_ID },
     { name: 'Authority', value: messenger },
