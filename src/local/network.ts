@@ -194,6 +194,21 @@ export class LocalNetwork {
     return opening;
   }
 
+  /**
+   * Let go of an open process whose log stopped after a write error (a full disk), so the
+   * next get() opens it again: recovery keeps what the log holds (the state in memory may be
+   * ahead of it) and space freed meanwhile is used. For callers that keep no reference to the
+   * process between requests (aos-ts serve); a shell keeps its process and says to reopen it.
+   */
+  reopenIfStopped(id: string): void {
+    const proc = this.open.get(id);
+    if (!proc?.writeError || proc.isBusy) return;
+    this.open.delete(id);
+    this.caughtUp.delete(id);
+    this.cron.forget(id);
+    proc.close();
+  }
+
   /** Open a process without delivering anything to it (see catchUp). */
   async openQuietly(id: string, lockWaitMs = 0): Promise<LocalProcess> {
     const proc = this.open.get(id) ?? (await this.openProcess(id, lockWaitMs));

@@ -1,0 +1,114 @@
+// aos-ts serve under the failures a developer's machine brings, driven by the
+// real aoconnect: a full disk while a message is written (507, the node keeps
+// answering, the process keeps the state its log holds and works again once
+// space is freed, without restarting the node), and SIGTERM while a process
+// runs Lua that no instruction hook can stop.
+import { spawn as spawnChild } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import Arweave from 'arweave';
+import { connect, createDataItemSigner } from '@permaweb/aoconnect';
+import { startNode } from '../../src/node/server.js';
+import { removeTempDirs, tempDataDir } from '../helpers/local.js';
+import { failWritesTo, fillDisk, tinyDisk } from '../local/disk.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Ao = any;
+const tag = (name: string, value: string) => ({ name, value });
+const AOS_MODULE = 'ISShJH1ij-hPPt9St5UFFr_8Ys3Kj5cyg7zrMGt7H9s';
+
+afterAll(() => removeTempDirs());
+
+async function client(url: string) {
+  const jwk = await Arweave.init({}).wallets.generate();
+  const owner = await Arweave.init({}).wallets.jwkToAddress(jwk);
+  const signer = createDataItemSigner(jwk);
+  const ao = connect({ MODE: 'legacy', MU_URL: url, CU_URL: url, GATEWAY_URL: url } as never) as Ao;
+  const scheduler = ((await (await fetch(url)).json()) as { scheduler: string }).scheduler;
+  const pid: string = await ao.spawn({ module: AOS_MODULE, scheduler, signer, tags: [tag('Name', 'disk')] });
+  const evalIn = async (code: string): Promise<string> => {
+    const message = await ao.message({ process: pid, signer, tags: [tag('Action', 'Eval')], data: code });
+    const result = await ao.result({ process: pid, message });
+    if (result.Error) throw new Error(`Error: ${String(result.Error)}`);
+    return String(result.Output.data);
+  };
+  const dry = async (code: string): Promise<string> => String((await ao.dryrun({ process: pid, tags: [tag('Action', 'Eval')], data: code, Owner: owner })).Output.data);
+  return { pid, evalIn, dry };
+}
+
+describe('a full disk while serving', () => {
+  it('answers 507, keeps the logged state, and takes messages again once writes work (injected ENOSPC)', async () => {
+    const node = await startNode({ dataDir: tempDataDir(), port: 0 });
+    try {
+      const { pid, evalIn, dry } = await client(node.url);
+      expect(await evalIn('N = 1 return N')).toBe('1');
+      const restore = failWritesTo(path.join(pid, 'log'));
+      try {
+        await expect(evalIn('N = N + 1 return N')).rejects.toThrow(/^507: .*disk is full/);
+        // Again while still full: the same clear answer, not an internal error.
+        await expect(evalIn('N = N + 1 return N')).rejects.toThrow(/^507: /);
+        expect((await fetch(node.url)).status).toBe(200);
+      } finally {
+        restore();
+      }
+      // What was not written did not happen: reads and the next message see N = 1.
+      expect(await dry('N')).toBe('1');
+      expect(await evalIn('N = N + 1 return N')).toBe('2');
+      expect(await dry('N')).toBe('2');
+    } finally {
+      await node.close();
+    }
+  });
+
+  const disk = tinyDisk(2 * 1024);
+  it.skipIf(!disk)('the same on a real full disk (tmpfs)', async () => {
+    const node = await startNode({ dataDir: path.join(disk!.dir, 'data'), port: 0 });
+    try {
+      const { evalIn, dry } = await client(node.url);
+      expect(await evalIn('N = 1 return N')).toBe('1');
+      const filler = fillDisk(disk!.dir);
+      await expect(evalIn(`N = N + 1 return N .. string.rep('x', 4000)`)).rejects.toThrow(/^507: .*disk is full/);
+      expect((await fetch(node.url)).status).toBe(200);
+      fs.rmSync(filler);
+      expect(await evalIn('N = N + 1 return N')).toBe('2');
+      expect(await dry('N')).toBe('2');
+    } finally {
+      await node.close();
+      disk!.unmount();
+    }
+  });
+});
+
+describe('the built aos-ts serve and a runaway message', () => {
+  it('keeps answering while a message runs Lua no hook can stop, stops it at its time limit, and exits on SIGTERM during one', async () => {
+    const dataDir = tempDataDir();
+    const child = spawnChild(process.execPath, ['dist/cli.js', 'serve', '--port', '0', '--json', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    try {
+      for (let i = 0; i < 300 && !out.includes('}'); i++) await new Promise((r) => setTimeout(r, 50));
+      const { url } = JSON.parse(out) as { url: string };
+      const { evalIn } = await client(url);
+      // Work inside one C call (a pathological pattern): no instruction budget sees it.
+      const runaway = "return ('a'):rep(3e4):find('.-.-.-.-.-b')";
+      const first = evalIn(runaway).then(
+        (v) => `answered ${v}`,
+        (e: Error) => e.message,
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      expect((await fetch(url)).status).toBe(200);
+      // The message time limit (3 s) stops it; the error says so, and the process goes on.
+      await expect(evalIn('1 + 1').catch((e: Error) => e.message)).resolves.toBe('2');
+      expect(await first).toMatch(/^Error: .*time limit/);
+      // SIGTERM while another runs: the program exits cleanly.
+      void evalIn(runaway).catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 300));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});
