@@ -81,15 +81,19 @@ describe('a full disk while serving', () => {
 });
 
 describe('the built aos-ts serve and a runaway message', () => {
-  it('keeps answering while a message runs Lua no hook can stop, stops it at its time limit, and exits on SIGTERM during one', async () => {
+  it('honours --cors, keeps answering while a message runs Lua no hook can stop, stops it at its time limit, and exits on SIGTERM during one', async () => {
     const dataDir = tempDataDir();
-    const child = spawnChild(process.execPath, ['dist/cli.js', 'serve', '--port', '0', '--json', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnChild(process.execPath, ['dist/cli.js', 'serve', '--port', '0', '--json', '--cors', 'http://app.example:3000', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     try {
       for (let i = 0; i < 300 && !out.includes('}'); i++) await new Promise((r) => setTimeout(r, 50));
       const { url } = JSON.parse(out) as { url: string };
+      // --cors lets that page's origin in (and only it, besides this machine's).
+      const allowed = await fetch(url, { headers: { origin: 'http://app.example:3000' } });
+      expect(allowed.headers.get('access-control-allow-origin')).toBe('http://app.example:3000');
+      expect((await fetch(url, { headers: { origin: 'http://app.example:4000' } })).status).toBe(403);
       const { evalIn } = await client(url);
       // Work inside one C call (a pathological pattern): no instruction budget sees it.
       const runaway = "return ('a'):rep(3e4):find('.-.-.-.-.-b')";

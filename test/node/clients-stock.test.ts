@@ -7,7 +7,8 @@
 //   the node restarted;
 // - WAO's gql mode finds a reply by querying the recipient, then reads the
 //   result of each message it found by id, messages processes sent included;
-// - HEAD on a state path answers the state's keys as headers.
+// - HEAD on a state path answers the state's keys as headers;
+// - the scheduler device pages a process's schedule by slot (from/to, both inclusive).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Arweave from 'arweave';
 import { connect, createDataItemSigner, createSigner } from '@permaweb/aoconnect';
@@ -117,5 +118,29 @@ describe('HEAD on process state', () => {
     const get = await fetch(`${node.url}/${pid}~process@1.0/now/cache`);
     expect(JSON.parse(await get.text())).toEqual({ ticker: 'TKN', supply: '1000' });
     expect((await fetch(`${node.url}/${pid}~process@1.0/now/nothing`, { method: 'HEAD' })).status).toBe(404);
+  });
+});
+
+describe('scheduler@1.0 schedule', () => {
+  it('pages the schedule of a target by slot, from and to inclusive, and asks for a target', async () => {
+    const mainnet = connect({ MODE: 'mainnet', URL: node.url, signer: createSigner(jwk) } as never) as Ao;
+    const pid = await mainnet.spawn({ module: AOS_MODULE, tags: [tag('Name', 'scheduled')] });
+    const slots: number[] = [];
+    for (let i = 1; i <= 3; i++) slots.push(Number(await mainnet.message({ process: pid, tags: [tag('Action', 'Eval')], data: `X = ${i}` })));
+    expect(slots).toEqual([1, 2, 3]);
+    const page = async (q: string) => {
+      const res = await fetch(`${node.url}/~scheduler@1.0/schedule?target=${pid}${q}`);
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { page_info: { process: string }; edges: { cursor: string; node: { message: { id: string } } }[] };
+      expect(body.page_info.process).toBe(pid);
+      return body.edges.map((e) => Number(e.cursor));
+    };
+    expect(await page('')).toEqual([0, 1, 2, 3]);
+    expect(await page('&from=1&to=2')).toEqual([1, 2]);
+    expect(await page('&from=3')).toEqual([3]);
+    expect(await page('&to=0')).toEqual([0]);
+    const missing = await fetch(`${node.url}/~scheduler@1.0/schedule`);
+    expect(missing.status).toBe(400);
+    expect(((await missing.json()) as { error: string }).error).toMatch(/target/);
   });
 });
