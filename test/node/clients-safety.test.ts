@@ -1,14 +1,16 @@
 // aos-ts serve under the failures a developer's machine brings, driven by the
 // real aoconnect: a full disk while a message is written (507, the node keeps
 // answering, the process keeps the state its log holds and works again once
-// space is freed, without restarting the node), and SIGTERM while a process
-// runs Lua that no instruction hook can stop.
+// space is freed, without restarting the node), one signed data item posted
+// to every path that takes one (at once and again) running once, and SIGTERM
+// while a process runs Lua that no instruction hook can stop.
 import { spawn as spawnChild } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import Arweave from 'arweave';
-import { connect, createDataItemSigner } from '@permaweb/aoconnect';
+import { connect, createDataItemSigner, createSigner } from '@permaweb/aoconnect';
+import { ArweaveSigner, createData } from '@dha-team/arbundles';
 import { startNode } from '../../src/node/server.js';
 import { removeTempDirs, tempDataDir } from '../helpers/local.js';
 import { failWritesTo, fillDisk, tinyDisk } from '../local/disk.js';
@@ -18,7 +20,12 @@ type Ao = any;
 const tag = (name: string, value: string) => ({ name, value });
 const AOS_MODULE = 'ISShJH1ij-hPPt9St5UFFr_8Ys3Kj5cyg7zrMGt7H9s';
 
-afterAll(() => removeTempDirs());
+// Mounted while the file is collected; let go here, so a run that skips its test (-t) leaves no mount behind.
+const disk = tinyDisk(2 * 1024);
+afterAll(() => {
+  disk?.unmount();
+  removeTempDirs();
+});
 
 async function client(url: string) {
   const jwk = await Arweave.init({}).wallets.generate();
@@ -61,7 +68,6 @@ describe('a full disk while serving', () => {
     }
   });
 
-  const disk = tinyDisk(2 * 1024);
   it.skipIf(!disk)('the same on a real full disk (tmpfs)', async () => {
     const node = await startNode({ dataDir: path.join(disk!.dir, 'data'), port: 0 });
     try {
@@ -75,7 +81,36 @@ describe('a full disk while serving', () => {
       expect(await dry('N')).toBe('2');
     } finally {
       await node.close();
-      disk!.unmount();
+    }
+  });
+});
+
+describe('one data item, every path', () => {
+  it('runs a signed message once when it is pushed several times at once, then again through /push and the MU', async () => {
+    const node = await startNode({ dataDir: tempDataDir(), port: 0 });
+    try {
+      const jwk = await Arweave.init({}).wallets.generate();
+      const ao = connect({ MODE: 'mainnet', URL: node.url, signer: createSigner(jwk) } as never) as Ao;
+      const pid: string = await ao.spawn({ module: AOS_MODULE, tags: [tag('Name', 'once')] });
+      const signer = new ArweaveSigner(jwk as never);
+      const item = createData('Runs = (Runs or 0) + 1 return Runs', signer, {
+        target: pid,
+        tags: [tag('Data-Protocol', 'ao'), tag('Type', 'Message'), tag('Variant', 'ao.N.1'), tag('Action', 'Eval')],
+      });
+      await item.sign(signer);
+      const raw = Buffer.from(item.getRaw());
+      const post = (p: string) => fetch(`${node.url}${p}`, { method: 'POST', headers: { 'content-type': 'application/ans104' }, body: raw });
+      const pushes = await Promise.all([1, 2, 3].map(() => post(`/${pid}~process@1.0/push`)));
+      const bodies = (await Promise.all(pushes.map((r) => r.json()))) as { slot: number; id: string }[];
+      expect(pushes.map((r) => r.status)).toEqual([200, 200, 200]);
+      expect(new Set(bodies.map((b) => `${b.slot}:${b.id}`))).toEqual(new Set([`1:${item.id}`]));
+      expect((await post('/push')).status).toBe(200);
+      expect((await post('/')).status).toBe(202);
+      const slot = await ao.message({ process: pid, tags: [tag('Action', 'Eval')], data: 'return Runs' });
+      expect((await ao.result({ process: pid, slot })).Output.data).toBe('1');
+      expect(Number(slot)).toBe(2);
+    } finally {
+      await node.close();
     }
   });
 });
