@@ -547,6 +547,11 @@ export class LocalProcess {
   private tail: Promise<unknown> = Promise.resolve();
   private busy = 0;
 
+  /** The write error that stopped this process's log (a full disk): it takes nothing more until opened again. */
+  get writeError(): Error | undefined {
+    return this.log.writeError;
+  }
+
   /** True while a message, read or undo is queued or under way. */
   get isBusy(): boolean {
     return this.busy > 0;

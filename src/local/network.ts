@@ -194,6 +194,21 @@ export class LocalNetwork {
     return opening;
   }
 
+  /**
+   * Let go of an open process whose log stopped after a write error (a full disk), so the
+   * next get() opens it again: recovery keeps what the log holds (the state in memory may be
+   * ahead of it) and space freed meanwhile is used. For callers that keep no reference to the
+   * process between requests (aos-ts serve); a shell keeps its process and says to reopen it.
+   */
+  reopenIfStopped(id: string): void {
+    const proc = this.open.get(id);
+    if (!proc?.writeError || proc.isBusy) return;
+    this.open.delete(id);
+    this.caughtUp.delete(id);
+    this.cron.forget(id);
+    proc.close();
+  }
+
   /** Open a process without delivering anything to it (see catchUp). */
   async openQuietly(id: string, lockWaitMs = 0): Promise<LocalProcess> {
     const proc = this.open.get(id) ?? (await this.openProcess(id, lockWaitMs));
@@ -490,8 +505,11 @@ export class LocalNetwork {
 function processTags(name: string, messenger: string, opts: SpawnOptions): Tag[] {
   const given = opts.tags ?? [];
   if (opts.parent) return childTags(messenger, given);
+  // A spawn signed as a HyperBEAM (mainnet) process keeps its Variant: stock aos picks
+  // mainnet or legacy by the Variant of the process it finds by name.
+  const mainnet = given.some((t) => t.name === 'Variant' && t.value === 'ao.N.1');
   const tags: Tag[] = [
-    ...baseTags('Process'),
+    ...baseTags('Process').map((t) => (mainnet && t.name === 'Variant' ? { ...t, value: 'ao.N.1' } : t)),
     { name: 'Name', value: name },
     { name: 'Module', value: LOCAL_MODULE_ID },
     { name: 'Authority', value: messenger },

@@ -49,6 +49,8 @@ export class NodeContext {
     if (!isId(id)) throw new HttpError(400, `"${id.slice(0, 60)}" is not a process id (43 characters of base64url)`);
     if (!this.network.isLocal(id)) throw new HttpError(404, `no local process has the id ${id}; spawn it first (or check the node's --data-dir)`);
     try {
+      // A process whose log a full disk stopped is opened again (what its log holds stands).
+      this.network.reopenIfStopped(id);
       return await this.network.get(id);
     } catch (err) {
       if (err instanceof ProcessLockedError) {
