@@ -463,8 +463,68 @@ export class LocalProcess {
     if (this.checkpointDue()) await this.takeCheckpoint();
     const started = performance.now();
     const result = await this.runOnEngine(msg);
-    this.engineMsSinceCheckpoint += performance.now() - started;
-    this.engineMsSinceSnapshot += performance.now() - started;
+    return this.logResult(msg, opts, result, performance.now() - started);
+  }
+
+  /**
+   * evaluate() for several messages in a row, in that order, as one
+   * operation: the engine takes them in as few round trips as it can (see
+   * ProcessEngine.handleBatch). Each is handled and logged exactly as
+   * evaluate() would, with its own time limit and result; one that fails is
+   * rolled back before the next one runs. Resolves with one outcome per
+   * message: its seq and result, or the error evaluate() would have thrown.
+   */
+  async evaluateBatch(entries: { msg: AoMessage; opts?: EvaluateOptions }[]): Promise<({ seq: number; result: AoResult } | { error: unknown })[]> {
+    this.assertOpen();
+    this.assertWritable();
+    return this.exclusive(() => this.evaluateBatchNow(entries));
+  }
+
+  private async evaluateBatchNow(entries: { msg: AoMessage; opts?: EvaluateOptions }[]): Promise<({ seq: number; result: AoResult } | { error: unknown })[]> {
+    const out: ({ seq: number; result: AoResult } | { error: unknown })[] = [];
+    while (out.length < entries.length) {
+      const rest = entries.slice(out.length);
+      try {
+        this.assertOpen();
+        if (this.checkpointDue()) await this.takeCheckpoint();
+      } catch (error) {
+        for (const _ of rest) out.push({ error });
+        break;
+      }
+      const started = performance.now();
+      let got: { results: AoResult[]; failure?: Error };
+      try {
+        got = await this.engine.handleBatch(
+          rest.map((e) => e.msg),
+          this.env,
+        );
+      } catch (err) {
+        got = { results: [], failure: err as Error };
+      }
+      const results = got.results;
+      // A broken engine is an Error result (as runOnEngine makes it); anything else fails that message alone.
+      let thrown: { error: unknown } | undefined;
+      if (got.failure instanceof EngineCrashedError) results.push({ Error: `${got.failure.message}. The process is unchanged.` });
+      else if (got.failure) thrown = { error: got.failure };
+      const each = (performance.now() - started) / Math.max(1, results.length + (thrown ? 1 : 0));
+      for (const [i, result] of results.entries()) {
+        try {
+          out.push(await this.logResult(rest[i]!.msg, rest[i]!.opts ?? {}, result, each));
+        } catch (error) {
+          // The log takes nothing more after a failed write: the rest fail alike.
+          while (out.length < entries.length) out.push({ error });
+          return out;
+        }
+      }
+      if (thrown) out.push(thrown);
+    }
+    return out;
+  }
+
+  /** Account for a message the engine handled, roll back if it failed, and log it. */
+  private async logResult(msg: AoMessage, opts: EvaluateOptions, result: AoResult, engineMs: number): Promise<{ seq: number; result: AoResult }> {
+    this.engineMsSinceCheckpoint += engineMs;
+    this.engineMsSinceSnapshot += engineMs;
     // A failed boot is kept (see isReplayable); rolling it back would leave a process that never booted.
     const keep = result.Error === undefined || (this.log.lastSeq === 0 && !this.engine.isCrashed);
     if (!keep) await this.rollback();
