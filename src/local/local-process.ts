@@ -506,6 +506,7 @@ export class LocalProcess {
       let thrown: { error: unknown } | undefined;
       if (got.failure instanceof EngineCrashedError) results.push({ Error: `${got.failure.message}. The process is unchanged.` });
       else if (got.failure) thrown = { error: got.failure };
+      else if (results.length === 0) thrown = { error: new Error('the engine handled none of the messages it was given') };
       const each = (performance.now() - started) / Math.max(1, results.length + (thrown ? 1 : 0));
       for (const [i, result] of results.entries()) {
         try {
