@@ -10,7 +10,10 @@
 //  - host reads (inspect, dryrun) run between a checkpoint and its restore,
 //    so they cannot perturb what a later replay would produce.
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gzip, gzipSync } from 'node:zlib';
+
+const gzipAsync = promisify(gzip);
 import { DEFAULT_INSTRUCTION_BUDGET, DEFAULT_TIME_LIMIT_MS, EngineCrashedError, ProcessEngine, REPLAY_TIME_LIMIT_MS, type EngineOptions } from '../engine/process-engine.js';
 import { encodeMemoryImage, imageDigest, type MemoryImage } from '../engine/memory-image.js';
 import type { AoEnv, AoMessage, AoResult } from '../engine/types.js';
@@ -665,7 +668,55 @@ export class LocalProcess {
     if (this.readOnly) return;
     await this.log.flushAsync();
     if (this.closed) return;
-    if (this.log.lastSeq - this.lastSnapshotSeq >= this.snapshotEvery && !this.log.syncing && this.busy === 0) this.snapshotIfPossible();
+    if (this.log.lastSeq - this.lastSnapshotSeq >= this.snapshotEvery && !this.log.syncing && !this.snapshotting) {
+      this.snapshotting = true;
+      void this.snapshotInBackground().finally(() => (this.snapshotting = false));
+    }
+  }
+
+  private snapshotting = false;
+
+  /**
+   * snapshotNow() for a process that keeps handling messages (a node under
+   * load): the state is copied between two messages, in the engine's own
+   * thread, and compressed on the thread pool, so neither holds up this
+   * thread; only writing the file is done here. A failure is a notice, as
+   * in snapshotIfPossible (the log is the record).
+   */
+  private async snapshotInBackground(): Promise<void> {
+    try {
+      // Between two messages: the state, its seq and the delivery bookkeeping of that moment.
+      const taken = await this.exclusive(async () => {
+        if (this.closed) return undefined;
+        if (this.checkpointSeq !== this.log.lastSeq || this.sinceCheckpoint.length > 0) await this.takeCheckpoint();
+        return {
+          image: this.checkpoint,
+          seq: this.log.lastSeq,
+          received: Object.fromEntries(this.received),
+          mailboxOffset: this.mailboxOffset,
+          lastCronAt: this.lastCronAt,
+        };
+      });
+      if (!taken || taken.seq <= this.lastSnapshotSeq) return;
+      // Never ahead of the durable log.
+      await this.log.flushAsync();
+      const data = await gzipAsync(encodeMemoryImage(taken.image), { level: 1 });
+      if (this.closed || taken.seq <= this.lastSnapshotSeq) return;
+      this.snapshots.write(taken.seq, data, {
+        encoding: 'gzip',
+        seq: taken.seq,
+        [LOG_CHECKSUM]: this.log.checksumOf(taken.seq),
+        process: this.meta.id,
+        received: taken.received,
+        mailboxOffset: taken.mailboxOffset,
+        lastCronAt: taken.lastCronAt,
+      });
+      this.lastSnapshotSeq = taken.seq;
+      this.engineMsSinceSnapshot = 0;
+    } catch (err) {
+      if (this.closed) return;
+      this.onNotice?.(err instanceof StoreWriteError ? err.message : `a snapshot could not be written (${(err as Error).message}); the log still has everything`);
+    }
   }
 
   /** A snapshot only makes opening faster: one that cannot be written (disk full) is a notice, not a failure. */
