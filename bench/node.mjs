@@ -1,13 +1,15 @@
 // aos-ts serve figures: requests/s over loopback with plain fetch (bounded
 // count, fixed number in flight). Data items are signed before the clock starts.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import Arweave from 'arweave';
 import { ArweaveSigner, createData } from '@dha-team/arbundles';
 
 // AOS_TS_NODE_SERVER=/path/to/dist/node/server.js measures another build (e.g. the main branch, for before/after).
-const { startNode } = await import(process.env.AOS_TS_NODE_SERVER ?? '../dist/node/server.js');
+// (Not in the client thread of BENCH_CLIENT=thread, which loads this file too.)
+const { startNode } = isMainThread ? await import(process.env.AOS_TS_NODE_SERVER ?? '../dist/node/server.js') : {};
 
 const MESSAGES = 600;
 const MIXED = 2000;
@@ -97,47 +99,21 @@ function quantile(sorted, q) {
  * 2,000 mixed requests, 50 in flight: signed messages (40%), results of
  * messages already answered (30%), dry-runs (30%). Every message must run
  * exactly once: the process history is checked for lost and doubled ids.
+ *
+ * The requests are made in this thread, beside the node (as the figures in
+ * the issue were taken), or with BENCH_CLIENT=thread from a worker thread of
+ * their own, as a client in another program would: the node's thread then
+ * serves requests only, instead of also running the client's fetch.
  */
 async function* mixed(node, signer, pid) {
   const kinds = Array.from({ length: MIXED }, (_, i) => (i % 10 < 4 ? 'message' : i % 10 < 7 ? 'result' : 'dryrun'));
   const items = [];
   for (const k of kinds) if (k === 'message') items.push(await signed(signer, 'x', { target: pid, tags: [{ name: 'Data-Protocol', value: 'ao' }, { name: 'Type', value: 'Message' }, { name: 'Action', value: 'Bump' }] }));
-  const answered = [];
-  let nextItem = 0;
-  const latencies = [];
-  const byKind = {};
-  const failures = new Map();
-  const failureText = new Map();
   const rssBefore = process.memoryUsage().rss;
-  const secs = await pool(MIXED, MIXED_IN_FLIGHT, async (i) => {
-    const t = performance.now();
-    let r;
-    let text = "";
-    if (kinds[i] === 'message' || answered.length === 0) {
-      const item = items[nextItem++ % items.length];
-      r = await fetch(node.url, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: item.raw });
-      text = await r.text();
-      if (r.status === 202) answered.push(item.id);
-    } else if (kinds[i] === 'result') {
-      const id = answered[i % answered.length];
-      r = await fetch(`${node.url}/result/${id}?process-id=${pid}`);
-      text = await r.text();
-    } else {
-      r = await fetch(`${node.url}/dry-run?process-id=${pid}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ Tags: [{ name: 'Action', value: 'Info' }] }),
-      });
-      text = await r.text();
-    }
-    const ms = performance.now() - t;
-    latencies.push(ms);
-    (byKind[kinds[i]] ??= []).push(ms);
-    if (r.status >= 300) {
-      failures.set(r.status, (failures.get(r.status) ?? 0) + 1);
-      if (!failureText.has(r.status)) failureText.set(r.status, `${kinds[i]}: ${text.slice(0, 200)}`);
-    }
-  });
+  const cpuBefore = threadCpu();
+  const load = process.env.BENCH_CLIENT === 'thread' ? await loadInThread(node.url, pid, kinds, items) : await mixedLoad(node.url, pid, kinds, items);
+  const { secs, latencies, byKind, failures, failureText, nextItem } = load;
+  const cpuAfter = threadCpu();
   latencies.sort((a, b) => a - b);
   const sent = new Set(items.slice(0, Math.min(nextItem, items.length)).map((x) => x.id));
   const proc = await node.context.network.get(pid);
@@ -156,7 +132,92 @@ async function* mixed(node, signer, pid) {
   yield { name: 'node.mixed_doubled', value: doubled, unit: 'messages' };
   yield { name: 'node.mixed_errors', value: [...failures.values()].reduce((a, b) => a + b, 0), unit: `responses ${JSON.stringify(Object.fromEntries(failures))}` };
   for (const [status, text] of failureText) yield { name: `node.mixed_first_${status}`, value: text, unit: 'response' };
+  // CPU time rather than wall time: what the figures above cost, which a busy machine does not change much.
+  if (cpuBefore && cpuAfter) {
+    const used = (name) => (cpuAfter.get(name) ?? 0) - (cpuBefore.get(name) ?? 0);
+    const main = used('main');
+    let all = 0;
+    for (const name of cpuAfter.keys()) all += used(name);
+    yield { name: 'node.mixed_cpu_per_request', value: `${(main / MIXED).toFixed(2)}/${(all / MIXED).toFixed(2)}`, unit: `ms of CPU: the node's thread/all threads${process.env.BENCH_CLIENT === 'thread' ? '' : ' (both with the client)'}` };
+  }
   yield { name: 'node.mixed_rss_growth', value: Math.round((process.memoryUsage().rss - rssBefore) / 1e6), unit: 'MB' };
+}
+
+/** The requests of mixed(), made from here: latencies by kind, failures, how many messages were sent. */
+async function mixedLoad(url, pid, kinds, items) {
+  const answered = [];
+  let nextItem = 0;
+  const latencies = [];
+  const byKind = {};
+  const failures = new Map();
+  const failureText = new Map();
+  const secs = await pool(kinds.length, MIXED_IN_FLIGHT, async (i) => {
+    const t = performance.now();
+    let r;
+    let text = '';
+    if (kinds[i] === 'message' || answered.length === 0) {
+      const item = items[nextItem++ % items.length];
+      r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: item.raw });
+      text = await r.text();
+      if (r.status === 202) answered.push(item.id);
+    } else if (kinds[i] === 'result') {
+      const id = answered[i % answered.length];
+      r = await fetch(`${url}/result/${id}?process-id=${pid}`);
+      text = await r.text();
+    } else {
+      r = await fetch(`${url}/dry-run?process-id=${pid}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ Tags: [{ name: 'Action', value: 'Info' }] }),
+      });
+      text = await r.text();
+    }
+    const ms = performance.now() - t;
+    latencies.push(ms);
+    (byKind[kinds[i]] ??= []).push(ms);
+    if (r.status >= 300) {
+      failures.set(r.status, (failures.get(r.status) ?? 0) + 1);
+      if (!failureText.has(r.status)) failureText.set(r.status, `${kinds[i]}: ${text.slice(0, 200)}`);
+    }
+  });
+  return { secs, latencies, byKind, failures, failureText, nextItem };
+}
+
+/** mixedLoad() in a worker thread of its own (this file is its entry). */
+function loadInThread(url, pid, kinds, items) {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL(import.meta.url), { workerData: { benchClient: { url, pid, kinds, items } } });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the client thread stopped (exit code ${code})`)));
+  });
+}
+
+if (!isMainThread && workerData?.benchClient) {
+  const { url, pid, kinds, items } = workerData.benchClient;
+  const load = await mixedLoad(url, pid, kinds, items.map((x) => ({ id: x.id, raw: Buffer.from(x.raw) })));
+  parentPort.postMessage(load);
+}
+
+/**
+ * CPU time used so far (ms) by this program's main thread ('main') and by
+ * each other thread (Linux: /proc/self/task); undefined elsewhere.
+ */
+function threadCpu() {
+  if (!existsSync('/proc/self/task')) return undefined;
+  const tick = 10; // USER_HZ is 100 on Linux
+  const out = new Map();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+      out.set(Number(tid) === process.pid ? 'main' : tid, (Number(fields[11]) + Number(fields[12])) * tick);
+    } catch {
+      // a thread that just ended
+    }
+  }
+  return out;
 }
 
 /** Entries of the node's own maps and caches (what could grow with requests). */
@@ -221,6 +282,6 @@ return table.concat(out, ' ')`;
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isMainThread && import.meta.url === `file://${process.argv[1]}`) {
   for await (const figure of nodeBench()) console.log(JSON.stringify(figure));
 }

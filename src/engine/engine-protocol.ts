@@ -19,8 +19,12 @@ export const HEADER_BYTES = 32;
 export const H_OP = 0;
 export const H_LEN1 = 4;
 export const H_LEN2 = 8;
+/** Int32 (read and written with Atomics): messages of a batch handled so far. */
+export const H_DONE = 12;
 /** Float64: the instruction budget (request) or the heap bytes in use (reply). */
 export const H_NUMBER = 16;
+/** Int64 (read and written with Atomics): when the message of a batch now running started (Date.now()). */
+export const H_STARTED = 24;
 /** H_OP values. A request: on the port, or one in the buffer; a reply: on the port, or a value (or done) in the buffer. */
 export const ON_PORT = 0;
 export const SHARED_HANDLE = 1;
@@ -30,6 +34,20 @@ export const SHARED_VALUE = 3;
 export const SHARED_MARK = 4;
 export const SHARED_REVERT = 5;
 export const SHARED_DONE = 6;
+/**
+ * A batch of messages, run one after another with no round trip between
+ * them (H_LEN1: how many, H_LEN2: bytes of the environment, H_NUMBER: the
+ * budget). The data area holds the u32 offset where replies go, the
+ * environment, then each message as a u32 length and its bytes (4-aligned).
+ * The engine thread stops after a message whose result is an Error (its
+ * owner rolls back before the next one runs), and otherwise when all ran or
+ * the reply area is full. Each reply goes to the reply area as an i32 length
+ * and its bytes (4-aligned; -1: too big, it is on the port and ends the batch),
+ * then H_DONE moves on. The reply: SHARED_BATCH_DONE, H_LEN1 how many ran,
+ * H_LEN2 1 when handling the next one threw (its error reply is on the port).
+ */
+export const SHARED_BATCH = 7;
+export const SHARED_BATCH_DONE = 8;
 
 export interface WorkerSetup {
   ctl: SharedArrayBuffer;

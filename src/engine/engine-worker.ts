@@ -8,15 +8,19 @@
 import { gunzipSync } from 'node:zlib';
 import { receiveMessageOnPort, workerData, parentPort } from 'node:worker_threads';
 import {
+  H_DONE,
   H_LEN1,
   H_LEN2,
   H_NUMBER,
+  H_STARTED,
   H_OP,
   HEADER_BYTES,
   ON_PORT,
   REPLY,
   REQUEST,
   SHARED_DONE,
+  SHARED_BATCH,
+  SHARED_BATCH_DONE,
   SHARED_EVAL,
   SHARED_HANDLE,
   SHARED_MARK,
@@ -131,6 +135,74 @@ async function main(): Promise<void> {
     if (!keep) marked = undefined;
   };
 
+  /**
+   * A batch of messages (see SHARED_BATCH): run one after another, each reply
+   * written where the owner can read it even if this thread is stopped on a
+   * later message (the time limit).
+   */
+  const runBatch = (): void => {
+    const buf = shared!;
+    const h = header!;
+    const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    const progress = new Int32Array(buf.buffer, 0, HEADER_BYTES / 4);
+    const clock = new BigInt64Array(buf.buffer, 0, HEADER_BYTES / 8);
+    const count = h.getInt32(H_LEN1, true);
+    const envLen = h.getInt32(H_LEN2, true);
+    vm.options.instructionBudget = h.getFloat64(H_NUMBER, true);
+    let out = view.getUint32(HEADER_BYTES, true);
+    const env = buf.subarray(HEADER_BYTES + 4, HEADER_BYTES + 4 + envLen);
+    let at = align4(HEADER_BYTES + 4 + envLen);
+    let done = 0;
+    let threw = 0;
+    try {
+      while (done < count) {
+        const len = view.getUint32(at, true);
+        const msg = buf.subarray(at + 4, at + 4 + len);
+        at = align4(at + 4 + len);
+        // Room for at least the length of a reply that goes on the port.
+        if (out + 4 > buf.length) break;
+        let failed = false;
+        let onPort: string | undefined;
+        Atomics.store(clock, H_STARTED / 8, BigInt(Date.now()));
+        vm.handleBytes(msg, env, (reply) => {
+          failed = isFailure(reply);
+          if (out + 4 + reply.length <= buf.length) {
+            view.setInt32(out, reply.length, true);
+            buf.set(reply, out + 4);
+            out = align4(out + 4 + reply.length);
+          } else {
+            view.setInt32(out, -1, true);
+            out += 4;
+            onPort = decoder.decode(reply);
+          }
+        });
+        done++;
+        if (onPort !== undefined) port.postMessage({ ok: true, value: onPort, memoryUsed: vm.memoryUsed } satisfies EngineReply);
+        Atomics.store(progress, H_DONE / 4, done);
+        // A failed message is rolled back by the owner before the next one may run.
+        if (failed || onPort !== undefined) break;
+      }
+    } catch (err) {
+      threw = 1;
+      port.postMessage({ ok: false, crashed: vm.isCrashed, error: (err as Error).message, memoryUsed: vm.isCrashed ? 0 : vm.memoryUsed } satisfies EngineReply);
+    }
+    h.setInt32(H_LEN1, done, true);
+    h.setInt32(H_LEN2, threw, true);
+    h.setFloat64(H_NUMBER, vm.isCrashed ? 0 : vm.memoryUsed, true);
+    h.setInt32(H_OP, SHARED_BATCH_DONE, true);
+  };
+  /** Whether a reply is an Error result (as readHandleReply reads it): the batch stops after it. */
+  const isFailure = (reply: Uint8Array): boolean => {
+    try {
+      const r = JSON.parse(decoder.decode(reply)) as { ok?: boolean; response?: { Error?: unknown } };
+      if (!r.ok) return true;
+      const res = r.response;
+      return res !== null && typeof res === 'object' && !Array.isArray(res) && res.Error !== undefined;
+    } catch {
+      return true;
+    }
+  };
+
   let seen = 0;
   for (;;) {
     Atomics.wait(ctl, REQUEST, seen);
@@ -150,6 +222,12 @@ async function main(): Promise<void> {
         header!.setInt32(H_OP, ON_PORT, true);
         port.postMessage(failed);
       }
+      Atomics.store(ctl, REPLY, seq);
+      Atomics.notify(ctl, REPLY);
+      continue;
+    }
+    if (op === SHARED_BATCH) {
+      runBatch();
       Atomics.store(ctl, REPLY, seq);
       Atomics.notify(ctl, REPLY);
       continue;
@@ -233,6 +311,10 @@ async function main(): Promise<void> {
     Atomics.notify(ctl, REPLY);
     if (req.op === 'close') return;
   }
+}
+
+function align4(n: number): number {
+  return (n + 3) & ~3;
 }
 
 void main();

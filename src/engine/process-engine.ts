@@ -25,14 +25,18 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import {
   DATA_BYTES,
+  H_DONE,
   H_LEN1,
   H_LEN2,
   H_NUMBER,
+  H_STARTED,
   H_OP,
   HEADER_BYTES,
   ON_PORT,
   REPLY,
   REQUEST,
+  SHARED_BATCH,
+  SHARED_BATCH_DONE,
   SHARED_DONE,
   SHARED_EVAL,
   SHARED_HANDLE,
@@ -178,6 +182,10 @@ export class ProcessEngine {
   /** The buffer shared with the engine thread (see engine-protocol.ts): its header and its bytes. */
   private readonly header: DataView;
   private readonly shared: Buffer;
+  /** The header as Int32s, for the batch progress counter (H_DONE). */
+  private readonly progress: Int32Array;
+  /** The header as Int64s, for when the batch message running started (H_STARTED). */
+  private readonly clock: BigInt64Array;
 
   private constructor(
     private readonly worker: Worker,
@@ -187,6 +195,8 @@ export class ProcessEngine {
     data: SharedArrayBuffer,
   ) {
     this.header = new DataView(data, 0, HEADER_BYTES);
+    this.progress = new Int32Array(data, 0, HEADER_BYTES / 4);
+    this.clock = new BigInt64Array(data, 0, HEADER_BYTES / 8);
     this.shared = Buffer.from(data);
   }
 
@@ -274,6 +284,52 @@ export class ProcessEngine {
     }
   }
 
+  /**
+   * Handle several messages, in order, in one round trip to the engine
+   * thread: what a queue of messages for one process costs is then the
+   * messages themselves, not a wait for this thread between each. Each
+   * message still has its own time limit (counted from its own start), and
+   * its own result. The engine stops after the first message whose result
+   * is an Error, or that overran or broke the engine: its owner must roll
+   * back (or rebuild) before the rest may run, so only a prefix of `msgs` is
+   * handled. `failure` is set when handling message `results.length` threw
+   * (an EngineCrashedError: the engine must be rebuilt). Messages too big to
+   * share the buffer with others go one at a time.
+   */
+  async handleBatch(msgs: AoMessage[], env: AoEnv): Promise<{ results: AoResult[]; failure?: Error }> {
+    if (env !== this.lastEnv) {
+      this.lastEnv = env;
+      this.lastEnvJson = JSON.stringify(env);
+    }
+    const jsons: string[] = [];
+    // Messages take at most half the buffer; replies get the rest.
+    let room = (this.shared.length - HEADER_BYTES) / 2 - 8 - Buffer.byteLength(this.lastEnvJson);
+    for (const m of msgs) {
+      const json = JSON.stringify(m);
+      const bytes = json.length * 3 <= room ? json.length * 3 : Buffer.byteLength(json);
+      if (bytes + 8 > room) break;
+      room -= bytes + 8;
+      jsons.push(json);
+    }
+    if (jsons.length === 0) {
+      try {
+        return { results: [await this.handle(msgs[0]!, env)] };
+      } catch (err) {
+        return { results: [], failure: err as Error };
+      }
+    }
+    const budget = this.options.instructionBudget;
+    const envJson = this.lastEnvJson;
+    let raws: string[];
+    let failure: Error | undefined;
+    try {
+      ({ raws, failure } = await this.queued(() => this.exchangeBatch(jsons, envJson, budget)));
+    } catch (err) {
+      return { results: [], failure: err as Error };
+    }
+    return { results: raws.map((raw) => readHandleReply(raw, this.options)), failure };
+  }
+
   /** Run host-side Lua (not a message) and return its JSON-encodable value; throws TimeLimitError on overrun. */
   async evalLua(source: string): Promise<unknown> {
     const reply = await this.call({ op: 'eval', source });
@@ -353,7 +409,12 @@ export class ProcessEngine {
    * event loop keeps serving other work); the deadline is the wait's timeout.
    */
   private call(req: EngineRequest): Promise<EngineReply> {
-    const run = this.inFlight++ === 0 ? this.exchange(req) : this.queue.then(() => this.exchange(req));
+    return this.queued(() => this.exchange(req));
+  }
+
+  /** Run `exchange` once no other call is out (see call). */
+  private queued<T>(exchange: () => Promise<T>): Promise<T> {
+    const run = this.inFlight++ === 0 ? exchange() : this.queue.then(exchange);
     const done = run.finally(() => this.inFlight--);
     this.queue = done.catch(() => undefined);
     return done;
@@ -384,6 +445,105 @@ export class ProcessEngine {
       if (Atomics.load(this.ctl, REPLY) !== seq) this.overrun(limit);
     }
     return this.take();
+  }
+
+  /**
+   * A batch (see SHARED_BATCH). The wait for the reply times out when the
+   * message running has run past the time limit since its own start: the
+   * thread is then stopped, the replies of the messages before it are read
+   * from the buffer, and it gets a time-limit reply of its own.
+   */
+  private async exchangeBatch(msgs: string[], env: string, budget: number): Promise<{ raws: string[]; failure?: Error }> {
+    if (this.closed) throw new Error('engine is closed');
+    if (this.crashed) throw new EngineCrashedError(this.crashReason);
+    const buf = this.shared;
+    const h = this.header;
+    const envLen = buf.write(env, HEADER_BYTES + 4);
+    let at = align4(HEADER_BYTES + 4 + envLen);
+    for (const m of msgs) {
+      const len = buf.write(m, at + 4);
+      buf.writeUInt32LE(len, at);
+      at = align4(at + 4 + len);
+    }
+    const replyStart = at;
+    buf.writeUInt32LE(replyStart, HEADER_BYTES);
+    h.setInt32(H_LEN1, msgs.length, true);
+    h.setInt32(H_LEN2, envLen, true);
+    h.setFloat64(H_NUMBER, budget, true);
+    Atomics.store(this.clock, H_STARTED / 8, BigInt(Date.now()));
+    Atomics.store(this.progress, H_DONE / 4, 0);
+    h.setInt32(H_OP, SHARED_BATCH, true);
+    const seq = ++this.seq;
+    Atomics.store(this.ctl, REQUEST, seq);
+    Atomics.notify(this.ctl, REQUEST);
+    const limit = this.options.timeLimitMs;
+    for (;;) {
+      const now = Atomics.load(this.ctl, REPLY);
+      if (now === seq) break;
+      // The message running now started at H_STARTED: it may run until then + limit.
+      const left = Number(Atomics.load(this.clock, H_STARTED / 8)) + limit - Date.now();
+      if (left <= 0) {
+        const done = Atomics.load(this.progress, H_DONE / 4);
+        this.stop();
+        this.crashReason = `it was stopped at the ${formatSeconds(limit)} time limit and must be rebuilt`;
+        const raws = this.readReplies(replyStart, done);
+        raws.push(JSON.stringify({ ok: false, error: new TimeLimitError(limit).message }));
+        return { raws };
+      }
+      const waited = waitAsync(this.ctl, REPLY, now, left);
+      if (!waited.async) continue;
+      const keepAlive = setTimeout(() => {}, left + 1000);
+      try {
+        await new Promise<string>((resolve) => {
+          this.abortWait = () => resolve('closed');
+          void waited.value.then(resolve);
+        });
+      } finally {
+        clearTimeout(keepAlive);
+        this.abortWait = undefined;
+      }
+      if (this.closed) throw new Error('engine is closed');
+    }
+    if (h.getInt32(H_OP, true) !== SHARED_BATCH_DONE) {
+      this.stop();
+      throw new EngineCrashedError('its thread gave no batch reply');
+    }
+    const done = h.getInt32(H_LEN1, true);
+    const threw = h.getInt32(H_LEN2, true) === 1;
+    this.used = h.getFloat64(H_NUMBER, true);
+    const raws = this.readReplies(replyStart, done);
+    if (!threw) return { raws };
+    const got = receiveMessageOnPort(this.port);
+    const reply = got?.message as EngineReply | undefined;
+    if (!reply || reply.ok) {
+      this.stop();
+      return { raws, failure: new EngineCrashedError('its thread sent no reply') };
+    }
+    if (!reply.crashed) return { raws, failure: new Error(reply.error) };
+    this.stop();
+    this.crashReason = reply.error;
+    const err = new EngineCrashedError(reply.error);
+    err.message = reply.error;
+    return { raws, failure: err };
+  }
+
+  /** The first `done` replies of a batch (a reply too big for the buffer is on the port). */
+  private readReplies(start: number, done: number): string[] {
+    const buf = this.shared;
+    const raws: string[] = [];
+    let at = start;
+    for (let i = 0; i < done; i++) {
+      const len = buf.readInt32LE(at);
+      if (len < 0) {
+        const got = receiveMessageOnPort(this.port);
+        raws.push(got ? String((got.message as { value?: string }).value ?? '') : JSON.stringify({ ok: false, error: 'the engine thread lost a reply' }));
+        at += 4;
+      } else {
+        raws.push(buf.toString('utf8', at + 4, at + 4 + len));
+        at = align4(at + 4 + len);
+      }
+    }
+    return raws;
   }
 
   private callSync(req: EngineRequest): EngineReply {
@@ -484,6 +644,10 @@ export class ProcessEngine {
 const waitAsync = (Atomics as unknown as {
   waitAsync(a: Int32Array, index: number, value: number, timeout: number): { async: false; value: string } | { async: true; value: Promise<string> };
 }).waitAsync;
+
+function align4(n: number): number {
+  return (n + 3) & ~3;
+}
 
 function asImage(reply: EngineReply): MemoryImage {
   const image = (reply as { image: MemoryImage }).image;

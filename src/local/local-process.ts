@@ -10,7 +10,10 @@
 //  - host reads (inspect, dryrun) run between a checkpoint and its restore,
 //    so they cannot perturb what a later replay would produce.
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gzip, gzipSync } from 'node:zlib';
+
+const gzipAsync = promisify(gzip);
 import { DEFAULT_INSTRUCTION_BUDGET, DEFAULT_TIME_LIMIT_MS, EngineCrashedError, ProcessEngine, REPLAY_TIME_LIMIT_MS, type EngineOptions } from '../engine/process-engine.js';
 import { encodeMemoryImage, imageDigest, type MemoryImage } from '../engine/memory-image.js';
 import type { AoEnv, AoMessage, AoResult } from '../engine/types.js';
@@ -463,8 +466,69 @@ export class LocalProcess {
     if (this.checkpointDue()) await this.takeCheckpoint();
     const started = performance.now();
     const result = await this.runOnEngine(msg);
-    this.engineMsSinceCheckpoint += performance.now() - started;
-    this.engineMsSinceSnapshot += performance.now() - started;
+    return this.logResult(msg, opts, result, performance.now() - started);
+  }
+
+  /**
+   * evaluate() for several messages in a row, in that order, as one
+   * operation: the engine takes them in as few round trips as it can (see
+   * ProcessEngine.handleBatch). Each is handled and logged exactly as
+   * evaluate() would, with its own time limit and result; one that fails is
+   * rolled back before the next one runs. Resolves with one outcome per
+   * message: its seq and result, or the error evaluate() would have thrown.
+   */
+  async evaluateBatch(entries: { msg: AoMessage; opts?: EvaluateOptions }[]): Promise<({ seq: number; result: AoResult } | { error: unknown })[]> {
+    this.assertOpen();
+    this.assertWritable();
+    return this.exclusive(() => this.evaluateBatchNow(entries));
+  }
+
+  private async evaluateBatchNow(entries: { msg: AoMessage; opts?: EvaluateOptions }[]): Promise<({ seq: number; result: AoResult } | { error: unknown })[]> {
+    const out: ({ seq: number; result: AoResult } | { error: unknown })[] = [];
+    while (out.length < entries.length) {
+      const rest = entries.slice(out.length);
+      try {
+        this.assertOpen();
+        if (this.checkpointDue()) await this.takeCheckpoint();
+      } catch (error) {
+        for (const _ of rest) out.push({ error });
+        break;
+      }
+      const started = performance.now();
+      let got: { results: AoResult[]; failure?: Error };
+      try {
+        got = await this.engine.handleBatch(
+          rest.map((e) => e.msg),
+          this.env,
+        );
+      } catch (err) {
+        got = { results: [], failure: err as Error };
+      }
+      const results = got.results;
+      // A broken engine is an Error result (as runOnEngine makes it); anything else fails that message alone.
+      let thrown: { error: unknown } | undefined;
+      if (got.failure instanceof EngineCrashedError) results.push({ Error: `${got.failure.message}. The process is unchanged.` });
+      else if (got.failure) thrown = { error: got.failure };
+      else if (results.length === 0) thrown = { error: new Error('the engine handled none of the messages it was given') };
+      const each = (performance.now() - started) / Math.max(1, results.length + (thrown ? 1 : 0));
+      for (const [i, result] of results.entries()) {
+        try {
+          out.push(await this.logResult(rest[i]!.msg, rest[i]!.opts ?? {}, result, each));
+        } catch (error) {
+          // The log takes nothing more after a failed write: the rest fail alike.
+          while (out.length < entries.length) out.push({ error });
+          return out;
+        }
+      }
+      if (thrown) out.push(thrown);
+    }
+    return out;
+  }
+
+  /** Account for a message the engine handled, roll back if it failed, and log it. */
+  private async logResult(msg: AoMessage, opts: EvaluateOptions, result: AoResult, engineMs: number): Promise<{ seq: number; result: AoResult }> {
+    this.engineMsSinceCheckpoint += engineMs;
+    this.engineMsSinceSnapshot += engineMs;
     // A failed boot is kept (see isReplayable); rolling it back would leave a process that never booted.
     const keep = result.Error === undefined || (this.log.lastSeq === 0 && !this.engine.isCrashed);
     if (!keep) await this.rollback();
@@ -609,7 +673,55 @@ export class LocalProcess {
     if (this.readOnly) return;
     await this.log.flushAsync();
     if (this.closed) return;
-    if (this.log.lastSeq - this.lastSnapshotSeq >= this.snapshotEvery && !this.log.syncing && this.busy === 0) this.snapshotIfPossible();
+    if (this.log.lastSeq - this.lastSnapshotSeq >= this.snapshotEvery && !this.log.syncing && !this.snapshotting) {
+      this.snapshotting = true;
+      void this.snapshotInBackground().finally(() => (this.snapshotting = false));
+    }
+  }
+
+  private snapshotting = false;
+
+  /**
+   * snapshotNow() for a process that keeps handling messages (a node under
+   * load): the state is copied between two messages, in the engine's own
+   * thread, and compressed on the thread pool, so neither holds up this
+   * thread; only writing the file is done here. A failure is a notice, as
+   * in snapshotIfPossible (the log is the record).
+   */
+  private async snapshotInBackground(): Promise<void> {
+    try {
+      // Between two messages: the state, its seq and the delivery bookkeeping of that moment.
+      const taken = await this.exclusive(async () => {
+        if (this.closed) return undefined;
+        if (this.checkpointSeq !== this.log.lastSeq || this.sinceCheckpoint.length > 0) await this.takeCheckpoint();
+        return {
+          image: this.checkpoint,
+          seq: this.log.lastSeq,
+          received: Object.fromEntries(this.received),
+          mailboxOffset: this.mailboxOffset,
+          lastCronAt: this.lastCronAt,
+        };
+      });
+      if (!taken || taken.seq <= this.lastSnapshotSeq) return;
+      // Never ahead of the durable log.
+      await this.log.flushAsync();
+      const data = await gzipAsync(encodeMemoryImage(taken.image), { level: 1 });
+      if (this.closed || taken.seq <= this.lastSnapshotSeq) return;
+      this.snapshots.write(taken.seq, data, {
+        encoding: 'gzip',
+        seq: taken.seq,
+        [LOG_CHECKSUM]: this.log.checksumOf(taken.seq),
+        process: this.meta.id,
+        received: taken.received,
+        mailboxOffset: taken.mailboxOffset,
+        lastCronAt: taken.lastCronAt,
+      });
+      this.lastSnapshotSeq = taken.seq;
+      this.engineMsSinceSnapshot = 0;
+    } catch (err) {
+      if (this.closed) return;
+      this.onNotice?.(err instanceof StoreWriteError ? err.message : `a snapshot could not be written (${(err as Error).message}); the log still has everything`);
+    }
   }
 
   /** A snapshot only makes opening faster: one that cannot be written (disk full) is a notice, not a failure. */

@@ -48,6 +48,9 @@ export const DEFAULT_CASCADE_LIMIT = 10_000;
 const BATCH_GATHER_MS = 4;
 const BATCH_FULL = 128;
 
+/** Most messages for one process handed to its engine in one go (see runWith). */
+const RUN_MAX = 32;
+
 /** How often, at most, outbox cursors are written while deliveries go on (they are always written when quiet). */
 const CURSOR_WRITE_MS = 250;
 
@@ -237,20 +240,84 @@ export class Scheduler {
   private async runLane(target: string, lane: QueueItem[]): Promise<void> {
     while (lane.length > 0) {
       const item = lane.shift()!;
+      const run = lane.length > 0 ? await this.runWith(item, lane) : undefined;
+      if (run) {
+        for (const h of await this.handleRun(run.proc, run.items)) this.noteHandled(h);
+        continue;
+      }
       let handled: Handled;
       try {
         handled = { item, ...(await this.handleItem(item)) };
       } catch (error) {
         handled = { item, error };
       }
-      this.handled.push(handled);
-      if (this.handled.length >= BATCH_FULL) this.batchGathered?.();
-      this.startBatch();
+      this.noteHandled(handled);
     }
     // No await since the last look: nothing was queued on this lane meanwhile.
     this.lanes.delete(target);
     if (this.lanes.size === 0) this.batchGathered?.();
     this.checkQuiet();
+  }
+
+  private noteHandled(handled: Handled): void {
+    this.handled.push(handled);
+    if (this.handled.length >= BATCH_FULL) this.batchGathered?.();
+    this.startBatch();
+  }
+
+  /**
+   * `item` and the plain messages queued behind it in its lane, to hand to
+   * the target's engine together (LocalProcess.evaluateBatch): a queue of
+   * messages then costs one round trip to the engine thread, not one each.
+   * Plain: a new message for a process open here, not an assignment, not
+   * from another program's mailbox, not past the cascade bound, and not one
+   * the target already has (a redelivery; one sender's messages in the run
+   * must follow each other). Undefined when `item` itself is not plain, or
+   * nothing plain follows it: it is then handled alone.
+   */
+  private async runWith(item: QueueItem, lane: QueueItem[]): Promise<{ proc: LocalProcess; items: QueueItem[] } | undefined> {
+    if (!this.plain(item)) return undefined;
+    let proc: LocalProcess;
+    try {
+      proc = await this.host.get(item.target);
+    } catch {
+      return undefined; // handled alone, which reports it
+    }
+    if (proc.readOnly) return undefined;
+    const last = new Map<string, { seq: number; index: number }>();
+    const fresh = (it: QueueItem): boolean => {
+      if (!it.origin) return true;
+      if (proc.hasReceived(it.origin)) return false;
+      const prev = last.get(it.origin.process);
+      if (prev && (it.origin.seq < prev.seq || (it.origin.seq === prev.seq && it.origin.index <= prev.index))) return false;
+      last.set(it.origin.process, it.origin);
+      return true;
+    };
+    if (!fresh(item)) return undefined;
+    const items = [item];
+    while (items.length < RUN_MAX && lane.length > 0 && this.plain(lane[0]!) && fresh(lane[0]!)) items.push(lane.shift()!);
+    if (items.length === 1) return undefined;
+    return { proc, items };
+  }
+
+  private plain(item: QueueItem): boolean {
+    const c = item.cascade;
+    return !item.assigned && item.mailboxEnd === undefined && !(c.first && c.settled.cascade.length >= this.host.cascadeLimit);
+  }
+
+  /** Handle a run of plain messages (see runWith) on their target, in order: one outcome each. */
+  private async handleRun(proc: LocalProcess, items: QueueItem[]): Promise<Handled[]> {
+    let outcomes: Awaited<ReturnType<LocalProcess['evaluateBatch']>>;
+    try {
+      outcomes = await proc.evaluateBatch(items.map((item) => ({ msg: item.msg, opts: { origin: item.origin } })));
+    } catch (error) {
+      return items.map((item) => ({ item, error }));
+    }
+    return items.map((item, i) => {
+      const o = outcomes[i]!;
+      if ('error' in o) return { item, error: o.error };
+      return { item, proc, delivery: { process: proc.id, processName: proc.name, seq: o.seq, msg: item.msg, result: o.result } };
+    });
   }
 
   /** Start a batch of what was handled, unless one is under way (it starts the next when done). */

@@ -9,7 +9,7 @@ import type { MessageRecord } from '../local/local-process.js';
 import { signedMessage } from '../local/messages.js';
 import { blockHeightAt } from '../local/process-meta.js';
 import { tagValue } from '../local/tags.js';
-import { DataItemError, readSignedItem } from './ans104.js';
+import { DataItemError, readSignedItemAsync } from './ans104.js';
 import { cuResult, type NodeContext } from './context.js';
 import { HttpError, readJson, sendJson, type Req } from './http.js';
 
@@ -23,7 +23,7 @@ export async function legacyRoute(ctx: NodeContext, req: Req, res: ServerRespons
   // --- MU -------------------------------------------------------------------
   if (method === 'POST' && parts.length === 0) {
     if (query.has('assign') || query.has('process-id')) return assign(ctx, req, res);
-    const item = signedItem(await req.body());
+    const item = await signedItem(await req.body());
     const type = tagValue(item.tags, 'Type');
     if (type === 'Process' && !item.target) {
       const { id } = await ctx.spawnFrom(item);
@@ -116,10 +116,10 @@ export async function legacyRoute(ctx: NodeContext, req: Req, res: ServerRespons
   return false;
 }
 
-function signedItem(body: Buffer) {
+async function signedItem(body: Buffer) {
   if (body.length === 0) throw new HttpError(400, 'the request has no body; POST a signed ANS-104 data item (aoconnect does this for you)');
   try {
-    return readSignedItem(body);
+    return await readSignedItemAsync(body);
   } catch (err) {
     if (err instanceof DataItemError) throw new HttpError(400, err.message);
     throw err;

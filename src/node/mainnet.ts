@@ -5,7 +5,7 @@ import type { ServerResponse } from 'node:http';
 import type { Tag } from '../engine/types.js';
 import { isId } from '../local/ids.js';
 import { tagValue } from '../local/tags.js';
-import { DataItemError, readSignedItem, type DataItem } from './ans104.js';
+import { DataItemError, readSignedItemAsync, type DataItem } from './ans104.js';
 import { cuResult, type NodeContext } from './context.js';
 import { HttpError, sendJson, sendText, type Req } from './http.js';
 import { signedItem } from './legacy.js';
@@ -23,7 +23,7 @@ export async function mainnetRoute(ctx: NodeContext, req: Req, res: ServerRespon
     return true;
   }
   if (path === '/push' && req.method === 'POST') {
-    const item = signedItem(await req.body());
+    const item = await signedItem(await req.body());
     if (tagValue(item.tags, 'Type') === 'Process' && !item.target) {
       const { id } = await ctx.spawnFrom(item);
       sendJson(res, 200, { process: id, id, slot: 0 }, { process: id });
@@ -42,7 +42,7 @@ export async function mainnetRoute(ctx: NodeContext, req: Req, res: ServerRespon
   const device = m[2] !== undefined;
 
   if (rest === 'push' && device && req.method === 'POST') {
-    const item = signedItem(await req.body());
+    const item = await signedItem(await req.body());
     if (item.target && item.target !== pid) throw new HttpError(400, `the data item targets ${item.target} but was pushed to ${pid}; push it to its target's path`);
     if (!item.target) throw new HttpError(400, 'the data item has no target; set it to the process id');
     await pushMessage(ctx, item, res);
@@ -71,7 +71,7 @@ export async function mainnetRoute(ctx: NodeContext, req: Req, res: ServerRespon
     let item: DataItem | undefined;
     if (body.length > 0) {
       try {
-        item = readSignedItem(body);
+        item = await readSignedItemAsync(body);
       } catch (err) {
         if (err instanceof DataItemError) throw new HttpError(400, err.message);
         throw err;
