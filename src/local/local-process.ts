@@ -672,11 +672,24 @@ export class LocalProcess {
   async flushAsync(): Promise<void> {
     if (this.readOnly) return;
     await this.log.flushAsync();
-    if (this.closed) return;
-    if (this.log.lastSeq - this.lastSnapshotSeq >= this.snapshotEvery && !this.log.syncing && !this.snapshotting) {
-      this.snapshotting = true;
-      void this.snapshotInBackground().finally(() => (this.snapshotting = false));
-    }
+    this.snapshotWhenDue();
+  }
+
+  /**
+   * Start a background snapshot if one is due and none is running; one that
+   * became due while the last was written starts when it ends (with no later
+   * flush to start it, a quiet process would otherwise keep an old snapshot).
+   */
+  private snapshotWhenDue(): void {
+    if (this.closed || this.snapshotting || this.log.syncing) return;
+    if (this.log.lastSeq - this.lastSnapshotSeq < this.snapshotEvery) return;
+    this.snapshotting = true;
+    const before = this.lastSnapshotSeq;
+    void this.snapshotInBackground().finally(() => {
+      this.snapshotting = false;
+      // Again only after progress: a snapshot that failed (disk full) waits for the next flush.
+      if (this.lastSnapshotSeq > before) this.snapshotWhenDue();
+    });
   }
 
   private snapshotting = false;

@@ -23,7 +23,7 @@ Handlers.add("note", "Note", function(msg) table.insert(Seen, msg.Data) end)`);
     }
     await net.idle();
     // Let a snapshot still being compressed finish.
-    for (let i = 0; i < 50 && new SnapshotStore(join(p.dir, 'snapshots')).latest().seq < 60; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 200 && new SnapshotStore(join(p.dir, 'snapshots')).latest().seq < 60; i++) await new Promise((r) => setTimeout(r, 100));
     const snap = new SnapshotStore(join(p.dir, 'snapshots')).latest();
     expect(snap.seq).toBeGreaterThanOrEqual(60);
     expect(snap.seq).toBeLessThan(p.lastSeq + 1);
