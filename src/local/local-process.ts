@@ -674,6 +674,7 @@ export class LocalProcess {
     } finally {
       this.closed = true;
       this.engine.close();
+      this.historyView?.close();
       this.log.close();
       this.release();
     }
