@@ -17,6 +17,8 @@ const LOAD = 0.5;
 const FIRST_SLOTS = 256;
 /** Slots held in memory before the table moves to a file (512 KB). */
 export const MEMORY_SLOTS = 1 << 15;
+/** Largest file table built in memory first when it is rebuilt (for a moment: freed once written). */
+const BUILD_IN_MEMORY_BYTES = 64 << 20;
 
 /** Temporary folders of open file tables, removed at exit if nobody closed them. */
 const openDirs = new Set<string>();
@@ -35,6 +37,9 @@ class MemoryTable implements Table {
   private readonly buf: Buffer;
   constructor(readonly slots: number) {
     this.buf = Buffer.alloc(slots * SLOT);
+  }
+  get bytes(): Buffer {
+    return this.buf;
   }
   read(i: number, out: Buffer): void {
     this.buf.copy(out, 0, i * SLOT, i * SLOT + SLOT);
@@ -64,6 +69,13 @@ class FileTable implements Table {
     // A sparse file of zeros: every slot empty.
     ftruncateSync(this.fd, slots * SLOT);
   }
+  /** A file table holding `table`'s slots (written in one go). */
+  static of(table: MemoryTable): FileTable {
+    const file = new FileTable(table.slots);
+    const bytes = table.bytes;
+    for (let at = 0; at < bytes.length; ) at += writeSync(file.fd!, bytes, at, bytes.length - at, at);
+    return file;
+  }
   read(i: number, out: Buffer): void {
     readSync(this.fd!, out, 0, SLOT, i * SLOT);
   }
@@ -87,7 +99,10 @@ export class IdIndex {
   private used = 0;
   private readonly slot = Buffer.alloc(SLOT);
 
-  constructor(private readonly memorySlots = MEMORY_SLOTS) {
+  constructor(
+    private readonly memorySlots = MEMORY_SLOTS,
+    private readonly buildInMemoryBytes = BUILD_IN_MEMORY_BYTES,
+  ) {
     this.table = this.makeTable(Math.min(FIRST_SLOTS, memorySlots));
   }
 
@@ -189,11 +204,16 @@ export class IdIndex {
     return slots <= this.memorySlots ? new MemoryTable(slots) : new FileTable(slots);
   }
 
-  /** A table twice the size (or the same size, when removed entries took the room), live entries moved over. */
+  /**
+   * A table twice the size (or the same size, when removed entries took the
+   * room), live entries moved over. A file table is built in memory and
+   * written at once (a slot at a time would be a write per entry); only a
+   * table too big for that is built in its file.
+   */
   private rebuild(): void {
     const old = this.table;
     const slots = this.live + 1 > old.slots * LOAD * 0.5 ? old.slots * 2 : old.slots;
-    const next = this.makeTable(slots);
+    const next = slots <= this.memorySlots || slots * SLOT <= this.buildInMemoryBytes ? new MemoryTable(slots) : new FileTable(slots);
     this.live = 0;
     this.used = 0;
     const chunk = Buffer.alloc(Math.min(old.slots, 4096) * SLOT);
@@ -206,7 +226,7 @@ export class IdIndex {
       }
     }
     old.close();
-    this.table = next;
+    this.table = next instanceof MemoryTable && slots > this.memorySlots ? FileTable.of(next) : next;
   }
 }
 

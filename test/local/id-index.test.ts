@@ -39,6 +39,17 @@ describe('IdIndex', () => {
     }
   });
 
+  it('gives the same answers when a table too big to build in memory is rebuilt in its file', () => {
+    const index = new IdIndex(256, 0);
+    try {
+      for (let i = 0; i < 3000; i++) index.add(id(i), i);
+      expect(index.memoryBytes).toBe(0);
+      for (let i = 0; i < 3000; i += 7) expect(index.candidates(id(i))).toEqual([i]);
+    } finally {
+      index.close();
+    }
+  });
+
   it('replaces and removes one entry of an id, keeps the others, and leaves no file after close', () => {
     const before = indexDirs().length;
     const index = new IdIndex(256);
