@@ -662,6 +662,10 @@ export class LocalProcess {
     return this.engine.memoryUsed;
   }
 
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   close(): void {
     if (this.closed) return;
     try {
