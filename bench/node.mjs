@@ -36,6 +36,10 @@ async function signed(signer, data, opts) {
 
 export async function* nodeBench() {
   const dataDir = mkdtempSync(join(tmpdir(), 'aos-bench-node-'));
+  if (process.env.BENCH_NODE_ONLY === 'procs') {
+    yield* manyProcesses(dataDir);
+    return;
+  }
   const node = await startNode({ dataDir, port: 0, inlineDryruns: process.env.AOS_TS_INLINE_DRYRUNS === '1' });
   try {
     const jwk = await Arweave.init({}).wallets.generate();
@@ -264,6 +268,45 @@ return table.concat(out, ' ')`;
   if (from && to && to.round > from.round) {
     const per = (a, b) => Math.round(((b - a) * 1000) / (to.round - from.round));
     yield { name: 'node.long_growth_per_round', value: { heapKB: per(from.heapMB, to.heapMB), rssKB: per(from.rssMB, to.rssMB), rounds: `${from.round}..${to.round}` }, unit: 'KB/round (2,000 requests)' };
+  }
+}
+
+/**
+ * BENCH_NODE_ONLY=procs: BENCH_PROCS (64) processes spawned through signed items
+ * one after another, each sent a message and a dry-run, as a test suite against
+ * the node does; the node's memory and open processes every 8. The node runs
+ * with a 10 s deadline (BENCH_DEADLINE_MS), so a process idle for 11 s may be closed.
+ */
+async function* manyProcesses(dataDir) {
+  const deadlineMs = Number(process.env.BENCH_DEADLINE_MS ?? 10_000);
+  const node = await startNode({ dataDir, port: 0, deadlineMs });
+  try {
+    const signer = new ArweaveSigner(await Arweave.init({}).wallets.generate());
+    const root = await (await fetch(node.url)).json();
+    const count = Number(process.env.BENCH_PROCS ?? 64);
+    yield { name: 'node.procs', value: { spawned: 0, ...(await memory()), ...node.context.network.openCounts }, unit: 'MB/processes' };
+    for (let i = 1; i <= count; i++) {
+      const spawn = await signed(signer, 'Count = 0', {
+        tags: [
+          { name: 'Data-Protocol', value: 'ao' }, { name: 'Variant', value: 'ao.TN.1' }, { name: 'Type', value: 'Process' },
+          { name: 'Module', value: root.module }, { name: 'Scheduler', value: root.scheduler }, { name: 'Name', value: `p${i}` }, { name: 'On-Boot', value: 'Data' },
+        ],
+      });
+      const r = await fetch(node.url, { method: 'POST', body: spawn.raw });
+      if (r.status !== 202) throw new Error(`spawn failed: ${r.status} ${await r.text()}`);
+      await r.text();
+      const msg = await signed(signer, 'Count = Count + 1', { target: spawn.id, tags: [{ name: 'Data-Protocol', value: 'ao' }, { name: 'Type', value: 'Message' }, { name: 'Action', value: 'Eval' }] });
+      await (await fetch(node.url, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: msg.raw })).text();
+      await (await fetch(`${node.url}/dry-run?process-id=${spawn.id}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ Tags: [{ name: 'Action', value: 'Info' }] }) })).text();
+      if (i % 8 === 0) {
+        // Processes idle longer than a request may take are the ones the node may close.
+        await new Promise((res) => setTimeout(res, deadlineMs + 1500));
+        yield { name: 'node.procs', value: { spawned: i, ...(await memory()), ...node.context.network.openCounts }, unit: 'MB/processes' };
+      }
+    }
+  } finally {
+    await node.close();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
