@@ -46,6 +46,9 @@ export interface ScheduleQuery {
   limit: number;
 }
 
+/** More records than this read at once are indexed in bulk (see IdIndex.bulk). */
+const BULK_RECORDS = 1024;
+
 /** How many of the newest message records a history keeps at hand. */
 const RECENT_RECORDS = 256;
 /**
@@ -115,6 +118,15 @@ export class ProcessHistory {
   private sync(): void {
     const last = this.source.lastSeq;
     if (this.through >= last) return;
+    // A long history read at once (the first use after an open) is indexed in memory, then written out once.
+    if (last - this.through > BULK_RECORDS) {
+      this.ids.bulk(() => this.read(last));
+      return;
+    }
+    this.read(last);
+  }
+
+  private read(last: number): void {
     for (const rec of this.source.records(this.through + 1)) {
       if (rec.seq > last) break;
       if (rec.kind === 'undo') {

@@ -1,11 +1,12 @@
 // An index from ids (43-character message and transaction ids) to numbers
 // (a seq, a file offset) whose memory does not grow with the number of
-// entries: a hash table of fixed 16-byte slots, held in a Buffer while it is
-// small and moved to a file in a temporary folder once it outgrows
-// `memorySlots` (then read and written a slot at a time; the OS page cache
-// keeps the hot part). Ids are not stored, only two 32-bit hashes of each:
-// a lookup gives the values whose hashes match, and the caller confirms the
-// id against its own record (the log, the spool), as a collision is possible.
+// entries: a hash table of fixed 16-byte slots (linear probing), held in
+// memory while it is small and moved to a file in a temporary folder once it
+// outgrows `memorySlots` (then read a 4 KB block at a time: a probe sequence
+// is contiguous, so a lookup is one read; the OS page cache keeps the rest).
+// Ids are not stored, only two 32-bit hashes of each: a lookup gives the
+// values whose hashes match, and the caller confirms the id against its own
+// record (the log, the spool), as a collision is possible.
 import { closeSync, ftruncateSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,43 +20,55 @@ const FIRST_SLOTS = 256;
 export const MEMORY_SLOTS = 1 << 15;
 /** Largest file table built in memory first when it is rebuilt (for a moment: freed once written). */
 const BUILD_IN_MEMORY_BYTES = 64 << 20;
+/** Slots a file table reads at once. */
+const BLOCK_SLOTS = 256;
 
 /** Temporary folders of open file tables, removed at exit if nobody closed them. */
 const openDirs = new Set<string>();
 let exitHook = false;
 
+/** Slots in a buffer: u32 views for the hashes, f64 for the value. */
+class Slots {
+  readonly u32: Uint32Array;
+  readonly f64: Float64Array;
+  constructor(readonly bytes: Buffer) {
+    this.u32 = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
+    this.f64 = new Float64Array(bytes.buffer, bytes.byteOffset, bytes.length / 8);
+  }
+}
+
 interface Table {
   readonly slots: number;
-  read(i: number, out: Buffer): void;
-  write(i: number, slot: Buffer): void;
-  /** Slots [from, from + n) into `out` (n * SLOT bytes). */
-  readMany(from: number, n: number, out: Buffer): void;
+  /** Make slot `i` readable; returns the Slots holding it and its index there. */
+  at(i: number): { s: Slots; k: number };
+  /** Slot `i` (as left by at(i) and changed in place) is written back. */
+  written(i: number): void;
   close(): void;
 }
 
 class MemoryTable implements Table {
-  private readonly buf: Buffer;
+  readonly s: Slots;
+  private readonly place = { s: undefined as unknown as Slots, k: 0 };
   constructor(readonly slots: number) {
-    this.buf = Buffer.alloc(slots * SLOT);
+    // Not from Node's shared pool: the views need 8-byte alignment.
+    this.s = new Slots(Buffer.from(new ArrayBuffer(slots * SLOT)));
+    this.place.s = this.s;
   }
-  get bytes(): Buffer {
-    return this.buf;
+  at(i: number): { s: Slots; k: number } {
+    this.place.k = i;
+    return this.place;
   }
-  read(i: number, out: Buffer): void {
-    this.buf.copy(out, 0, i * SLOT, i * SLOT + SLOT);
-  }
-  write(i: number, slot: Buffer): void {
-    slot.copy(this.buf, i * SLOT, 0, SLOT);
-  }
-  readMany(from: number, n: number, out: Buffer): void {
-    this.buf.copy(out, 0, from * SLOT, (from + n) * SLOT);
-  }
+  written(): void {}
   close(): void {}
 }
 
 class FileTable implements Table {
   private readonly dir: string;
   private fd?: number;
+  private readonly block = new Slots(Buffer.from(new ArrayBuffer(BLOCK_SLOTS * SLOT)));
+  private blockStart = -1;
+  private readonly place = { s: this.block, k: 0 };
+
   constructor(readonly slots: number) {
     this.dir = mkdtempSync(join(tmpdir(), 'aos-ts-index-'));
     openDirs.add(this.dir);
@@ -69,25 +82,44 @@ class FileTable implements Table {
     // A sparse file of zeros: every slot empty.
     ftruncateSync(this.fd, slots * SLOT);
   }
+
   /** A file table holding `table`'s slots (written in one go). */
   static of(table: MemoryTable): FileTable {
     const file = new FileTable(table.slots);
-    const bytes = table.bytes;
+    const bytes = table.s.bytes;
     for (let at = 0; at < bytes.length; ) at += writeSync(file.fd!, bytes, at, bytes.length - at, at);
     return file;
   }
-  read(i: number, out: Buffer): void {
-    readSync(this.fd!, out, 0, SLOT, i * SLOT);
+
+  at(i: number): { s: Slots; k: number } {
+    const start = i - (i % BLOCK_SLOTS);
+    if (start !== this.blockStart) {
+      const n = Math.min(BLOCK_SLOTS, this.slots - start);
+      readSync(this.fd!, this.block.bytes, 0, n * SLOT, start * SLOT);
+      this.blockStart = start;
+    }
+    this.place.k = i - start;
+    return this.place;
   }
-  write(i: number, slot: Buffer): void {
-    writeSync(this.fd!, slot, 0, SLOT, i * SLOT);
+
+  /** Every slot into `out` (slots * SLOT bytes). */
+  readAll(out: Buffer): void {
+    for (let at = 0; at < out.length; ) {
+      const n = readSync(this.fd!, out, at, out.length - at, at);
+      if (n <= 0) break;
+      at += n;
+    }
   }
-  readMany(from: number, n: number, out: Buffer): void {
-    readSync(this.fd!, out, 0, n * SLOT, from * SLOT);
+
+  written(i: number): void {
+    const k = i - this.blockStart;
+    writeSync(this.fd!, this.block.bytes, k * SLOT, SLOT, i * SLOT);
   }
+
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
+    this.blockStart = -1;
     rmSync(this.dir, { recursive: true, force: true });
     openDirs.delete(this.dir);
   }
@@ -97,13 +129,12 @@ export class IdIndex {
   private table: Table;
   private live = 0;
   private used = 0;
-  private readonly slot = Buffer.alloc(SLOT);
 
   constructor(
     private readonly memorySlots = MEMORY_SLOTS,
     private readonly buildInMemoryBytes = BUILD_IN_MEMORY_BYTES,
   ) {
-    this.table = this.makeTable(Math.min(FIRST_SLOTS, memorySlots));
+    this.table = new MemoryTable(Math.min(FIRST_SLOTS, memorySlots));
   }
 
   /** Entries held. */
@@ -111,7 +142,7 @@ export class IdIndex {
     return this.live;
   }
 
-  /** Bytes of the table held in memory (0 once it lives in a file). */
+  /** Bytes of the table held in memory (0 once it lives in a file, but for one block read). */
   get memoryBytes(): number {
     return this.table instanceof MemoryTable ? this.table.slots * SLOT : 0;
   }
@@ -120,12 +151,13 @@ export class IdIndex {
   candidates(id: string): number[] {
     const [h, check] = hashes(id);
     const out: number[] = [];
-    const mask = this.table.slots - 1;
-    for (let i = h & mask, n = 0; n < this.table.slots; i = (i + 1) & mask, n++) {
-      this.table.read(i, this.slot);
-      const c = this.slot.readUInt32LE(4);
+    const t = this.table;
+    const mask = t.slots - 1;
+    for (let i = h & mask, n = 0; n < t.slots; i = (i + 1) & mask, n++) {
+      const { s, k } = t.at(i);
+      const c = s.u32[k * 4 + 1]!;
       if (c === 0) break;
-      if (c === check && this.slot.readUInt32LE(0) === h) out.push(this.slot.readDoubleLE(8));
+      if (c === check && s.u32[k * 4] === h) out.push(s.f64[k * 2 + 1]!);
     }
     return out;
   }
@@ -141,8 +173,9 @@ export class IdIndex {
   replace(id: string, from: number, to: number): boolean {
     const i = this.find(id, from);
     if (i < 0) return false;
-    this.slot.writeDoubleLE(to, 8);
-    this.table.write(i, this.slot);
+    const { s, k } = this.table.at(i);
+    s.f64[k * 2 + 1] = to;
+    this.table.written(i);
     return true;
   }
 
@@ -150,58 +183,72 @@ export class IdIndex {
   remove(id: string, value: number): boolean {
     const i = this.find(id, value);
     if (i < 0) return false;
-    this.slot.writeUInt32LE(1, 4);
-    this.table.write(i, this.slot);
+    const { s, k } = this.table.at(i);
+    s.u32[k * 4 + 1] = 1;
+    this.table.written(i);
     this.live -= 1;
     return true;
   }
 
-  clear(): void {
-    this.table.close();
-    this.table = this.makeTable(Math.min(FIRST_SLOTS, this.memorySlots));
-    this.live = 0;
-    this.used = 0;
+  /**
+   * Run `fn`, which adds many entries, on the table held in memory (read in
+   * whole and written back once, instead of a read and a write per entry),
+   * when the table is a file small enough for that; else just run it.
+   */
+  bulk<T>(fn: () => T): T {
+    const file = this.table;
+    if (file instanceof FileTable && file.slots * SLOT <= this.buildInMemoryBytes) {
+      const mem = new MemoryTable(file.slots);
+      file.readAll(mem.s.bytes);
+      file.close();
+      this.table = mem;
+    }
+    this.inBulk = true;
+    try {
+      return fn();
+    } finally {
+      this.inBulk = false;
+      const now = this.table;
+      if (now instanceof MemoryTable && now.slots > this.memorySlots) this.table = FileTable.of(now);
+    }
   }
+  private inBulk = false;
 
   close(): void {
     this.table.close();
-    this.table = new MemoryTable(1);
+    this.table = new MemoryTable(FIRST_SLOTS);
     this.live = 0;
     this.used = 0;
   }
 
-  /** The slot of the entry for `id` with `value` (left in this.slot), or -1. */
+  /** The slot of the entry for `id` with `value`, or -1. */
   private find(id: string, value: number): number {
     const [h, check] = hashes(id);
-    const mask = this.table.slots - 1;
-    for (let i = h & mask, n = 0; n < this.table.slots; i = (i + 1) & mask, n++) {
-      this.table.read(i, this.slot);
-      const c = this.slot.readUInt32LE(4);
+    const t = this.table;
+    const mask = t.slots - 1;
+    for (let i = h & mask, n = 0; n < t.slots; i = (i + 1) & mask, n++) {
+      const { s, k } = t.at(i);
+      const c = s.u32[k * 4 + 1]!;
       if (c === 0) return -1;
-      if (c === check && this.slot.readUInt32LE(0) === h && this.slot.readDoubleLE(8) === value) return i;
+      if (c === check && s.u32[k * 4] === h && s.f64[k * 2 + 1] === value) return i;
     }
     return -1;
   }
 
-  private put(table: Table, h: number, check: number, value: number): void {
-    const mask = table.slots - 1;
-    let i = h & mask;
-    for (;;) {
-      table.read(i, this.slot);
-      if (this.slot.readUInt32LE(4) <= 1) break;
-      i = (i + 1) & mask;
+  private put(t: Table, h: number, check: number, value: number): void {
+    const mask = t.slots - 1;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const { s, k } = t.at(i);
+      const c = s.u32[k * 4 + 1]!;
+      if (c > 1) continue;
+      s.u32[k * 4] = h;
+      s.u32[k * 4 + 1] = check;
+      s.f64[k * 2 + 1] = value;
+      t.written(i);
+      this.live += 1;
+      if (c === 0) this.used += 1;
+      return;
     }
-    const reused = this.slot.readUInt32LE(4) === 1;
-    this.slot.writeUInt32LE(h, 0);
-    this.slot.writeUInt32LE(check, 4);
-    this.slot.writeDoubleLE(value, 8);
-    table.write(i, this.slot);
-    this.live += 1;
-    if (!reused) this.used += 1;
-  }
-
-  private makeTable(slots: number): Table {
-    return slots <= this.memorySlots ? new MemoryTable(slots) : new FileTable(slots);
   }
 
   /**
@@ -216,17 +263,14 @@ export class IdIndex {
     const next = slots <= this.memorySlots || slots * SLOT <= this.buildInMemoryBytes ? new MemoryTable(slots) : new FileTable(slots);
     this.live = 0;
     this.used = 0;
-    const chunk = Buffer.alloc(Math.min(old.slots, 4096) * SLOT);
-    for (let from = 0; from < old.slots; from += chunk.length / SLOT) {
-      const n = Math.min(chunk.length / SLOT, old.slots - from);
-      old.readMany(from, n, chunk);
-      for (let k = 0; k < n; k++) {
-        const c = chunk.readUInt32LE(k * SLOT + 4);
-        if (c > 1) this.put(next, chunk.readUInt32LE(k * SLOT), c, chunk.readDoubleLE(k * SLOT + 8));
-      }
+    for (let i = 0; i < old.slots; i++) {
+      const { s, k } = old.at(i);
+      const c = s.u32[k * 4 + 1]!;
+      if (c > 1) this.put(next, s.u32[k * 4]!, c, s.f64[k * 2 + 1]!);
     }
     old.close();
-    this.table = next instanceof MemoryTable && slots > this.memorySlots ? FileTable.of(next) : next;
+    // Held in memory until a bulk add is over.
+    this.table = next instanceof MemoryTable && slots > this.memorySlots && !this.inBulk ? FileTable.of(next) : next;
   }
 }
 

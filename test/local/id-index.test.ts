@@ -50,6 +50,22 @@ describe('IdIndex', () => {
     }
   });
 
+  it('adds in bulk in memory and still ends up in its file, with the same answers', () => {
+    const index = new IdIndex(256);
+    try {
+      for (let i = 0; i < 1000; i++) index.add(id(i), i);
+      expect(index.memoryBytes).toBe(0);
+      index.bulk(() => {
+        for (let i = 1000; i < 5000; i++) index.add(id(i), i);
+      });
+      expect(index.memoryBytes).toBe(0);
+      expect(index.size).toBe(5000);
+      for (let i = 0; i < 5000; i += 11) expect(index.candidates(id(i))).toEqual([i]);
+    } finally {
+      index.close();
+    }
+  });
+
   it('replaces and removes one entry of an id, keeps the others, and leaves no file after close', () => {
     const before = indexDirs().length;
     const index = new IdIndex(256);
@@ -108,6 +124,21 @@ describe('ProcessHistory id index', () => {
       // The same id logged again answers with its newest seq.
       log.push(id(10));
       expect(history.seqOf(id(10))).toBe(6001);
+    } finally {
+      history.close();
+    }
+  });
+
+  it('indexes a long history read at once (a reopened process) the same way', () => {
+    const log = new Log();
+    for (let i = 0; i < 6000; i++) log.push(id(i));
+    log.push(id(7));
+    const history = new ProcessHistory(log, { indexMemorySlots: 512 });
+    try {
+      expect(history.seqOf(id(4321))).toBe(4322);
+      expect(history.seqOf(id(7))).toBe(6001);
+      expect(history.seqOf(id(5999))).toBe(6000);
+      expect(history.indexMemoryBytes).toBeLessThanOrEqual(512 * 16);
     } finally {
       history.close();
     }
