@@ -47,7 +47,7 @@ function dryrunKey(pid: string, m: AoMessage, req: DryrunRequest): string {
 
 /**
  * Processes the node keeps open (each has an engine thread and its Lua heap,
- * ~10 MB): beyond this many, the least recently used ones that have been idle
+ * ~12 MB): beyond this many, the least recently used ones that have been idle
  * longer than a request may take are closed (and opened again when asked for).
  */
 export const MAX_OPEN_PROCESSES = 16;
