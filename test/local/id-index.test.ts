@@ -69,24 +69,31 @@ describe('IdIndex', () => {
   it('replaces and removes one entry of an id, keeps the others, and leaves no file after close', () => {
     const before = indexDirs().length;
     const index = new IdIndex(256);
-    for (let i = 0; i < 1000; i++) index.add(id(i), i);
-    index.add(id(5), 5000);
-    expect(index.candidates(id(5)).sort((a, b) => a - b)).toEqual([5, 5000]);
-    expect(index.replace(id(5), 5, 55)).toBe(true);
-    expect(index.replace(id(5), 5, 56)).toBe(false);
-    expect(index.remove(id(5), 5000)).toBe(true);
-    expect(index.candidates(id(5))).toEqual([55]);
-    expect(index.remove(id(6), 6)).toBe(true);
-    expect(index.candidates(id(6))).toEqual([]);
-    expect(index.size).toBe(999);
-    // Removed slots are reused or dropped when the table is rebuilt: the rest survive it.
-    for (let i = 1000; i < 3000; i++) index.add(id(i), i);
-    for (let i = 7; i < 3000; i += 13) expect(index.candidates(id(i))).toEqual([i]);
-    expect(indexDirs().length).toBe(before + 1);
-    index.close();
+    try {
+      check(index, before);
+    } finally {
+      index.close();
+    }
     expect(indexDirs().length).toBe(before);
   });
 });
+
+function check(index: IdIndex, before: number): void {
+  for (let i = 0; i < 1000; i++) index.add(id(i), i);
+  index.add(id(5), 5000);
+  expect(index.candidates(id(5)).sort((a, b) => a - b)).toEqual([5, 5000]);
+  expect(index.replace(id(5), 5, 55)).toBe(true);
+  expect(index.replace(id(5), 5, 56)).toBe(false);
+  expect(index.remove(id(5), 5000)).toBe(true);
+  expect(index.candidates(id(5))).toEqual([55]);
+  expect(index.remove(id(6), 6)).toBe(true);
+  expect(index.candidates(id(6))).toEqual([]);
+  expect(index.size).toBe(999);
+  // Removed slots are reused or dropped when the table is rebuilt: the rest survive it.
+  for (let i = 1000; i < 3000; i++) index.add(id(i), i);
+  for (let i = 7; i < 3000; i += 13) expect(index.candidates(id(i))).toEqual([i]);
+  expect(indexDirs().length).toBe(before + 1);
+}
 
 /** A log in memory: message records with ids from id(). */
 class Log implements HistorySource {
