@@ -38,6 +38,10 @@ async function signed(signer, data, opts) {
 
 export async function* nodeBench() {
   const dataDir = mkdtempSync(join(tmpdir(), 'aos-bench-node-'));
+  if (process.env.BENCH_NODE_ONLY === 'procs') {
+    yield* manyProcesses(dataDir);
+    return;
+  }
   const node = await startNode({ dataDir, port: 0, inlineDryruns: process.env.AOS_TS_INLINE_DRYRUNS === '1' });
   try {
     const jwk = await Arweave.init({}).wallets.generate();
@@ -225,16 +229,50 @@ function sizes(node) {
   const c = node.context;
   const n = (x) => (x == null ? undefined : typeof x.size === 'number' ? x.size : x.length);
   return {
-    txs: n(c.txs), txsHeld: c.txs?.held, handedOff: n(c.handedOff), dryrunCache: n(c.dryrunCache),
+    txs: n(c.txs), txsHeld: c.txs?.held, txsIndexKB: c.txs?.indexMemoryBytes === undefined ? undefined : Math.round(c.txs.indexMemoryBytes / 1024), handedOff: n(c.handedOff), dryrunCache: n(c.dryrunCache),
     views: n(c.views), retiring: n(c.retiring), inflight: n(c.inflight),
   };
 }
 
-function memory() {
+/**
+ * Linux only: the resident memory of the wasm memories (every engine's, in any
+ * thread: the Lua heaps) and of the rest (JS heaps of every thread, buffers, code).
+ */
+function residentSplit() {
+  let text;
+  try {
+    text = readFileSync('/proc/self/smaps', 'utf8');
+  } catch {
+    return {};
+  }
+  // V8 reserves 8 GB for each wasm memory: the pages in use (rw-p) followed by the rest, inaccessible (---p).
+  const maps = [];
+  for (const line of text.split('\n')) {
+    const m = /^([0-9a-f]+)-([0-9a-f]+) (\S+)/.exec(line);
+    if (m) maps.push({ start: BigInt('0x' + m[1]), end: BigInt('0x' + m[2]), perms: m[3], rss: 0 });
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss && maps.length) maps.at(-1).rss = Number(rss[1]);
+  }
+  let wasm = 0, other = 0, memories = 0;
+  for (let i = 0; i < maps.length; i++) {
+    const a = maps[i], b = maps[i + 1];
+    const isWasm = a.perms === 'rw-p' && b && b.start === a.end && b.perms === '---p' && b.end - a.start >= 8n * 2n ** 30n - 2n ** 20n;
+    if (isWasm) {
+      wasm += a.rss;
+      memories++;
+    } else other += a.rss;
+  }
+  return { wasmMB: Math.round(wasm / 1e3), wasmMemories: memories, restMB: Math.round(other / 1e3) };
+}
+
+async function memory() {
   globalThis.gc?.();
+  // Pages the collector frees are returned in the background: RSS read at once varies by tens of MB.
+  await new Promise((r) => setTimeout(r, 500));
   globalThis.gc?.();
+  await new Promise((r) => setTimeout(r, 500));
   const m = process.memoryUsage();
-  return { rssMB: Math.round(m.rss / 1e6), heapMB: Math.round(m.heapUsed / 1e6), externalMB: Math.round(m.external / 1e6), arrayBuffersMB: Math.round(m.arrayBuffers / 1e6) };
+  return { rssMB: Math.round(m.rss / 1e6), ...residentSplit(), heapMB: Math.round(m.heapUsed / 1e5) / 10, externalMB: Math.round(m.external / 1e6), arrayBuffersMB: Math.round(m.arrayBuffers / 1e6) };
 }
 
 /**
@@ -246,15 +284,20 @@ function memory() {
 async function* longRun(node, signer, pid) {
   const rounds = Number(process.env.BENCH_ROUNDS ?? 10);
   if (!globalThis.gc) yield { name: 'node.long_note', value: 'run with node --expose-gc for heap figures after a GC', unit: '' };
-  yield { name: 'node.long_round', value: { round: 0, ...memory(), ...sizes(node) }, unit: 'MB/entries' };
+  yield { name: 'node.long_round', value: { round: 0, ...(await memory()), ...sizes(node) }, unit: 'MB/entries' };
+  const kept = [];
   for (let round = 1; round <= rounds; round++) {
     const figures = {};
     for await (const f of mixed(node, signer, pid)) figures[f.name.replace('node.mixed_', '').replace('node.', '')] = f.value;
     // The Lua heap of the process (collectgarbage count, KB): grows with what the process keeps, not the node.
     const luaKB = Math.round(Number(await node.context.readLua(pid, "return collectgarbage('count')")));
+    // The process's own engine (not the read worker's copy): Lua heap bytes in use as of its last message.
+    const engineKB = Math.round((await node.context.network.get(pid)).memoryUsed / 1024);
+    const mem = await memory();
+    kept.push({ round, heapMB: mem.heapMB, rssMB: mem.rssMB });
     yield {
       name: 'node.long_round',
-      value: { round, luaKB, reqs: figures.mixed, p99: figures.p99, lost: figures.lost, doubled: figures.doubled, errors: figures.errors, ...memory(), ...sizes(node) },
+      value: { round, luaKB, engineKB, reqs: figures.mixed, p99: figures.p99, lost: figures.lost, doubled: figures.doubled, errors: figures.errors, ...mem, ...sizes(node) },
       unit: 'req/s, ms, MB/entries',
     };
     // BENCH_LUA_TABLES=1: the process's biggest tables after the last round (what its Lua heap keeps).
@@ -274,11 +317,57 @@ walk(_G, '_G', 0)
 return table.concat(out, ' ')`;
       yield { name: 'node.long_lua_tables', value: await node.context.readLua(pid, lua), unit: 'entries' };
     }
-    // BENCH_HEAP_SNAPSHOTS=dir: a heap snapshot after the first and the last round, to diff.
-    if (process.env.BENCH_HEAP_SNAPSHOTS && (round === 1 || round === rounds)) {
+    // BENCH_HEAP_SNAPSHOTS=dir: a heap snapshot after the second and the last round, to diff.
+    if (process.env.BENCH_HEAP_SNAPSHOTS && (round === 2 || round === rounds)) {
       const { writeHeapSnapshot } = await import('node:v8');
       writeHeapSnapshot(join(process.env.BENCH_HEAP_SNAPSHOTS, `node-round-${round}.heapsnapshot`));
     }
+  }
+  // Growth per round after the first two (the first rounds fill the bounded caches and compile the code).
+  const from = kept.find((k) => k.round === 2);
+  const to = kept.at(-1);
+  if (from && to && to.round > from.round) {
+    const per = (a, b) => Math.round(((b - a) * 1000) / (to.round - from.round));
+    yield { name: 'node.long_growth_per_round', value: { heapKB: per(from.heapMB, to.heapMB), rssKB: per(from.rssMB, to.rssMB), rounds: `${from.round}..${to.round}` }, unit: 'KB/round (2,000 requests)' };
+  }
+}
+
+/**
+ * BENCH_NODE_ONLY=procs: BENCH_PROCS (64) processes spawned through signed items
+ * one after another, each sent a message and a dry-run, as a test suite against
+ * the node does; the node's memory and open processes every 8. The node runs
+ * with a 10 s deadline (BENCH_DEADLINE_MS), so a process idle for 11 s may be closed.
+ */
+async function* manyProcesses(dataDir) {
+  const deadlineMs = Number(process.env.BENCH_DEADLINE_MS ?? 10_000);
+  const node = await startNode({ dataDir, port: 0, deadlineMs });
+  try {
+    const signer = new ArweaveSigner(await Arweave.init({}).wallets.generate());
+    const root = await (await fetch(node.url)).json();
+    const count = Number(process.env.BENCH_PROCS ?? 64);
+    yield { name: 'node.procs', value: { spawned: 0, ...(await memory()), ...node.context.network.openCounts }, unit: 'MB/processes' };
+    for (let i = 1; i <= count; i++) {
+      const spawn = await signed(signer, 'Count = 0', {
+        tags: [
+          { name: 'Data-Protocol', value: 'ao' }, { name: 'Variant', value: 'ao.TN.1' }, { name: 'Type', value: 'Process' },
+          { name: 'Module', value: root.module }, { name: 'Scheduler', value: root.scheduler }, { name: 'Name', value: `p${i}` }, { name: 'On-Boot', value: 'Data' },
+        ],
+      });
+      const r = await fetch(node.url, { method: 'POST', body: spawn.raw });
+      if (r.status !== 202) throw new Error(`spawn failed: ${r.status} ${await r.text()}`);
+      await r.text();
+      const msg = await signed(signer, 'Count = Count + 1', { target: spawn.id, tags: [{ name: 'Data-Protocol', value: 'ao' }, { name: 'Type', value: 'Message' }, { name: 'Action', value: 'Eval' }] });
+      await (await fetch(node.url, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: msg.raw })).text();
+      await (await fetch(`${node.url}/dry-run?process-id=${spawn.id}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ Tags: [{ name: 'Action', value: 'Info' }] }) })).text();
+      if (i % 8 === 0) {
+        // Processes idle longer than a request may take are the ones the node may close.
+        await new Promise((res) => setTimeout(res, deadlineMs + 1500));
+        yield { name: 'node.procs', value: { spawned: i, ...(await memory()), ...node.context.network.openCounts }, unit: 'MB/processes' };
+      }
+    }
+  } finally {
+    await node.close();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

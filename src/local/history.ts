@@ -9,6 +9,7 @@
 // the last one, so messages handled meanwhile (by a cascade, an undo) are seen.
 import type { AoResult, OutboxMessage } from '../engine/types.js';
 import type { MessageRecord, ProcessRecord } from './records.js';
+import { IdIndex } from './id-index.js';
 import { applyPatchMessages, patchesOf } from './patch-state.js';
 
 /** What a history reads: a process's log (LocalProcess satisfies it). */
@@ -45,6 +46,9 @@ export interface ScheduleQuery {
   limit: number;
 }
 
+/** More records than this read at once are indexed in bulk (see IdIndex.bulk). */
+const BULK_RECORDS = 1024;
+
 /** How many of the newest message records a history keeps at hand. */
 const RECENT_RECORDS = 256;
 /**
@@ -57,11 +61,11 @@ const RECENT_PATCHES = 64;
 export class ProcessHistory {
   private through = 0;
   /**
-   * Message ids by a 30-bit hash of the id (a small integer key, not the
-   * 43-character string: a few bytes a message instead of ~100) -> the seq,
-   * or the seqs when ids collide; a hit is confirmed against the record.
+   * Message id -> seq, by hashes of the id (the ids themselves are not kept;
+   * a hit is confirmed against the record). Its memory is bounded: beyond a
+   * fixed size the table lives in a temporary file (see IdIndex).
    */
-  private readonly ids = new Map<number, number | number[]>();
+  private readonly ids: IdIndex;
   private readonly undoneSeqs = new Set<number>();
   /**
    * The newest records that set patch@1.0 state, in order (kept so an undo
@@ -86,7 +90,24 @@ export class ProcessHistory {
    */
   private readonly recent = new Map<number, MessageRecord>();
 
-  constructor(private readonly source: HistorySource) {}
+  constructor(
+    private readonly source: HistorySource,
+    opts: { indexMemorySlots?: number } = {},
+  ) {
+    this.ids = new IdIndex(opts.indexMemorySlots);
+  }
+
+  /** Let go of the id index (its file, once it has one); the history answers nothing by id afterwards. */
+  close(): void {
+    this.ids.close();
+    this.closed = true;
+  }
+  private closed = false;
+
+  /** Bytes of the id index held in memory (bounded whatever the number of messages). */
+  get indexMemoryBytes(): number {
+    return this.ids.memoryBytes;
+  }
 
   private remember(rec: MessageRecord): void {
     this.recent.set(rec.seq, rec);
@@ -97,6 +118,15 @@ export class ProcessHistory {
   private sync(): void {
     const last = this.source.lastSeq;
     if (this.through >= last) return;
+    // A long history read at once (the first use after an open) is indexed in memory, then written out once.
+    if (last - this.through > BULK_RECORDS) {
+      this.ids.bulk(() => this.read(last));
+      return;
+    }
+    this.read(last);
+  }
+
+  private read(last: number): void {
     for (const rec of this.source.records(this.through + 1)) {
       if (rec.seq > last) break;
       if (rec.kind === 'undo') {
@@ -106,7 +136,7 @@ export class ProcessHistory {
           this.patchState = undefined;
         } else if (this.patchRecords.some((p) => p.seq === rec.undoes)) this.patchState = undefined;
       } else {
-        if (typeof rec.msg.Id === 'string' && rec.msg.Id !== '') this.index(rec.msg.Id, rec.seq);
+        if (typeof rec.msg.Id === 'string' && rec.msg.Id !== '' && !this.closed) this.index(rec.msg.Id, rec.seq);
         const patches = patchesOf(rec.result);
         if (patches.length > 0) {
           this.patchRecords.push({ seq: rec.seq, patches });
@@ -123,18 +153,14 @@ export class ProcessHistory {
   }
 
   private index(id: string, seq: number): void {
-    const h = idHash(id);
-    const known = this.ids.get(h);
-    if (known === undefined) this.ids.set(h, seq);
-    else if (typeof known === 'number') {
-      // The same id logged again answers with its newest seq (as a map by id would).
-      if (this.idAt(known) === id) this.ids.set(h, seq);
-      else this.ids.set(h, [known, seq]);
-    } else {
-      const i = known.findIndex((s) => this.idAt(s) === id);
-      if (i >= 0) known[i] = seq;
-      else known.push(seq);
+    // The same id logged again answers with its newest seq (as a map by id would).
+    for (const known of this.ids.candidates(id)) {
+      if (this.idAt(known) === id) {
+        this.ids.replace(id, known, seq);
+        return;
+      }
     }
+    this.ids.add(id, seq);
   }
 
   /** The id of the message record at `seq`, without copying it. */
@@ -204,9 +230,9 @@ export class ProcessHistory {
 
   /** The seqs whose message id hashes as `id` does (usually none or just its own). */
   private candidates(id: string): number[] {
+    if (this.closed) return [];
     this.sync();
-    const known = this.ids.get(idHash(id));
-    return known === undefined ? [] : typeof known === 'number' ? [known] : known;
+    return this.ids.candidates(id);
   }
 
   /** The message record at `seq` (undefined for an undo record or a seq out of range). */
@@ -307,13 +333,6 @@ export class ProcessHistory {
     }
     return { found: true, value };
   }
-}
-
-/** FNV-1a over the id's UTF-16 units, folded to 30 bits (a small integer on every V8). */
-export function idHash(id: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
-  return (h >>> 0) & 0x3fffffff;
 }
 
 function timeOf(rec: MessageRecord): number {

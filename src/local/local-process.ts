@@ -792,6 +792,10 @@ export class LocalProcess {
     return this.engine.memoryUsed;
   }
 
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   close(): void {
     if (this.closed) return;
     try {
@@ -804,6 +808,7 @@ export class LocalProcess {
     } finally {
       this.closed = true;
       this.engine.close();
+      this.historyView?.close();
       this.log.close();
       this.release();
     }

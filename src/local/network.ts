@@ -283,12 +283,36 @@ export class LocalNetwork {
     for (const [id, proc] of this.open) {
       if (this.pinned.has(id) || this.opening.has(id) || proc.isBusy) continue;
       if (now - (this.lastDelivery.get(id) ?? 0) < RELEASE_DELIVERY_ONLY_MS) continue;
-      if (!this.mail.closeIfQuiet(proc)) continue;
-      this.open.delete(id);
-      this.caughtUp.delete(id);
-      this.lastDelivery.delete(id);
-      this.cron.forget(id);
+      this.closeIfQuiet(id, proc);
     }
+  }
+
+  private closeIfQuiet(id: string, proc: LocalProcess): boolean {
+    if (!this.mail.closeIfQuiet(proc)) return false;
+    this.open.delete(id);
+    this.caughtUp.delete(id);
+    this.lastDelivery.delete(id);
+    this.cron.forget(id);
+    return true;
+  }
+
+  /**
+   * Let go of a process a caller asked for (get, spawn): closed now when
+   * nothing is under way for it, else once quiet, like one opened only for a
+   * delivery; asked for again, it is opened again. A process with a cron
+   * stays open (its ticks come from here). True when it was closed now.
+   */
+  release(id: string): boolean {
+    const proc = this.open.get(id);
+    if (!proc || proc.meta.cron) return false;
+    this.pinned.delete(id);
+    if (this.closed || !this.scheduler.quiet || this.opening.has(id) || proc.isBusy) return false;
+    return this.closeIfQuiet(id, proc);
+  }
+
+  /** Processes open here: for delivery or by request, and read-only ones (for the memory bench and tests). */
+  get openCounts(): { open: number; readOnly: number } {
+    return { open: this.open.size, readOnly: this.readers.size };
   }
 
   /**
@@ -420,6 +444,8 @@ export class LocalNetwork {
     }
     if (!this.isLocal(id)) throw new Error(`no local process has the id ${id}`);
     const proc = await LocalProcess.openReadOnly(this.dirOf(id), { engine: this.options.engine, snapshotEvery: this.options.snapshotEvery, onNotice: this.options.onNotice });
+    // Kept to be closed with the network; those the caller closed already are let go (each holds a state image).
+    for (const r of this.readers) if (r.isClosed) this.readers.delete(r);
     this.readers.add(proc);
     return proc;
   }

@@ -45,6 +45,13 @@ function dryrunKey(pid: string, m: AoMessage, req: DryrunRequest): string {
   return JSON.stringify([pid, req.Id === undefined ? '' : Id, req.Timestamp === undefined ? '' : Timestamp, req['Block-Height'] === undefined ? '' : height, rest]);
 }
 
+/**
+ * Processes the node keeps open (each has an engine thread and its Lua heap,
+ * ~12 MB): beyond this many, the least recently used ones that have been idle
+ * longer than a request may take are closed (and opened again when asked for).
+ */
+export const MAX_OPEN_PROCESSES = 16;
+
 /** Ids of messages handed to another program that are remembered (the mailbox is checked too). */
 export const MAX_INDEXED = 100_000;
 
@@ -57,6 +64,10 @@ export interface ServedOptions {
   inlineDryruns?: boolean;
   /** The request deadline; a dry-run gets a little less. */
   deadlineMs?: number;
+  /** Processes kept open at most (see MAX_OPEN_PROCESSES). */
+  maxOpenProcesses?: number;
+  /** How long a process must go unused before it may be closed (default: the deadline and a second). */
+  idleCloseMs?: number;
   engine?: EngineOptions;
 }
 
@@ -71,6 +82,8 @@ export class ServedContext extends NodeContext {
   /** Read-only views of processes another program holds (reads and dry-runs answer from them). */
   private readonly views = new Map<string, View>();
   private readonly opening = new Map<string, Promise<LocalProcess>>();
+  /** When each process the node opened was last asked for, oldest first. */
+  private readonly lastUse = new Map<string, number>();
   private readonly unsubscribe: () => void;
   readonly pool: DryrunPool;
 
@@ -103,10 +116,25 @@ export class ServedContext extends NodeContext {
     try {
       const proc = await super.process(id);
       this.dropView(proc.id);
+      this.used(proc.id);
       return proc;
     } catch (err) {
       if (!(err instanceof HttpError) || err.status !== 409 || !id) throw err;
       return this.view(id);
+    }
+  }
+
+  /** Note a use of an open process; close the least recently used idle ones beyond the bound. */
+  private used(id: string): void {
+    const now = Date.now();
+    this.lastUse.delete(id);
+    this.lastUse.set(id, now);
+    const max = this.served.maxOpenProcesses ?? MAX_OPEN_PROCESSES;
+    const idleMs = this.served.idleCloseMs ?? (this.served.deadlineMs ?? 30_000) + 1000;
+    for (const [pid, at] of this.lastUse) {
+      if (this.lastUse.size <= max || now - at < idleMs) break;
+      this.lastUse.delete(pid);
+      this.network.release(pid);
     }
   }
 
@@ -200,6 +228,7 @@ export class ServedContext extends NodeContext {
     this.spawning.set(item.id, p);
     try {
       const out = await p;
+      if (!out.existed) this.used(out.id);
       if (out.result && !out.existed) this.indexResult(out.id, 1, out.result, Date.now());
       return out;
     } finally {

@@ -4,11 +4,14 @@
 // each) and read back when asked for. Only a map of id to place in the file
 // stays in memory for every entry. Same shape as a Map, so the routes read it
 // as one; GraphQL over everything reads the spool, which costs a read of the
-// file per query, not memory held between queries.
+// file per query, not memory held between queries. Where each written-out
+// entry starts is kept in an IdIndex (a hash table that moves to a file once
+// it outgrows a fixed size), so not even the ids of old entries stay in memory.
 import { appendFileSync, closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Tag } from '../engine/types.js';
+import { IdIndex, MEMORY_SLOTS } from '../local/id-index.js';
 
 /** A data item or transaction the node's gateway answers for (GraphQL, /raw, /tx). */
 export interface StoredTx {
@@ -43,14 +46,21 @@ interface Line {
 
 export class TxStore {
   private hot = new Map<string, StoredTx>();
-  /** Where each written-out entry's line starts (a number, not an object: this map is what grows). */
-  private readonly spooled = new Map<string, number>();
+  /** Where each written-out entry's line starts, by id (confirmed against the line read). */
+  private readonly spooled: IdIndex;
+  /** Whether a spooled entry was set again or deleted (its old line then no longer counts). */
+  private holes = false;
   private dir?: string;
   private file?: string;
   private fd?: number;
   private end = 0;
 
-  constructor(private readonly inMemory = TXS_IN_MEMORY) {}
+  constructor(
+    private readonly inMemory = TXS_IN_MEMORY,
+    indexMemorySlots = MEMORY_SLOTS,
+  ) {
+    this.spooled = new IdIndex(indexMemorySlots);
+  }
 
   get size(): number {
     return this.hot.size + this.spooled.size;
@@ -61,19 +71,21 @@ export class TxStore {
     return this.hot.size;
   }
 
+  /** Bytes of the spool's id index held in memory (bounded: it moves to a file beyond a fixed size). */
+  get indexMemoryBytes(): number {
+    return this.spooled.memoryBytes;
+  }
+
   has(id: string): boolean {
-    return this.hot.has(id) || this.spooled.has(id);
+    return this.hot.has(id) || this.spooledAt(id) !== undefined;
   }
 
   get(id: string): StoredTx | undefined {
-    const tx = this.hot.get(id);
-    if (tx) return tx;
-    const at = this.spooled.get(id);
-    return at === undefined ? undefined : this.readAt(at);
+    return this.hot.get(id) ?? this.spooledAt(id)?.tx;
   }
 
   set(id: string, tx: StoredTx): this {
-    this.spooled.delete(id);
+    this.unspool(id);
     this.hot.delete(id);
     this.hot.set(id, tx);
     if (this.hot.size >= this.inMemory + Math.min(SPOOL_BATCH, this.inMemory)) this.spool(this.hot.size - this.inMemory);
@@ -81,15 +93,34 @@ export class TxStore {
   }
 
   delete(id: string): boolean {
-    return this.hot.delete(id) || this.spooled.delete(id);
+    return this.hot.delete(id) || this.unspool(id);
   }
 
   /** Every entry, oldest first (spooled ones read back from the file). */
   *values(): IterableIterator<StoredTx> {
     if (this.spooled.size > 0) {
-      for (const [at, tx] of this.readAll()) if (this.spooled.get(tx.id) === at) yield tx;
+      for (const [at, tx] of this.readAll()) if (!this.holes || this.spooled.candidates(tx.id).includes(at)) yield tx;
     }
     yield* [...this.hot.values()];
+  }
+
+  /** The spooled entry with this id and where its line starts. */
+  private spooledAt(id: string): { at: number; tx: StoredTx } | undefined {
+    for (const at of this.spooled.candidates(id)) {
+      const tx = this.readAt(at);
+      if (tx?.id === id) return { at, tx };
+    }
+    return undefined;
+  }
+
+  /** Forget the spooled entry with this id (its line stays in the file, no longer counted). */
+  private unspool(id: string): boolean {
+    if (this.spooled.size === 0) return false;
+    const found = this.spooledAt(id);
+    if (!found) return false;
+    this.spooled.remove(id, found.at);
+    this.holes = true;
+    return true;
   }
 
   close(): void {
@@ -98,7 +129,7 @@ export class TxStore {
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
     this.dir = undefined;
     this.hot.clear();
-    this.spooled.clear();
+    this.spooled.close();
   }
 
   /** Write the oldest `count` held entries out. A write that fails keeps them in memory. */
@@ -125,7 +156,7 @@ export class TxStore {
     let at = this.end;
     for (let i = 0; i < ids.length; i++) {
       const len = Buffer.byteLength(out[i]!);
-      this.spooled.set(ids[i]!, at);
+      this.spooled.add(ids[i]!, at);
       this.hot.delete(ids[i]!);
       at += len;
     }
