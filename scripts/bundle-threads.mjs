@@ -18,6 +18,8 @@ for (const [entry, out] of [
   ['local/worker-host', 'local/worker-host'],
   // The command line itself (bin/aos-ts.js runs it): the main thread too.
   ['cli', 'cli/aos-ts'],
+  // bin/aos-ts.js loads the command line through it on Node 20 (V8's code cache).
+  ['cli/compile-cache', 'cli/compile-cache'],
 ]) {
   await build({
     entryPoints: [join(dist, `${entry}.js`)],

@@ -33,7 +33,8 @@ export type Event =
 
 async function main(): Promise<void> {
   const port = parentPort!;
-  const init = workerData as WorkerInit;
+  // Started before the shell knew its process (bin/aos-ts.js): the init comes as the first message.
+  const init = (workerData as { pending?: boolean }).pending ? await new Promise<WorkerInit>((resolve) => port.once('message', resolve)) : (workerData as WorkerInit);
   const post = (e: Event) => port.postMessage(e);
   let conn: LocalConnection;
   try {

@@ -1,0 +1,103 @@
+// Loading a CommonJS bundle with V8's code cache, for Node 20 (Node 22+ has
+// module.enableCompileCache, which bin/aos-ts.js turns on instead). Compiling
+// the CLI bundle is a good part of every start; with the cache, V8 takes the
+// compiled code of the last run from disk, functions compiled lazily while it
+// ran included. The cache is written once per build (at exit, by the first
+// run that finds none or one V8 refuses), beside the others in the user's
+// cache folder, under a name made of the bundle's size and time and Node's
+// version: V8 itself only checks the source's length and its own flags, so a
+// rebuilt bundle must never meet an older cache. One cache per kind of run
+// (`--run`, the shell, the rest): each holds the functions its runs compile.
+// A cache that cannot be read or written is simply not used.
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import * as nodeModule from 'node:module';
+import { homedir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { constants, Script } from 'node:vm';
+
+/** The user's cache folder for aos-ts's compiled code ($XDG_CACHE_HOME or ~/.cache). */
+export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'aos-ts', 'code');
+}
+
+interface ModuleLike {
+  exports: unknown;
+  filename: string;
+  loaded: boolean;
+}
+type ModuleConstructor = new (id: string) => ModuleLike;
+
+/**
+ * require(file) for a CommonJS bundle, compiled with the code cache of `kind`
+ * runs when there is one. Its own require() resolves from the bundle's folder,
+ * and import() inside it works as in any CommonJS module.
+ */
+export function requireCached(file: string, kind: string): unknown {
+  const source = readFileSync(file, 'utf8');
+  const st = statSync(file);
+  const prefix = `${basename(file)}.${kind}.`;
+  const key = `${prefix}${process.version}-${process.arch}-${st.size}-${Math.round(st.mtimeMs)}.v8`;
+  const dir = codeCacheDir();
+  let cached: Buffer | undefined;
+  try {
+    cached = readFileSync(join(dir, key));
+  } catch {
+    cached = undefined;
+  }
+  // A #! line is not JavaScript inside the wrapper: a comment keeps the line numbers.
+  const body = source.startsWith('#!') ? `//${source.slice(2)}` : source;
+  const script = new Script(nodeModule.wrap(body), {
+    filename: file,
+    cachedData: cached,
+    importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  if (cached === undefined || script.cachedDataRejected === true) {
+    // At exit, or a few seconds in for a program that ends on a signal (a shell whose terminal closed).
+    const save = (): void => {
+      clearTimeout(timer);
+      process.off('exit', save);
+      saveCache(script, dir, prefix, key);
+    };
+    const timer = setTimeout(save, 3000);
+    timer.unref();
+    process.once('exit', save);
+  }
+  quietDefaultLoaderWarning();
+  const Module = nodeModule.Module as unknown as ModuleConstructor;
+  const mod = new Module(file);
+  mod.filename = file;
+  const run = script.runInThisContext() as (...args: unknown[]) => void;
+  run.call(mod.exports, mod.exports, nodeModule.createRequire(file), mod, file, dirname(file));
+  mod.loaded = true;
+  return mod.exports;
+}
+
+/** Write the code compiled so far (atomically), and drop the caches of earlier builds. */
+function saveCache(script: Script, dir: string, prefix: string, key: string): void {
+  try {
+    const data = script.createCachedData();
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    for (const old of readdirSync(dir)) {
+      if (old.startsWith(prefix) && old !== key) rmSync(join(dir, old), { force: true });
+    }
+    const tmp = join(dir, `${key}.${process.pid}.tmp`);
+    writeFileSync(tmp, data, { mode: 0o600 });
+    renameSync(tmp, join(dir, key));
+  } catch {
+    // a cache is only an optimization
+  }
+}
+
+/**
+ * import() in code compiled this way goes through Node's default loader
+ * (vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER), which Node 20 calls
+ * experimental once, on stderr, at the first import(): not for users' eyes.
+ */
+function quietDefaultLoaderWarning(): void {
+  const emit = process.emitWarning.bind(process) as (...args: unknown[]) => void;
+  (process as { emitWarning: unknown }).emitWarning = (warning: unknown, ...rest: unknown[]) => {
+    const text = typeof warning === 'string' ? warning : warning instanceof Error ? warning.message : '';
+    if (text.includes('USE_MAIN_CONTEXT_DEFAULT_LOADER')) return;
+    emit(warning, ...rest);
+  };
+}
