@@ -1,0 +1,76 @@
+// The code cache bin/aos-ts.js loads the CLI bundle with on Node 20
+// (src/cli/compile-cache.ts): written once, used by the next run, never used
+// for a changed bundle, and a bundle loaded through it behaves as under require().
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const LOADER = fileURLToPath(new URL('../../dist/cli/compile-cache.cjs', import.meta.url));
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function scratch(): string {
+  const d = mkdtempSync(join(tmpdir(), 'aos-code-cache-'));
+  dirs.push(d);
+  return d;
+}
+
+/** Load `file` through the loader in a new Node; what it printed, and whether V8 refused a cache it was given. */
+function load(file: string, cacheHome: string): { out: string; err: string; status: number | null } {
+  const script = `const l = require(${JSON.stringify(LOADER)}); const m = l.requireCached(${JSON.stringify(file)}, 'test'); console.log(JSON.stringify(m));`;
+  const r = spawnSync(process.execPath, ['-e', script], { env: { ...process.env, XDG_CACHE_HOME: cacheHome }, encoding: 'utf8', timeout: 30_000 });
+  return { out: r.stdout.trim(), err: r.stderr, status: r.status };
+}
+
+describe('requireCached', () => {
+  it('runs a CommonJS file as require() does (its exports, __dirname, require, import()), and writes the cache at exit', async () => {
+    const dir = scratch();
+    const cache = scratch();
+    const file = join(dir, 'b.cjs');
+    writeFileSync(file, "#!/usr/bin/env node\nconst p = require('node:path');\nmodule.exports = { base: p.basename(__dirname) === p.basename(" + JSON.stringify(dir) + "), sum: [1, 2, 3].reduce((a, b) => a + b) };\nimport('node:os').then((os) => console.log('import', typeof os.tmpdir));\n");
+    const first = load(file, cache);
+    expect(first.status).toBe(0);
+    expect(first.out.split('\n')).toEqual(['{"base":true,"sum":6}', 'import function']);
+    // Node 20 calls the default loader experimental: the loader keeps that off stderr.
+    expect(first.err).toBe('');
+    const written = readdirSync(join(cache, 'aos-ts', 'code'));
+    expect(written).toHaveLength(1);
+    expect(written[0]).toMatch(/^b\.cjs\.test\..*\.v8$/);
+    // The second run finds it and keeps it.
+    expect(load(file, cache).out.split('\n')[0]).toBe('{"base":true,"sum":6}');
+    expect(readdirSync(join(cache, 'aos-ts', 'code'))).toEqual(written);
+  });
+
+  it('never runs the cache of an earlier build: a changed file of the same length gets its own, and the old one goes', () => {
+    const dir = scratch();
+    const cache = scratch();
+    const file = join(dir, 'b.cjs');
+    writeFileSync(file, 'module.exports = { v: "one" };\n');
+    expect(load(file, cache).out).toBe('{"v":"one"}');
+    const before = readdirSync(join(cache, 'aos-ts', 'code'));
+    writeFileSync(file, 'module.exports = { v: "two" };\n');
+    // A later modification time, as a rebuild leaves.
+    utimesSync(file, new Date(), new Date(Date.now() + 5000));
+    expect(load(file, cache).out).toBe('{"v":"two"}');
+    const after = readdirSync(join(cache, 'aos-ts', 'code'));
+    expect(after).toHaveLength(1);
+    expect(after).not.toEqual(before);
+  });
+
+  it('runs without a cache when its folder cannot be made', () => {
+    const dir = scratch();
+    const file = join(dir, 'b.cjs');
+    writeFileSync(file, 'module.exports = 7;\n');
+    // A file where the cache folder should be.
+    const blocked = join(dir, 'blocked');
+    writeFileSync(blocked, '');
+    const r = load(file, blocked);
+    expect(r.status).toBe(0);
+    expect(r.out).toBe('7');
+  });
+});
