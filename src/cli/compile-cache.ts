@@ -8,12 +8,15 @@
 // version: V8 itself only checks the source's length and its own flags, so a
 // rebuilt bundle must never meet an older cache. One cache per kind of run
 // (`--run`, the shell, the rest): each holds the functions its runs compile.
-// A cache that cannot be read or written is simply not used.
+// A cache that cannot be read or written is simply not used. The bundle's
+// import() calls must go through the __aosDynamicImport it is given (see
+// importFor): the command line's bundle is built so.
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as nodeModule from 'node:module';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { constants, Script } from 'node:vm';
+import { pathToFileURL } from 'node:url';
+import { Script } from 'node:vm';
 
 /** The user's cache folder for aos-ts's compiled code ($XDG_CACHE_HOME or ~/.cache). */
 export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -46,11 +49,8 @@ export function requireCached(file: string, kind: string): unknown {
   }
   // A #! line is not JavaScript inside the wrapper: a comment keeps the line numbers.
   const body = source.startsWith('#!') ? `//${source.slice(2)}` : source;
-  const script = new Script(nodeModule.wrap(body), {
-    filename: file,
-    cachedData: cached,
-    importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-  });
+  const wrapped = `(function (exports, require, module, __filename, __dirname, __aosDynamicImport) { ${body}\n})`;
+  const script = new Script(wrapped, { filename: file, cachedData: cached });
   if (cached === undefined || script.cachedDataRejected === true) {
     // At exit, or a few seconds in for a program that ends on a signal (a shell whose terminal closed).
     const save = (): void => {
@@ -62,14 +62,26 @@ export function requireCached(file: string, kind: string): unknown {
     timer.unref();
     process.once('exit', save);
   }
-  quietDefaultLoaderWarning();
   const Module = nodeModule.Module as unknown as ModuleConstructor;
   const mod = new Module(file);
   mod.filename = file;
   const run = script.runInThisContext() as (...args: unknown[]) => void;
-  run.call(mod.exports, mod.exports, nodeModule.createRequire(file), mod, file, dirname(file));
+  run.call(mod.exports, mod.exports, nodeModule.createRequire(file), mod, file, dirname(file), importFor(file));
   mod.loaded = true;
   return mod.exports;
+}
+
+/**
+ * import() for code compiled from a cache. Node 20 loses the import callback
+ * of a script compiled from cached data ("A dynamic import callback was not
+ * specified"), so the bundle calls this one (scripts/bundle-threads.mjs makes
+ * its import() calls __aosImport). It imports from this module: a relative
+ * specifier is made relative to the bundle; a package is found from here,
+ * which is the bundle's folder too (dist/cli/).
+ */
+function importFor(file: string): (specifier: string) => Promise<unknown> {
+  const base = pathToFileURL(file);
+  return (specifier) => import(specifier.startsWith('.') ? new URL(specifier, base).href : specifier);
 }
 
 /** Write the code compiled so far (atomically), and drop the caches of earlier builds. */
@@ -88,16 +100,3 @@ function saveCache(script: Script, dir: string, prefix: string, key: string): vo
   }
 }
 
-/**
- * import() in code compiled this way goes through Node's default loader
- * (vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER), which Node 20 calls
- * experimental once, on stderr, at the first import(): not for users' eyes.
- */
-function quietDefaultLoaderWarning(): void {
-  const emit = process.emitWarning.bind(process) as (...args: unknown[]) => void;
-  (process as { emitWarning: unknown }).emitWarning = (warning: unknown, ...rest: unknown[]) => {
-    const text = typeof warning === 'string' ? warning : warning instanceof Error ? warning.message : '';
-    if (text.includes('USE_MAIN_CONTEXT_DEFAULT_LOADER')) return;
-    emit(warning, ...rest);
-  };
-}
