@@ -8,35 +8,13 @@
 // own URL: each bundle sits one folder under dist/, like the modules it
 // holds, so their `../lua/`-style paths still resolve.
 import { build } from 'esbuild';
-import { readFile } from 'node:fs/promises';
-import { dirname, join, sep } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { IMPORT_BANNER, importThroughLoader } from './import-through-loader.mjs';
 
 const CLI_EXTERNAL = ['wasmoon', 'ink', 'ink-spinner', 'react', '@permaweb/aoconnect', 'arweave', 'conf', 'graphql', 'wrap-ansi', 'esbuild', 'react-devtools-core'];
 const dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
 
-/**
- * The command line's import() calls go through __aosImport: on Node 20,
- * bin/aos-ts.js compiles the bundle with V8's code cache (src/cli/compile-cache.ts),
- * and code compiled from a cache has no import() of its own there (Node 20
- * loses the import callback: "A dynamic import callback was not specified").
- * The loader hands the bundle one; required plainly, the bundle uses its own.
- * Only our modules, and only the import() of a package or of a computed
- * name: esbuild puts the modules imported by relative name in the bundle
- * (a template string that holds another thread's code keeps its import()).
- */
-const IMPORT_CALL = /(?<![\w$.`'"])import\((?=["'][^./]|[A-Za-z_])/g;
-const importThroughLoader = {
-  name: 'aos-import-through-loader',
-  setup(b) {
-    b.onLoad({ filter: /\.js$/ }, async (args) => {
-      if (!args.path.startsWith(dist + sep)) return undefined;
-      const text = await readFile(args.path, 'utf8');
-      return { contents: text.replace(IMPORT_CALL, '__aosImport('), loader: 'js' };
-    });
-  },
-};
-const IMPORT_BANNER = "const __aosImport = typeof __aosDynamicImport === 'function' ? __aosDynamicImport : (specifier) => import(specifier);";
 for (const [entry, out] of [
   ['engine/engine-worker', 'engine/engine-worker'],
   ['local/worker-host', 'local/worker-host'],
@@ -59,7 +37,8 @@ for (const [entry, out] of [
     supported: { 'dynamic-import': true },
     define: { 'import.meta.url': '__aosModuleUrl' },
     banner: { js: "const __aosModuleUrl = require('node:url').pathToFileURL(__filename).href;" + (out === 'cli/aos-ts' ? IMPORT_BANNER : '') },
-    plugins: out === 'cli/aos-ts' ? [importThroughLoader] : [],
+    // The command line's import() calls work from V8's code cache (scripts/import-through-loader.mjs).
+    plugins: out === 'cli/aos-ts' ? [importThroughLoader(dist)] : [],
     logLevel: 'warning',
   });
 }

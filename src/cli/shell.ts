@@ -1,13 +1,16 @@
 // Starting the Ink shell for a person at a terminal, on a local process (in
 // a worker thread, so the screen stays alive during long Evals) or a remote one.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import * as nodeModule from 'node:module';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Connection } from '../connection.js';
 import type { ProcessRecord } from '../local/records.js';
 import type { EvalSource } from '../text/lua-error.js';
 import { isId } from '../local/ids.js';
 import { resolveDataDir } from '../local/paths.js';
 import { trace } from '../text/trace.js';
+import { requireCached } from './compile-cache.js';
 import { colorFor, noticeWriter } from './output.js';
 import { engineOptions, type MainOptions } from './options.js';
 
@@ -19,7 +22,9 @@ export function packageVersion(): string {
 type Shell = typeof import('../repl/start.js');
 
 /**
- * The shell as one bundled file (built by scripts/bundle-shell.mjs), or its
+ * The shell as one bundled CommonJS file (built by scripts/bundle-shell.mjs),
+ * compiled with V8's code cache (src/cli/compile-cache.ts on Node 20; Node
+ * 22+ caches it itself once bin/aos-ts.js turned its cache on), or its
  * modules when running from source. `noFetch`: without fetch while it loads
  * (nothing else of this program may need fetch meanwhile): Ink's layout
  * engine (yoga) finds fetch and loads its wasm through it from a data: URL,
@@ -27,14 +32,21 @@ type Shell = typeof import('../repl/start.js');
  * decodes the same bytes itself, in a fraction of the time.
  */
 export async function loadShell(noFetch = false): Promise<Shell> {
-  const bundled = '../repl/shell.bundle.mjs';
+  const bundled = fileURLToPath(new URL('../repl/shell.bundle.cjs', import.meta.url));
+  if (!existsSync(bundled)) {
+    // A computed name: the command line's bundle must not take the shell's modules in.
+    const modules = '../repl/start.js';
+    return (await import(modules)) as Shell;
+  }
   // The descriptor, not the value: reading globalThis.fetch is what loads undici.
   const fetch = noFetch ? Object.getOwnPropertyDescriptor(globalThis, 'fetch') : undefined;
   if (fetch?.configurable) Object.defineProperty(globalThis, 'fetch', { value: undefined, configurable: true, writable: true });
   try {
-    return (await import(bundled)) as Shell;
-  } catch {
-    return import('../repl/start.js');
+    const ownCache = typeof (nodeModule as { enableCompileCache?: unknown }).enableCompileCache === 'function' || process.env.NODE_DISABLE_COMPILE_CACHE;
+    const shell = (ownCache ? nodeModule.createRequire(import.meta.url)(bundled) : requireCached(bundled, 'ui')) as Shell;
+    // The bundle starts loading Ink's layout engine; the first render needs it.
+    await (globalThis as { __aosYogaReady?: Promise<void> }).__aosYogaReady;
+    return shell;
   } finally {
     if (fetch?.configurable) Object.defineProperty(globalThis, 'fetch', fetch);
   }
