@@ -14,7 +14,7 @@
 //   an idle thread, which never keeps the program alive.
 // - compiled code is kept on disk between runs (V8's code cache): Node 22+
 //   does it for every module and thread (module.enableCompileCache); on
-//   Node 20 this file does it for the CLI bundle (src/cli/compile-cache.ts
+//   Node 20 this file does it for the CLI bundle (src/engine/code-cache.ts
 //   explains the rest).
 import { statSync } from 'node:fs';
 import module, { createRequire } from 'node:module';
@@ -38,11 +38,13 @@ if (builtinCache) {
   }
 }
 
+const ownCache = bundled && !builtinCache && !process.env.NODE_DISABLE_COMPILE_CACHE && mtime(dist('engine/code-cache.cjs')) !== undefined;
+const codeCache = ownCache ? require(dist('engine/code-cache.cjs')) : undefined;
 const early = bundled ? startEarlyThread(process.argv.slice(2)) : undefined;
 
 if (!bundled) await import('../dist/cli.js');
-else if (builtinCache || process.env.NODE_DISABLE_COMPILE_CACHE || mtime(dist('cli/compile-cache.cjs')) === undefined) require(bundle);
-else require(dist('cli/compile-cache.cjs')).requireCached(bundle, early ?? 'other');
+else if (codeCache) codeCache.requireCached(bundle, early ?? 'other');
+else require(bundle);
 
 /**
  * Start the thread the command will most likely need, and leave it where the
@@ -60,9 +62,9 @@ function startEarlyThread(args) {
     file = dist('local/worker-host.cjs');
   } else return undefined;
   if (mtime(file) === undefined) return undefined;
-  const { Worker } = require('node:worker_threads');
   // An engine thread makes a bare VM and waits for its setup; the shell's thread waits for its process.
-  const worker = new Worker(file, { workerData: kind === 'engine' ? { spare: 'bare' } : { pending: true } });
+  const options = { workerData: kind === 'engine' ? { spare: 'bare' } : { pending: true } };
+  const worker = codeCache ? codeCache.startThread(file, options) : new (require('node:worker_threads').Worker)(file, options);
   worker.unref();
   worker.on('error', () => {});
   const entry = { kind, worker, exited: false };

@@ -3,7 +3,7 @@
 // up several times sooner. wasmoon stays external (it finds its .wasm beside it).
 //
 // The bundle is CommonJS, so that V8's code cache can hold it on Node 20 too
-// (src/cli/compile-cache.ts; Node 22+ caches every module itself): compiling
+// (src/engine/code-cache.ts; Node 22+ caches every module itself): compiling
 // its megabyte is a good part of the shell's start. Two of Ink's modules
 // use top-level await, which CommonJS cannot hold; both are rewritten here:
 // - yoga-layout loads its wasm with `await`: the bundle starts that load and

@@ -21,7 +21,7 @@ for (const [entry, out] of [
   // The command line itself (bin/aos-ts.js runs it): the main thread too.
   ['cli', 'cli/aos-ts'],
   // bin/aos-ts.js loads the command line through it on Node 20 (V8's code cache).
-  ['cli/compile-cache', 'cli/compile-cache'],
+  ['engine/code-cache', 'engine/code-cache'],
 ]) {
   await build({
     entryPoints: [join(dist, `${entry}.js`)],
@@ -36,9 +36,9 @@ for (const [entry, out] of [
     // import() stays import(): packages loaded later (Ink, aoconnect) are ES modules.
     supported: { 'dynamic-import': true },
     define: { 'import.meta.url': '__aosModuleUrl' },
-    banner: { js: "const __aosModuleUrl = require('node:url').pathToFileURL(__filename).href;" + (out === 'cli/aos-ts' ? IMPORT_BANNER : '') },
-    // The command line's import() calls work from V8's code cache (scripts/import-through-loader.mjs).
-    plugins: out === 'cli/aos-ts' ? [importThroughLoader(dist)] : [],
+    // Their import() calls work from V8's code cache (scripts/import-through-loader.mjs); the loader's own stay.
+    banner: { js: "const __aosModuleUrl = require('node:url').pathToFileURL(__filename).href;" + (out === 'engine/code-cache' ? '' : IMPORT_BANNER) },
+    plugins: out === 'engine/code-cache' ? [] : [importThroughLoader(dist)],
     logLevel: 'warning',
   });
 }

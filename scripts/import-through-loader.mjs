@@ -1,5 +1,5 @@
 // An esbuild plugin for the CommonJS bundles that bin/aos-ts.js may load with
-// V8's code cache (src/cli/compile-cache.ts): their import() calls go through
+// V8's code cache (src/engine/code-cache.ts): their import() calls go through
 // __aosImport. Node 20 loses the import callback of code compiled from cached
 // data ("A dynamic import callback was not specified"), so the loader hands
 // the bundle an import function of its own; required plainly, the bundle uses

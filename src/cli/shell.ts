@@ -10,7 +10,7 @@ import type { EvalSource } from '../text/lua-error.js';
 import { isId } from '../local/ids.js';
 import { resolveDataDir } from '../local/paths.js';
 import { trace } from '../text/trace.js';
-import { requireCached } from './compile-cache.js';
+import { requireCached } from '../engine/code-cache.js';
 import type { WorkerConnection } from '../local/worker-connection.js';
 import { OpeningConnection, rememberShell, rememberedShell } from './early-shell.js';
 import { colorFor, noticeWriter } from './output.js';
@@ -25,7 +25,7 @@ type Shell = typeof import('../repl/start.js');
 
 /**
  * The shell as one bundled CommonJS file (built by scripts/bundle-shell.mjs),
- * compiled with V8's code cache (src/cli/compile-cache.ts on Node 20; Node
+ * compiled with V8's code cache (src/engine/code-cache.ts on Node 20; Node
  * 22+ caches it itself once bin/aos-ts.js turned its cache on), or its
  * modules when running from source. `noFetch`: without fetch while it loads
  * (nothing else of this program may need fetch meanwhile): Ink's layout

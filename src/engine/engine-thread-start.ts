@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { startThread } from './code-cache.js';
 import type { SpareSetup } from './engine-protocol.js';
 
 let early: { worker: Worker; exited: boolean } | undefined;
@@ -58,7 +59,7 @@ export function prestartEngineThread(): void {
   const file = builtWorkerEntry();
   if (!file) return;
   const spare: SpareSetup = { spare: 'bare' };
-  const worker = new Worker(file, { workerData: spare });
+  const worker = startThread(file, { workerData: spare });
   // Unused, it must not keep the program alive (a command that made no engine).
   worker.unref();
   const entry = { worker, exited: false };

@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { LOCAL_CAPABILITIES, type Connection, type LiveMessage, type OutgoingMessage, type ProcessInfo } from '../connection.js';
 import type { AoResult } from '../engine/types.js';
 import { takeEarlyThread } from '../engine/engine-thread-start.js';
+import { startThread } from '../engine/code-cache.js';
 import type { Event, Request, WorkerInit } from './worker-host.js';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
@@ -40,7 +41,7 @@ export class WorkerConnection implements Connection {
     const early = takeEarlyThread('host');
     early?.ref();
     early?.postMessage(init);
-    const worker = early ?? new Worker(entry, { workerData: init });
+    const worker = early ?? startThread(entry, { workerData: init });
     const conn = new WorkerConnection(worker);
     await new Promise<void>((resolve, reject) => {
       worker.on('message', (e: Event) => {

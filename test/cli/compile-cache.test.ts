@@ -1,5 +1,5 @@
 // The code cache bin/aos-ts.js loads the CLI bundle with on Node 20
-// (src/cli/compile-cache.ts): written once, used by the next run, never used
+// (src/engine/code-cache.ts): written once, used by the next run, never used
 // for a changed bundle, and a bundle loaded through it behaves as under require().
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 
-const LOADER = fileURLToPath(new URL('../../dist/cli/compile-cache.cjs', import.meta.url));
+const LOADER = fileURLToPath(new URL('../../dist/engine/code-cache.cjs', import.meta.url));
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });

@@ -11,12 +11,13 @@
 // A cache that cannot be read or written is simply not used. The bundle's
 // import() calls must go through the __aosDynamicImport it is given (see
 // importFor): the command line's bundle is built so.
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as nodeModule from 'node:module';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
+import { isMainThread, Worker, type WorkerOptions } from 'node:worker_threads';
 
 /** The user's cache folder for aos-ts's compiled code ($XDG_CACHE_HOME or ~/.cache). */
 export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -61,6 +62,8 @@ export function requireCached(file: string, kind: string): unknown {
     const timer = setTimeout(save, 3000);
     timer.unref();
     process.once('exit', save);
+    // A thread may be ended before either (the program exits): it says when its code is worth keeping.
+    if (!isMainThread) (globalThis as { [SAVE]?: () => void })[SAVE] = save;
   }
   const Module = nodeModule.Module as unknown as ModuleConstructor;
   const mod = new Module(file);
@@ -77,7 +80,7 @@ export function requireCached(file: string, kind: string): unknown {
  * specified"), so the bundle calls this one (scripts/bundle-threads.mjs makes
  * its import() calls __aosImport). It imports from this module: a relative
  * specifier is made relative to the bundle; a package is found from here,
- * which is the bundle's folder too (dist/cli/).
+ * which finds the packages the bundle would (both sit one folder under dist/).
  */
 function importFor(file: string): (specifier: string) => Promise<unknown> {
   const base = pathToFileURL(file);
@@ -100,3 +103,35 @@ function saveCache(script: Script, dir: string, prefix: string, key: string): vo
   }
 }
 
+
+const SAVE = Symbol.for('aos-ts.save-code-cache');
+
+/**
+ * In a thread started by startThread(): write its code cache now, if it has
+ * none yet (once its start-up code has run, so that the cache holds it). A
+ * thread is often ended with the program, before a timer or its 'exit'.
+ */
+export function saveThreadCodeCache(): void {
+  const slot = globalThis as { [SAVE]?: () => void };
+  const save = slot[SAVE];
+  delete slot[SAVE];
+  save?.();
+}
+
+/** Whether compiled code is kept by requireCached (Node 20): Node 22+ keeps it itself (module.enableCompileCache). */
+export function ownCodeCache(): boolean {
+  return typeof (nodeModule as { enableCompileCache?: unknown }).enableCompileCache !== 'function' && !process.env.NODE_DISABLE_COMPILE_CACHE;
+}
+
+/**
+ * A worker thread running `file`; a built CommonJS bundle is loaded with
+ * V8's code cache on Node 20 (through this module, built beside the engine's
+ * bundle as dist/engine/code-cache.cjs). The thread's code is the same either way.
+ */
+export function startThread(file: string | URL, options: WorkerOptions): Worker {
+  const path = typeof file === 'string' ? file : fileURLToPath(file);
+  const loader = fileURLToPath(new URL('../engine/code-cache.cjs', import.meta.url));
+  if (!ownCodeCache() || !path.endsWith('.cjs') || !existsSync(loader)) return new Worker(file, options);
+  const code = `require(${JSON.stringify(loader)}).requireCached(${JSON.stringify(path)}, 'thread');`;
+  return new Worker(code, { ...options, eval: true });
+}
