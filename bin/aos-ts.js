@@ -16,21 +16,25 @@
 //   does it for every module and thread (module.enableCompileCache); on
 //   Node 20 this file does it for the CLI bundle (src/engine/code-cache.ts
 //   explains the rest).
-import { statSync } from 'node:fs';
-import module, { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+//
+// This file is CommonJS (bin/package.json says so): an ES module here would
+// make Node start its ES module loader (and the file APIs it reads with)
+// before anything else, which the one-file CLI never needs for `--run`.
+'use strict';
+const { statSync } = require('node:fs');
+const nodeModule = require('node:module');
+const { join } = require('node:path');
 
-const dist = (name) => fileURLToPath(new URL(`../dist/${name}`, import.meta.url));
+const dist = (name) => join(__dirname, '..', 'dist', name);
 const bundle = dist('cli/aos-ts.cjs');
 const mtime = (file) => statSync(file, { throwIfNoEntry: false })?.mtimeMs;
 const bundled = (mtime(bundle) ?? -1) >= (mtime(dist('cli.js')) ?? Infinity);
-const require = createRequire(import.meta.url);
 
 if (process.env.AOS_TS_TRACE) process.env.AOS_TS_TRACE_ORIGIN ??= String(performance.timeOrigin);
-const builtinCache = !process.env.NODE_DISABLE_COMPILE_CACHE && typeof module.enableCompileCache === 'function';
+const builtinCache = !process.env.NODE_DISABLE_COMPILE_CACHE && typeof nodeModule.enableCompileCache === 'function';
 if (builtinCache) {
   try {
-    const { directory } = module.enableCompileCache();
+    const { directory } = nodeModule.enableCompileCache();
     // Threads read it from the environment.
     if (directory) process.env.NODE_COMPILE_CACHE = directory;
   } catch {
@@ -42,7 +46,7 @@ const ownCache = bundled && !builtinCache && !process.env.NODE_DISABLE_COMPILE_C
 const codeCache = ownCache ? require(dist('engine/code-cache.cjs')) : undefined;
 const early = bundled ? startEarlyThread(process.argv.slice(2)) : undefined;
 
-if (!bundled) await import('../dist/cli.js');
+if (!bundled) void import('../dist/cli.js');
 else if (codeCache) codeCache.requireCached(bundle, early ?? 'other');
 else require(bundle);
 
