@@ -5,11 +5,12 @@
 // meanwhile. Everything typed in the meantime is kept: keys go, in order,
 // to the session, whose requests wait here for the process; the prompt the
 // process really shows replaces the remembered one as soon as it is open.
-// Only for a process whose folder is there and that no program holds (no
-// lock file): anything else (a new process, one held elsewhere, a lock left
+// Only for a process whose folder is there and that no live program holds
+// (no lock file, or one whose program is gone): anything else (a new process, one held elsewhere, a lock left
 // by a crash) opens first, as before, so that its notices and errors come
 // before any prompt.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { LOCAL_CAPABILITIES, type Connection, type LiveMessage, type OutgoingMessage, type ProcessInfo } from '../connection.js';
 import type { AoResult } from '../engine/types.js';
@@ -42,8 +43,30 @@ export function rememberedShell(dataDir: string, name: string): (ProcessInfo & {
   // Only a plain file name: the id becomes a path.
   if (!/^[\w-]{43}$/.test(r.id)) return undefined;
   const dir = join(dataDir, 'processes', r.id);
-  if (!existsSync(join(dir, 'process.json')) || existsSync(join(dir, 'aos.lock'))) return undefined;
+  if (!existsSync(join(dir, 'process.json')) || heldByALiveProgram(join(dir, 'aos.lock'))) return undefined;
   return { id: r.id, name: r.name, owner: r.owner, network: 'local', location: dir, prompt: r.prompt };
+}
+
+/**
+ * Whether a lock file is there and may be held: a program on this machine
+ * whose pid is gone (killed, crashed) holds nothing, and the open takes its
+ * lock over; anything else (alive, another machine, unreadable) may.
+ */
+function heldByALiveProgram(file: string): boolean {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return existsSync(file);
+  }
+  try {
+    const { pid, hostname: host } = JSON.parse(text) as { pid?: unknown; hostname?: unknown };
+    if (typeof pid !== 'number' || !Number.isInteger(pid) || pid <= 0 || host !== hostname()) return true;
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
 }
 
 /** Keep what the next shell on `name` shows first (a cache: a failed write only costs the next start its head start). */

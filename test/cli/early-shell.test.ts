@@ -2,7 +2,9 @@
 // what the last shell showed is kept per data folder, used only for a
 // process nobody holds, and everything asked meanwhile waits for the open
 // process, in order.
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OpeningConnection, rememberShell, rememberedShell } from '../../src/cli/early-shell.js';
@@ -26,14 +28,24 @@ describe('what the last shell showed', () => {
     expect(rememberedShell(dataDir, 'other')).toBeUndefined();
   });
 
-  it('is not used for a process that a program holds (a lock file) or whose folder is gone', () => {
+  it('is not used for a process that a live program holds (a lock file) or whose folder is gone', () => {
     const dataDir = tempDataDir();
     rememberShell(dataDir, 'p1', info, 'p1> ');
     expect(rememberedShell(dataDir, 'p1')).toBeUndefined(); // no folder
     mkdirSync(join(dataDir, 'processes', ID), { recursive: true });
     writeFileSync(join(dataDir, 'processes', ID, 'process.json'), '{}');
     expect(rememberedShell(dataDir, 'p1')?.prompt).toBe('p1> ');
-    writeFileSync(join(dataDir, 'processes', ID, 'aos.lock'), '{}');
+    const lock = join(dataDir, 'processes', ID, 'aos.lock');
+    writeFileSync(lock, '{}');
+    expect(rememberedShell(dataDir, 'p1')).toBeUndefined();
+    // Held by this (live) program; then by one that is gone (a pid no program has), which holds nothing.
+    writeFileSync(lock, JSON.stringify({ pid: process.pid, hostname: hostname(), token: 't' }));
+    expect(rememberedShell(dataDir, 'p1')).toBeUndefined();
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    writeFileSync(lock, JSON.stringify({ pid: Number(gone), hostname: hostname(), token: 't' }));
+    expect(rememberedShell(dataDir, 'p1')?.prompt).toBe('p1> ');
+    // On another machine: it may well be alive there.
+    writeFileSync(lock, JSON.stringify({ pid: Number(gone), hostname: `${hostname()}-elsewhere`, token: 't' }));
     expect(rememberedShell(dataDir, 'p1')).toBeUndefined();
   });
 
