@@ -1,13 +1,18 @@
 // Starting the Ink shell for a person at a terminal, on a local process (in
 // a worker thread, so the screen stays alive during long Evals) or a remote one.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import * as nodeModule from 'node:module';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Connection } from '../connection.js';
 import type { ProcessRecord } from '../local/records.js';
 import type { EvalSource } from '../text/lua-error.js';
 import { isId } from '../local/ids.js';
 import { resolveDataDir } from '../local/paths.js';
 import { trace } from '../text/trace.js';
+import { requireCached } from '../engine/code-cache.js';
+import type { WorkerConnection } from '../local/worker-connection.js';
+import { OpeningConnection, rememberShell, rememberedShell } from './early-shell.js';
 import { colorFor, noticeWriter } from './output.js';
 import { engineOptions, type MainOptions } from './options.js';
 
@@ -18,13 +23,34 @@ export function packageVersion(): string {
 
 type Shell = typeof import('../repl/start.js');
 
-/** The shell as one bundled file (built by scripts/bundle-shell.mjs), or its modules when running from source. */
-export async function loadShell(): Promise<Shell> {
-  const bundled = '../repl/shell.bundle.mjs';
+/**
+ * The shell as one bundled CommonJS file (built by scripts/bundle-shell.mjs),
+ * compiled with V8's code cache (src/engine/code-cache.ts on Node 20; Node
+ * 22+ caches it itself once bin/aos-ts.js turned its cache on), or its
+ * modules when running from source. `noFetch`: without fetch while it loads
+ * (nothing else of this program may need fetch meanwhile): Ink's layout
+ * engine (yoga) finds fetch and loads its wasm through it from a data: URL,
+ * which makes Node load its whole HTTP client (undici) first; without, it
+ * decodes the same bytes itself, in a fraction of the time.
+ */
+export async function loadShell(noFetch = false): Promise<Shell> {
+  const bundled = fileURLToPath(new URL('../repl/shell.bundle.cjs', import.meta.url));
+  if (!existsSync(bundled)) {
+    // A computed name: the command line's bundle must not take the shell's modules in.
+    const modules = '../repl/start.js';
+    return (await import(modules)) as Shell;
+  }
+  // The descriptor, not the value: reading globalThis.fetch is what loads undici.
+  const fetch = noFetch ? Object.getOwnPropertyDescriptor(globalThis, 'fetch') : undefined;
+  if (fetch?.configurable) Object.defineProperty(globalThis, 'fetch', { value: undefined, configurable: true, writable: true });
   try {
-    return (await import(bundled)) as Shell;
-  } catch {
-    return import('../repl/start.js');
+    const ownCache = typeof (nodeModule as { enableCompileCache?: unknown }).enableCompileCache === 'function' || process.env.NODE_DISABLE_COMPILE_CACHE;
+    const shell = (ownCache ? nodeModule.createRequire(import.meta.url)(bundled) : requireCached(bundled, 'ui')) as Shell;
+    // The bundle starts loading Ink's layout engine; the first render needs it.
+    await (globalThis as { __aosYogaReady?: Promise<void> }).__aosYogaReady;
+    return shell;
+  } finally {
+    if (fetch?.configurable) Object.defineProperty(globalThis, 'fetch', fetch);
   }
 }
 
@@ -48,40 +74,74 @@ function notCi(): void {
 
 /**
  * The shell on a local process. The process runs in a worker thread; Ink
- * (the slowest import) loads while the process opens.
+ * (the slowest import) loads while the process opens, and the shell shows
+ * its prompt before the process is open when it can (early-shell.ts).
  */
 export async function localShell(name: string, opts: MainOptions): Promise<number> {
   trace('interactive start');
   notCi();
   const notice = noticeWriter(opts);
+  const dataDir = resolveDataDir(opts.dataDir);
   // Start the worker first: evaluating the shell bundle keeps this thread
   // busy for a moment, and the process should be opening meanwhile.
   const { WorkerConnection } = await import('../local/worker-connection.js');
-  const opening = WorkerConnection.open({ dataDir: resolveDataDir(opts.dataDir), name, options: { engine: engineOptions(opts) } }, notice);
-  opening.catch(() => undefined);
-  const shell = loadShell().then((m) => (trace('shell loaded'), m));
-  shell.catch(() => undefined);
-  const conn = await opening.catch((e: unknown) => {
+  const opening = WorkerConnection.open({ dataDir, name, options: { engine: engineOptions(opts) } }, notice).catch((e: unknown) => {
     throw heldHint(e, name);
   });
-  trace('process open (worker)');
-  // A closed terminal (SIGHUP) or SIGTERM: stop the worker and release its locks at once.
+  opening.catch(() => undefined);
+  const shell = loadShell(true).then((m) => (trace('shell loaded'), m));
+  shell.catch(() => undefined);
+  const remembered = rememberedShell(dataDir, name);
   const { releaseLocksOnSignal } = await import('../local/lock.js');
-  const unhook = releaseLocksOnSignal(join(resolveDataDir(opts.dataDir), 'processes'), () => conn.terminate());
+  // A closed terminal (SIGHUP) or SIGTERM: stop the worker and release its locks at once.
+  const unhook = releaseLocksOnSignal(join(dataDir, 'processes'), () => opening.then((c) => c.terminate()));
+  let conn: OpeningConnection;
+  if (remembered) {
+    conn = new OpeningConnection(remembered, remembered.prompt, opening);
+  } else {
+    // Nothing to show yet (a new process, or one held elsewhere): open it first, so its notices and errors come first.
+    let real: WorkerConnection;
+    try {
+      real = await opening;
+    } catch (e) {
+      unhook();
+      throw e;
+    }
+    if (real.created) notice(`created local process "${real.info().name}" (${real.info().id})`);
+    conn = new OpeningConnection(real.info(), await real.prompt(), opening);
+  }
+  void conn.opened.then((prompt) => {
+    trace('process open (worker)');
+    if (prompt !== undefined) rememberShell(dataDir, name, conn.info(), prompt);
+  });
+  const dir = conn.info().location!;
+  let failed: unknown;
+  let shownLast: string | undefined;
   try {
-    if (conn.created) notice(`created local process "${conn.info().name}" (${conn.info().id})`);
     const [{ startRepl }, { replServices }] = await Promise.all([shell, import('./repl-services.js')]);
-    return await startRepl(conn, {
+    const code = await startRepl(conn, {
       color: colorFor('stdout', opts),
       quiet: opts.quiet,
       version: packageVersion(),
-      historyFile: join(conn.dir, 'history.json'),
-      services: { ...replServices((nameOrId) => conn.resolve(nameOrId)), monitor: (on) => conn.monitor(on), earlierEval: await earlierEvals(conn.dir) },
+      historyFile: join(dir, 'history.json'),
+      services: { ...replServices((nameOrId) => conn.resolve(nameOrId)), monitor: (on) => conn.monitor(on), earlierEval: await earlierEvals(dir) },
       load: opts.load,
+      // Shown before the process opened: if it cannot open, the shell ends and says why.
+      lastPrompt: (prompt) => (shownLast = prompt),
+      stop: opening.then(
+        () => new Promise<void>(() => {}),
+        (e: unknown) => {
+          failed = e;
+        },
+      ),
     });
+    if (failed !== undefined) throw failed;
+    return code;
   } finally {
     await conn.close();
     unhook();
+    // What the next shell shows first: the prompt this one showed last (the process was open).
+    if ((await conn.opened) !== undefined && shownLast !== undefined) rememberShell(dataDir, name, conn.info(), shownLast);
   }
 }
 

@@ -6,9 +6,31 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { startThread } from './code-cache.js';
 import type { SpareSetup } from './engine-protocol.js';
 
 let early: { worker: Worker; exited: boolean } | undefined;
+
+/** A thread bin/aos-ts.js started before the CLI loaded (it cannot import this module). */
+interface EarlyThread {
+  kind: 'engine' | 'host';
+  worker: Worker;
+  exited: boolean;
+}
+const EARLY_THREAD = Symbol.for('aos-ts.early-thread');
+
+/**
+ * The thread of `kind` that bin/aos-ts.js started (an engine thread for
+ * `--run`, the shell's process thread), once; undefined when it started none,
+ * another kind, or it has ended.
+ */
+export function takeEarlyThread(kind: EarlyThread['kind']): Worker | undefined {
+  const slot = globalThis as { [EARLY_THREAD]?: EarlyThread };
+  const got = slot[EARLY_THREAD];
+  if (got?.kind !== kind) return undefined;
+  delete slot[EARLY_THREAD];
+  return got.exited ? undefined : got.worker;
+}
 
 /**
  * The built entry of an engine thread: the one-file bundle
@@ -27,10 +49,17 @@ export function builtWorkerEntry(): URL | undefined {
 /** Start a bare engine thread now (only where a built entry exists; from the sources nothing happens). */
 export function prestartEngineThread(): void {
   if (early) return;
+  const given = takeEarlyThread('engine');
+  if (given) {
+    const entry = { worker: given, exited: false };
+    given.once('exit', () => (entry.exited = true));
+    early = entry;
+    return;
+  }
   const file = builtWorkerEntry();
   if (!file) return;
   const spare: SpareSetup = { spare: 'bare' };
-  const worker = new Worker(file, { workerData: spare });
+  const worker = startThread(file, { workerData: spare });
   // Unused, it must not keep the program alive (a command that made no engine).
   worker.unref();
   const entry = { worker, exited: false };

@@ -36,6 +36,7 @@ import { DEFAULT_MEMORY_LIMIT, LuaVm } from './lua-vm.js';
 import { osLuaDir } from './lua-modules.js';
 import { decodeMemoryImage, type MemoryImage } from './memory-image.js';
 import { traceStep } from './startup-trace.js';
+import { saveThreadCodeCache } from './code-cache.js';
 
 traceStep('engine thread: modules loaded');
 
@@ -106,6 +107,8 @@ async function main(): Promise<void> {
     const ready: ReadyMessage = { ready: true, memoryUsed: vm.memoryUsed, image: made.image, restoreMs: made.restoreMs };
     traceStep('engine thread: ready');
     parentPort!.postMessage(ready, made.image ? [made.image.pages.buffer as ArrayBuffer] : []);
+    // The first run after a build keeps this thread's compiled start-up code (Node 20); no-op otherwise.
+    saveThreadCodeCache();
   } catch (err) {
     parentPort!.postMessage({ ready: false, error: (err as Error).message } satisfies ReadyMessage);
     return;

@@ -59,6 +59,7 @@ import {
   type EngineOptions,
 } from './engine-common.js';
 import { builtWorkerEntry, takePrestartedThread } from './engine-thread-start.js';
+import { startThread } from './code-cache.js';
 import { osLuaDir } from './lua-modules.js';
 import type { MemoryImage } from './memory-image.js';
 import type { AoEnv, AoMessage, AoResult } from './types.js';
@@ -126,7 +127,7 @@ function devWorkerEntry(): Promise<URL> {
 
 async function newWorker(setup: WorkerSetup | SpareSetup): Promise<Worker> {
   const entry = builtWorkerEntry() ?? (await devWorkerEntry());
-  return new Worker(entry, 'port' in setup ? { workerData: setup, transferList: [setup.port] } : { workerData: setup });
+  return startThread(entry, 'port' in setup ? { workerData: setup, transferList: [setup.port] } : { workerData: setup });
 }
 
 /**

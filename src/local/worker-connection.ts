@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { LOCAL_CAPABILITIES, type Connection, type LiveMessage, type OutgoingMessage, type ProcessInfo } from '../connection.js';
 import type { AoResult } from '../engine/types.js';
+import { takeEarlyThread } from '../engine/engine-thread-start.js';
+import { startThread } from '../engine/code-cache.js';
 import type { Event, Request, WorkerInit } from './worker-host.js';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
@@ -35,7 +37,11 @@ export class WorkerConnection implements Connection {
     // (`../local/`: this module may itself sit in a bundle one folder under dist/.)
     const bundled = new URL('../local/worker-host.cjs', import.meta.url);
     const entry = existsSync(fileURLToPath(bundled)) ? bundled : new URL('../local/worker-host.js', import.meta.url);
-    const worker = new Worker(entry, { workerData: init });
+    // The thread bin/aos-ts.js started already, if it did: it waits for this init.
+    const early = takeEarlyThread('host');
+    early?.ref();
+    early?.postMessage(init);
+    const worker = early ?? startThread(entry, { workerData: init });
     const conn = new WorkerConnection(worker);
     await new Promise<void>((resolve, reject) => {
       worker.on('message', (e: Event) => {

@@ -4,6 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { LiveMessage, OutgoingMessage } from '../connection.js';
 import { prestartEngineThread } from '../engine/engine-thread-start.js';
+import { saveThreadCodeCache } from '../engine/code-cache.js';
 import type { LocalConnection } from './local-connection.js';
 import type { NetworkOptions } from './network.js';
 
@@ -33,7 +34,8 @@ export type Event =
 
 async function main(): Promise<void> {
   const port = parentPort!;
-  const init = workerData as WorkerInit;
+  // Started before the shell knew its process (bin/aos-ts.js): the init comes as the first message.
+  const init = (workerData as { pending?: boolean }).pending ? await new Promise<WorkerInit>((resolve) => port.once('message', resolve)) : (workerData as WorkerInit);
   const post = (e: Event) => port.postMessage(e);
   let conn: LocalConnection;
   try {
@@ -46,6 +48,7 @@ async function main(): Promise<void> {
     conn.onLive((message) => post({ type: 'live', message }));
     // The first prompt travels with "ready": one round trip less before the shell shows it.
     post({ type: 'ready', info: conn.info(), created, dir: process.dir, prompt: await conn.prompt() });
+    saveThreadCodeCache(); // the first run after a build keeps this thread's compiled start-up code (Node 20)
     await network.catchUp(process);
     // The shell stays up: keep the process current (cron timers, mail from other programs).
     network.start();

@@ -16,6 +16,10 @@ export interface ReplStartOptions {
   services?: SessionServices;
   /** Files to .load once the shell is up (--load). */
   load?: string[];
+  /** Ends the shell when it settles (its process could not open after all). */
+  stop?: Promise<unknown>;
+  /** Told the prompt the shell showed last, when it ends. */
+  lastPrompt?: (prompt: string) => void;
 }
 
 const BRACKETED_PASTE_ON = '\u001b[?2004h';
@@ -39,8 +43,9 @@ export async function startRepl(conn: Connection, opts: ReplStartOptions): Promi
   const app = render(React.createElement(App, { session, color: opts.color }), { exitOnCtrlC: false, patchConsole: false });
   for (const file of opts.load ?? []) await session.run(`.load ${file}`);
   trace('first render');
-  await Promise.race([exited, app.waitUntilExit()]);
+  await Promise.race([exited, app.waitUntilExit(), ...(opts.stop ? [opts.stop] : [])]);
   session.exit();
+  opts.lastPrompt?.(session.getView().prompt);
   app.unmount();
   await app.waitUntilExit().catch(() => undefined);
   process.stdout.write(BRACKETED_PASTE_OFF);
