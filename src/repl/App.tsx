@@ -13,6 +13,8 @@ import type { ReplSession } from './session.js';
 import { itemText, type TranscriptItem } from './transcript.js';
 
 const SPINNER_AFTER_MS = 150;
+/** Input that arrives this soon after the shell starts listening was typed before it did. */
+const TYPEAHEAD_MS = 50;
 
 export function App({ session, color }: { session: ReplSession; color: boolean }) {
   const view = useSyncExternalStore(session.subscribe, session.getView);
@@ -33,9 +35,15 @@ export function App({ session, color }: { session: ReplSession; color: boolean }
 
   useEffect(() => {
     // stdin's own 'data' events (public API); Ink reads the same chunks for its own use.
+    const listening = Date.now();
     const onInput = (data: string | Buffer) => {
+      const text = data.toString();
+      // Lines typed before the shell read its input come at once as soon as it
+      // does, with the Enters the terminal turned into "\n": each is a line of
+      // its own, as typed, not a paste (a person cannot paste that fast).
+      const typeahead = Date.now() - listening < TYPEAHEAD_MS && !text.includes('\r');
       // Keys are handled strictly in order, even when one has to wait (Enter).
-      for (const key of decoder.current.decode(data.toString())) {
+      for (const key of decoder.current.decode(text, { typeahead })) {
         // Ctrl-C while waiting must not queue behind the Enter it interrupts.
         if (key.type === 'ctrl-c' && session.getView().busy) void session.handleKey(key);
         else chain.current = chain.current.then(() => session.handleKey(key)).catch(() => undefined);

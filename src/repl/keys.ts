@@ -74,7 +74,12 @@ export class KeyDecoder {
   private pasting = false;
   private pasted = '';
 
-  decode(event: string): Key[] {
+  /**
+   * `typeahead`: the event holds what was typed before the shell read its
+   * input (the terminal kept it, line by line): its lines are Enters, each
+   * run on its own, as if typed at the prompt, not one paste.
+   */
+  decode(event: string, opts: { typeahead?: boolean } = {}): Key[] {
     const keys: Key[] = [];
     let rest = event;
     while (rest.length > 0) {
@@ -103,7 +108,7 @@ export class KeyDecoder {
         continue;
       }
       const esc = rest.indexOf('\u001b');
-      keys.push(...decodeText(esc === -1 ? rest : rest.slice(0, esc)));
+      keys.push(...decodeText(esc === -1 ? rest : rest.slice(0, esc), opts.typeahead === true));
       if (esc === -1) return keys;
       rest = rest.slice(esc);
     }
@@ -139,8 +144,8 @@ function pasteBurst(text: string): Key[] | undefined {
   return keys;
 }
 
-function decodeText(text: string): Key[] {
-  const burst = pasteBurst(text);
+function decodeText(text: string, typeahead: boolean): Key[] {
+  const burst = typeahead ? undefined : pasteBurst(text);
   if (burst) return burst;
   const keys: Key[] = [];
   let run = '';

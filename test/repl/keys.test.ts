@@ -36,6 +36,18 @@ describe('KeyDecoder', () => {
     expect(d.decode('local x = 1\nreturn x\n')).toEqual([{ type: 'paste', text: 'local x = 1\nreturn x' }, { type: 'enter' }]);
     expect(d.decode('x = 1\r\r')).toEqual([{ type: 'text', text: 'x = 1' }, { type: 'enter' }, { type: 'enter' }]);
   });
+
+  it('takes lines typed before the shell listened (typeahead) one by one, each with its Enter', () => {
+    const d = new KeyDecoder();
+    expect(d.decode('x = 41\nx + 1\n', { typeahead: true })).toEqual([
+      { type: 'text', text: 'x = 41' },
+      { type: 'enter' },
+      { type: 'text', text: 'x + 1' },
+      { type: 'enter' },
+    ]);
+    // An unfinished last line stays on the prompt, not run.
+    expect(d.decode('a = 1\nb', { typeahead: true })).toEqual([{ type: 'text', text: 'a = 1' }, { type: 'enter' }, { type: 'text', text: 'b' }]);
+  });
 });
 
 describe('line editing', () => {
