@@ -49,11 +49,26 @@ export class Terminal {
     }
   }
 
-  /** Type a line and press Enter as separate keystrokes, as a person does. */
+  /**
+   * Type a line and press Enter as separate keystrokes, as a person does: once
+   * the shell shows an empty prompt (or a continuation line), and with Enter
+   * once it shows the text. Otherwise, on a loaded machine, an Enter and the
+   * next line's text could reach the shell in one read, which it takes for a
+   * paste (one Eval of two lines). The waits are bounded: a shell that shows no
+   * prompt (busy, or asking something) gets the keys anyway after 5 s.
+   */
   async line(text: string): Promise<void> {
+    await this.settle((s) => /(>|\.\.\.)$/.test(lastLine(s)));
     this.type(text);
-    await new Promise((r) => setTimeout(r, 80));
+    const typed = text.replace(/\s+/g, '');
+    await this.settle((s) => s.replace(/\s+/g, '').endsWith(typed));
     this.key('Enter');
+  }
+
+  /** Wait (up to 5 s) for the screen to pass `test`; go on either way. */
+  private async settle(test: (screen: string) => boolean): Promise<void> {
+    const end = Date.now() + 5_000;
+    while (!test(this.screen()) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
   }
 
   close(): void {
