@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import LongestFirst from './test/helpers/sequencer.js';
 
 // Three projects:
 // - `shared`: in-process tests that leave nothing running behind them (the CLI
@@ -33,7 +34,9 @@ export default defineConfig({
     // vitest's default on a 2-core machine is one worker; many files wait on
     // child programs, tmux or timers, so two keep both cores busy.
     maxWorkers: 2,
-    globalSetup: ['test/helpers/ensure-built.ts'],
+    globalSetup: ['test/helpers/ensure-built.ts', 'test/helpers/temp-root.ts'],
+    // Longest files first, the shared project last (see the sequencer).
+    sequence: { sequencer: LongestFirst },
     projects: [
       { extends: true, test: { name: 'shared', include: shared, exclude: slow, isolate: false } },
       {
