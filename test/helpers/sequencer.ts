@@ -1,9 +1,11 @@
 // The order `npm test` starts its files in, so that the two workers finish
 // together: the longest files first (a long file started last would run on
-// alone), then the shorter ones, which fill the gaps; the non-isolated
-// `shared` project last and in one run, so its workers keep their imported
-// module graph from file to file (vitest reuses a non-isolated worker only
-// while the next file queued is of the same project).
+// alone), then the shorter ones, which fill the gaps. The isolated files
+// (project `slow`) come first; the non-isolated projects (`fast`, `shared`)
+// after them, each in one run, so their workers keep their imported module
+// graph from file to file (vitest reuses a non-isolated worker only while the
+// next file queued is of the same project). The slow project holds the
+// longest files, so this is close to longest-first overall.
 //
 // How long a file takes comes from vitest's own record of the last run when
 // there is one (the cache under node_modules/.vite), else from the figures
@@ -56,7 +58,7 @@ export default class LongestFirst extends BaseSequencer {
       const cached = this.ctx.cache.getFileTestResults(`${spec.project.name}:${path}`)?.duration;
       return cached !== undefined && cached > 0 ? cached / 1000 : (MEASURED[path] ?? DEFAULT_SECONDS);
     };
-    const shared = (spec: TestSpecification) => (spec.project.config.isolate === false ? 1 : 0);
+    const shared = (spec: TestSpecification): number => (spec.project.config.isolate === false ? 1 : 0);
     return [...files].sort(
       (a, b) =>
         a.project.config.sequence.groupOrder - b.project.config.sequence.groupOrder ||
