@@ -68,7 +68,7 @@ export class Terminal {
   /** Wait (up to 5 s) for the screen to pass `test`; go on either way. */
   private async settle(test: (screen: string) => boolean): Promise<void> {
     const end = Date.now() + 5_000;
-    while (!test(this.screen()) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    while (!test(this.screen()) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
   }
 
   close(): void {
