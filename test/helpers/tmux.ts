@@ -1,5 +1,6 @@
 // Drive the real CLI in a real terminal: tmux on a private socket.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { CLI } from './cli.js';
 
 export const hasTmux = spawnSync('tmux', ['-V']).status === 0;
@@ -17,7 +18,8 @@ export class Terminal {
   }
 
   private tmux(...args: string[]): string {
-    return execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8' });
+    // The socket goes under the run's temporary folder (removed at the end), not /tmp/tmux-<uid>.
+    return execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8', env: { ...process.env, TMUX_TMPDIR: tmpdir() }, stdio: ['ignore', 'pipe', 'pipe'] });
   }
 
   screen(): string {
