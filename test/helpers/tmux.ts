@@ -53,14 +53,14 @@ export class Terminal {
 
   /**
    * Type a line and press Enter as separate keystrokes, as a person does: once
-   * the shell shows an empty prompt (or a continuation line), and with Enter
+   * the program waits for input (a prompt, a continuation line, a question), and with Enter
    * once it shows the text. Otherwise, on a loaded machine, an Enter and the
    * next line's text could reach the shell in one read, which it takes for a
    * paste (one Eval of two lines). The waits are bounded: a shell that shows no
    * prompt (busy, or asking something) gets the keys anyway after 5 s.
    */
   async line(text: string): Promise<void> {
-    await this.settle((s) => /(>|\.\.\.)$/.test(lastLine(s)));
+    await this.settle((s) => READY.test(lastLine(s)));
     this.type(text);
     const typed = text.replace(/\s+/g, '');
     await this.settle((s) => s.replace(/\s+/g, '').endsWith(typed));
@@ -81,6 +81,9 @@ export class Terminal {
     }
   }
 }
+
+/** The end of a line that waits for input: a shell prompt (`...>`), a continuation (`...`), a question (`?`, `:`, `[y/N]`). */
+const READY = /(>|\.\.\.|[?:\]])$/;
 
 /** The last non-empty line on the screen: the input line. */
 export function lastLine(screen: string): string {
