@@ -21,7 +21,8 @@ export type HostJob =
 /** The reply when a replay did not reproduce the process (the pool then sends the image). */
 export const RESYNC = 'resync: the state copy is out of step';
 
-export type HostReply = { id: number; value?: unknown; error?: string };
+/** `started`: the job's own code begins now (the worker is up and holds the state); the pool's time limit counts from here. */
+export type HostReply = { id: number; value?: unknown; error?: string; started?: true };
 
 const options = (workerData as { engine?: EngineOptions } | undefined)?.engine ?? {};
 let engine: ProcessEngine | undefined;
@@ -91,6 +92,7 @@ async function run(job: HostJob): Promise<unknown> {
       throw new Error(RESYNC);
     }
   }
+  parentPort?.postMessage({ id: job.id, started: true } satisfies HostReply);
   try {
     return await (job.op === 'dryrun' ? engine.handle({ ...job.msg, 'Read-Only': true }, job.env) : engine.evalLua(job.lua));
   } finally {

@@ -18,7 +18,7 @@ interface Slot {
   seq?: number;
   chain: Promise<unknown>;
   jobs: number;
-  pending: Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>;
+  pending: Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; started: () => void }>;
   lastUsed: number;
 }
 
@@ -37,6 +37,9 @@ export interface StateSource {
 
 /** Longest run of messages replayed in a worker instead of sending the whole state. */
 export const MAX_REPLAY = 64;
+
+/** How long a read worker may take to start a job (boot, restore the state, replay): generous, for a loaded machine. */
+const STARTUP_LIMIT_MS = 60_000;
 
 export class DryrunPool {
   private readonly slots = new Map<string, Slot>();
@@ -107,12 +110,21 @@ export class DryrunPool {
     }
     job.id = this.nextId++;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        slot.pending.delete(job.id);
-        this.stop(slot, `a read of process ${src.pid} before this one was stopped`);
-        reject(new HttpError(504, `the dry-run of process ${src.pid} ran longer than ${timeoutMs} ms and was stopped (an endless loop?); nothing changed`));
-      }, timeoutMs);
+      // The limit is for the job's own code: it counts from when the worker says it started it, so
+      // the start of a new worker (a thread, a Lua VM, the state to restore) is not taken for an
+      // endless loop on a busy machine. Starting has a bound of its own.
+      const stopAfter = (ms: number, status: number, text: string) =>
+        setTimeout(() => {
+          slot.pending.delete(job.id);
+          this.stop(slot, `a read of process ${src.pid} before this one was stopped`);
+          reject(new HttpError(status, text));
+        }, ms);
+      let timer = stopAfter(STARTUP_LIMIT_MS, 503, `the read worker for process ${src.pid} did not start within ${STARTUP_LIMIT_MS / 1000} s; try again`);
       slot.pending.set(job.id, {
+        started: () => {
+          clearTimeout(timer);
+          timer = stopAfter(timeoutMs, 504, `the dry-run of process ${src.pid} ran longer than ${timeoutMs} ms and was stopped (an endless loop?); nothing changed`);
+        },
         resolve: (v) => {
           clearTimeout(timer);
           resolve(v);
@@ -151,6 +163,7 @@ export class DryrunPool {
     worker.on('message', (r: HostReply) => {
       const p = slot.pending.get(r.id);
       if (!p) return;
+      if (r.started) return p.started();
       slot.pending.delete(r.id);
       if (r.error !== undefined) p.reject(new Error(r.error));
       else p.resolve(r.value);

@@ -27,10 +27,28 @@ export async function createClient(settings: NetworkSettings, wallet: Wallet): P
     connect(args: Record<string, unknown>): AoClient;
     createSigner(jwk: unknown): unknown;
   };
-  const signer = aoconnect.createSigner(wallet.jwk);
+  const signer = signerFor(aoconnect, wallet);
   const ao =
     settings.mode === 'mainnet'
       ? aoconnect.connect({ MODE: 'mainnet', URL: settings.url, signer, ...(settings.scheduler ? { SCHEDULER: settings.scheduler } : {}) })
       : aoconnect.connect({ MODE: 'legacy', MU_URL: settings.muUrl, CU_URL: settings.cuUrl, GATEWAY_URL: settings.gatewayUrl, fetch: recordingFetch, noLog: true });
   return { ao, signer, settings, wallet };
+}
+
+/**
+ * One signer per wallet for the whole program. aoconnect counts the signers it
+ * creates for a key and refuses the 101st within a minute ("Too many
+ * cryptographic operations"), so a program that opens many connections (a
+ * script through the library, the CLI run in-process, the shell reconnecting)
+ * would fail its next send. A signer depends on the key alone: reuse it.
+ */
+const signers = new Map<string, unknown>();
+function signerFor(aoconnect: { createSigner(jwk: unknown): unknown }, wallet: Wallet): unknown {
+  const key = JSON.stringify(wallet.jwk);
+  let signer = signers.get(key);
+  if (signer === undefined) {
+    signer = aoconnect.createSigner(wallet.jwk);
+    signers.set(key, signer);
+  }
+  return signer;
 }

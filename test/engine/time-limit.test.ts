@@ -75,34 +75,60 @@ describe('a local process under the time limit', () => {
 
 describe('while one process is stuck', () => {
   it('another process answers reads and the node answers requests', async () => {
-    // Long enough that everything below happens while the stuck message still runs (each step is checked).
-    const net = network(undefined, { engine: { timeLimitMs: 8_000 } });
-    const node = await startNode({ network: net, port: 0 });
-    try {
-      const { process: stuck } = await net.openOrSpawn('stuck');
-      const { process: other } = await net.openOrSpawn('other');
-      await evalIn(net, stuck, 'Count = 1');
-      await evalIn(net, other, 'Answer = 42');
-      let settled = false;
-      const running = evalIn(net, stuck, `Count = 2; return ${STUCK}`).finally(() => {
-        settled = true;
-      });
-      // Let the stuck message reach its engine.
-      await new Promise((r) => setTimeout(r, 200));
-      expect(await other.inspect('return Answer')).toBe(42);
-      expect((await other.dryrun(net.userMessage(other.id, [{ name: 'Action', value: 'Eval' }], 'return Answer + 1'))).Output).toMatchObject({ data: '43' });
-      expect(settled).toBe(false);
-      const res = await fetch(node.url);
-      expect(res.status).toBe(200);
-      expect(settled).toBe(false);
-      // Its state is not read half-way: a copy for the node's readers is refused, a read waits its turn.
-      expect(() => stuck.stateImage()).toThrow(/busy handling a message/);
-      const read = stuck.inspect('return Count');
-      expect((await running).Error).toMatch(/ran past the 8 s time limit/);
-      expect(await read).toBe(1);
-    } finally {
-      await node.close();
-      await net.close();
+    // Everything below must happen while the stuck message still runs (each step is checked).
+    // A 2 s limit leaves room for that on a quiet machine; when the machine was too slow and the
+    // limit ended the stuck message before the steps were done, the same steps run again under 8 s,
+    // and only that last round's answers count.
+    const LIMITS = [2_000, 8_000];
+    for (const [round, limitMs] of LIMITS.entries()) {
+      const last = round === LIMITS.length - 1;
+      const net = network(undefined, { engine: { timeLimitMs: limitMs } });
+      const node = await startNode({ network: net, port: 0 });
+      try {
+        const { process: stuck } = await net.openOrSpawn('stuck');
+        const { process: other } = await net.openOrSpawn('other');
+        await evalIn(net, stuck, 'Count = 1');
+        await evalIn(net, other, 'Answer = 42');
+        let settled = false;
+        const running = evalIn(net, stuck, `Count = 2; return ${STUCK}`).finally(() => {
+          settled = true;
+        });
+        // Let the stuck message reach its engine.
+        await new Promise((r) => setTimeout(r, 200));
+        const answer = await other.inspect('return Answer');
+        const dry = await other.dryrun(net.userMessage(other.id, [{ name: 'Action', value: 'Eval' }], 'return Answer + 1'));
+        const settledAfterReads = settled;
+        const res = await fetch(node.url);
+        const settledAfterRequest = settled;
+        // Its state is not read half-way: a copy for the node's readers is refused, a read waits its turn.
+        let imageError: unknown;
+        try {
+          stuck.stateImage();
+        } catch (err) {
+          imageError = err;
+        }
+        const settledAfterImage = settled;
+        const read = stuck.inspect('return Count');
+        const outcome = await running;
+        if (!last && (settledAfterReads || settledAfterRequest || settledAfterImage)) {
+          await read;
+          continue;
+        }
+        expect(answer).toBe(42);
+        expect(dry.Output).toMatchObject({ data: '43' });
+        expect(settledAfterReads).toBe(false);
+        expect(res.status).toBe(200);
+        expect(settledAfterRequest).toBe(false);
+        expect(settledAfterImage).toBe(false);
+        expect(imageError).toBeInstanceOf(Error);
+        expect((imageError as Error).message).toMatch(/busy handling a message/);
+        expect(outcome.Error).toMatch(new RegExp(`ran past the ${limitMs / 1000} s time limit`));
+        expect(await read).toBe(1);
+        break;
+      } finally {
+        await node.close();
+        await net.close();
+      }
     }
   }, 60_000);
 });

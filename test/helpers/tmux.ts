@@ -1,5 +1,6 @@
 // Drive the real CLI in a real terminal: tmux on a private socket.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { CLI } from './cli.js';
 
 export const hasTmux = spawnSync('tmux', ['-V']).status === 0;
@@ -17,7 +18,8 @@ export class Terminal {
   }
 
   private tmux(...args: string[]): string {
-    return execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8' });
+    // The socket goes under the run's temporary folder (removed at the end), not /tmp/tmux-<uid>.
+    return execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8', env: { ...process.env, TMUX_TMPDIR: tmpdir() }, stdio: ['ignore', 'pipe', 'pipe'] });
   }
 
   screen(): string {
@@ -49,11 +51,26 @@ export class Terminal {
     }
   }
 
-  /** Type a line and press Enter as separate keystrokes, as a person does. */
+  /**
+   * Type a line and press Enter as separate keystrokes, as a person does: once
+   * the program waits for input (a prompt, a continuation line, a question), and with Enter
+   * once it shows the text. Otherwise, on a loaded machine, an Enter and the
+   * next line's text could reach the shell in one read, which it takes for a
+   * paste (one Eval of two lines). The waits are bounded: a shell that shows no
+   * prompt (busy, or asking something) gets the keys anyway after 5 s.
+   */
   async line(text: string): Promise<void> {
+    await this.settle((s) => READY.test(lastLine(s)));
     this.type(text);
-    await new Promise((r) => setTimeout(r, 80));
+    const typed = text.replace(/\s+/g, '');
+    await this.settle((s) => s.replace(/\s+/g, '').endsWith(typed));
     this.key('Enter');
+  }
+
+  /** Wait (up to 5 s) for the screen to pass `test`; go on either way. */
+  private async settle(test: (screen: string) => boolean): Promise<void> {
+    const end = Date.now() + 5_000;
+    while (!test(this.screen()) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
   }
 
   close(): void {
@@ -64,6 +81,9 @@ export class Terminal {
     }
   }
 }
+
+/** The end of a line that waits for input: a shell prompt (`...>`), a continuation (`...`), a question (`?`, `:`, `[y/N]`). */
+const READY = /(>|\.\.\.|[?:\]])$/;
 
 /** The last non-empty line on the screen: the input line. */
 export function lastLine(screen: string): string {

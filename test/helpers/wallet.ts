@@ -6,7 +6,8 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { generateJwk } from '../../src/remote/wallet.js';
 
-const CACHE = join(tmpdir(), `aos-ts-test-wallet-${userInfo().uid}.json`);
+// The real temporary folder, not the run's (see temp-root.ts): the key outlives the run.
+const CACHE = join(process.env.AOS_TS_TEST_CACHE_DIR ?? tmpdir(), `aos-ts-test-wallet-${userInfo().uid}.json`);
 
 async function sharedJwk(): Promise<string> {
   if (existsSync(CACHE)) {

@@ -176,6 +176,14 @@ describe.each(['mainnet', 'legacy'] as const)('a remote process, %s mode', (mode
   });
 });
 
+describe('many connections in one program', () => {
+  it('keep signing: aoconnect refuses a 101st signer for a key within a minute, so the signer is made once', async () => {
+    for (let i = 0; i < 120; i++) await createClient(settingsFor('mainnet'), wallet);
+    const conn = await connect('mainnet', `many-${Date.now()}`, { yes: true });
+    expect(outputData(await conn.eval('return 6 * 7'))).toBe('42');
+  });
+});
+
 describe('the wallet', () => {
   it('is created 0600 at ~/.aos.json on first use, with a notice that never shows the key', async () => {
     const { loadWallet } = await import('../../src/remote/wallet.js');

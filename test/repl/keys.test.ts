@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { KeyDecoder } from '../../src/repl/keys.js';
 import * as ed from '../../src/repl/editor.js';
 import { InputHistory } from '../../src/repl/history.js';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -66,7 +66,9 @@ describe('line editing', () => {
 
 describe('InputHistory', () => {
   it('walks older and newer, keeps the draft, skips repeats, and persists', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'aos-hist-')), 'h.json');
+    const dir = mkdtempSync(join(tmpdir(), 'aos-hist-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'h.json');
     const h = new InputHistory(file);
     h.add('one');
     h.add('two');

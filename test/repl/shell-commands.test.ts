@@ -25,8 +25,12 @@ afterEach(async () => {
   removeTempDirs();
 });
 
+// No test here is about the time limit: a generous one, so a blueprint load on a loaded
+// machine is not stopped by the 3 s default.
+const ENGINE = { engine: { timeLimitMs: 60_000 } };
+
 async function shell(name = 'shell') {
-  const net = network();
+  const net = network(undefined, ENGINE);
   nets.push(net);
   const { process: p } = await net.openOrSpawn(name);
   const session = new ReplSession(new LocalConnection(net, p), {
@@ -172,7 +176,7 @@ describe('.help', () => {
 
 describe('piped input with dot-commands', () => {
   it('runs .help as the shell does and Lua between commands as one Eval per block', async () => {
-    const net = network();
+    const net = network(undefined, ENGINE);
     nets.push(net);
     const { process: p } = await net.openOrSpawn('piped');
     const conn = new LocalConnection(net, p);
@@ -205,7 +209,7 @@ describe('the banner', () => {
 
 describe('.load --watch can be stopped', () => {
   it('.unwatch and .load --stop close the watcher', async () => {
-    const net = network();
+    const net = network(undefined, ENGINE);
     nets.push(net);
     const { process: p } = await net.openOrSpawn('watcher');
     const dir = tempDataDir();
