@@ -25,6 +25,13 @@ function memoryMiB(value: string): number {
   return n;
 }
 
+/** The limits of a process's messages, for the commands that run processes (the shell, --run, serve). */
+const limitOptions = {
+  budget: () => new Option('--budget <instructions>', 'Lua instructions one message may run').argParser(positiveInt('--budget')),
+  memory: () => new Option('--memory <mib>', `memory limit of a process in MiB (at most ${MAX_MEMORY_MIB})`).argParser(memoryMiB),
+  timeout: () => new Option('--timeout <seconds>', 'wall-clock seconds one message may run (default 3)').argParser(positiveInt('--timeout')),
+};
+
 /** aos's flags that aos-ts has no equivalent of: what each did in aos, and what to do here. */
 export const AOS_ONLY_FLAGS: Record<string, string> = {
   '--monitor': "--monitor is aos's (the MU's cron monitor). A local process's cron ticks run while a shell or `aos-ts serve` has it open; in the shell .monitor/.unmonitor turn them on and off.",
@@ -87,9 +94,9 @@ export function buildProgram(done: (code: number) => void): Command {
     .addOption(options.quiet('no banner or notices'))
     .addOption(options.noColor())
     .addOption(options.dataDir())
-    .addOption(new Option('--budget <instructions>', 'Lua instructions one message may run').argParser(positiveInt('--budget')))
-    .addOption(new Option('--memory <mib>', `memory limit of a process in MiB (at most ${MAX_MEMORY_MIB})`).argParser(memoryMiB))
-    .addOption(new Option('--timeout <seconds>', 'wall-clock seconds one message may run (default 3)').argParser(positiveInt('--timeout')))
+    .addOption(limitOptions.budget())
+    .addOption(limitOptions.memory())
+    .addOption(limitOptions.timeout())
     .option('--dry-run', 'with --run: evaluate against the current state and keep nothing (as aos --dry-run)')
     .addOption(new Option('--dryrun', "aos's other spelling of --dry-run").hideHelp())
     .addOption(new Option('--tag-name <name>', 'a tag for a process created now (pair each with --tag-value; repeatable)').argParser(collectValues))
@@ -253,6 +260,9 @@ export function buildProgram(done: (code: number) => void): Command {
     .option('--strict', 'unsigned dry-runs may not act as a process owner (no Eval through /dry-run)')
     .option('--deadline <ms>', 'answer 504 to a request still running after this long (default 30000)')
     .option('--log', 'print an access log line per request to stderr (off by default)')
+    .addOption(limitOptions.budget())
+    .addOption(limitOptions.memory())
+    .addOption(limitOptions.timeout())
     .addOption(options.json('print the URL, module and scheduler as JSON'))
     .addOption(options.quiet('print nothing but errors (with --json, only the JSON)'))
     .addOption(options.noColor())

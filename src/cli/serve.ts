@@ -3,9 +3,10 @@
 // Ctrl-C (or SIGTERM), then closes every process cleanly.
 import { resolveDataDir } from '../local/paths.js';
 import type { CommonOptions } from './common.js';
+import { engineOptions, type MainOptions } from './options.js';
 import { error, noticeWriter, out, printJson, runCommand, UsageError } from './output.js';
 
-export interface ServeOptions extends CommonOptions {
+export interface ServeOptions extends CommonOptions, Pick<MainOptions, 'budget' | 'memory' | 'timeout'> {
   port?: string;
   host?: string;
   maxBody?: string;
@@ -58,7 +59,7 @@ export function runServe(opts: ServeOptions): Promise<number> {
         deadlineMs,
         accessLog: opts.log ? (line) => process.stderr.write(`${line}\n`) : undefined,
         onNotice: error,
-        networkOptions: { onNotice: notice },
+        networkOptions: { onNotice: notice, engine: engineOptions(opts) },
       });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;

@@ -4,10 +4,11 @@ import Arweave from 'arweave';
 import { ArweaveSigner, createData } from '@dha-team/arbundles';
 import { describe, expect, it } from 'vitest';
 import { deepHash, parseDataItem, readSignedItemAsync, signatureData, verifyDataItem, verifyDataItemAsync } from '../../src/node/ans104.js';
+import { testJwk } from '../helpers/wallet.js';
 
 describe('data item signatures checked on the thread pool', () => {
   it('accepts a signed item and refuses one changed after signing, as the in-thread check does', async () => {
-    const jwk = await Arweave.init({}).wallets.generate();
+    const jwk = await testJwk('ans104-a');
     const signer = new ArweaveSigner(jwk);
     const item = createData('hello', signer, { target: 'A'.repeat(43), tags: [{ name: 'Action', value: 'Ping' }] });
     await item.sign(signer);
@@ -26,7 +27,7 @@ describe('data item signatures checked on the thread pool', () => {
   }, 60_000);
 
   it('hashes what was signed as the deep hash of the whole list, whatever it keeps from earlier items', async () => {
-    const signers = await Promise.all([0, 1].map(async () => new ArweaveSigner(await Arweave.init({}).wallets.generate())));
+    const signers = await Promise.all(['ans104-a', 'ans104-b'].map(async (name) => new ArweaveSigner(await testJwk(name))));
     const plain = (raw: Buffer) => {
       const it = parseDataItem(raw);
       return deepHash([Buffer.from('dataitem'), Buffer.from('1'), Buffer.from(String(it.signatureType)), it.owner, it.rawTarget, it.rawAnchor, it.rawTags, it.data]);

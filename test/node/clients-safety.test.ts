@@ -14,6 +14,7 @@ import { ArweaveSigner, createData } from '@dha-team/arbundles';
 import { startNode } from '../../src/node/server.js';
 import { removeTempDirs, tempDataDir } from '../helpers/local.js';
 import { failWritesTo, fillDisk, tinyDisk } from '../local/disk.js';
+import { testJwk } from '../helpers/wallet.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Ao = any;
@@ -28,7 +29,7 @@ afterAll(() => {
 });
 
 async function client(url: string) {
-  const jwk = await Arweave.init({}).wallets.generate();
+  const jwk = await testJwk('clients-safety');
   const owner = await Arweave.init({}).wallets.jwkToAddress(jwk);
   const signer = createDataItemSigner(jwk);
   const ao = connect({ MODE: 'legacy', MU_URL: url, CU_URL: url, GATEWAY_URL: url } as never) as Ao;
@@ -89,7 +90,7 @@ describe('one data item, every path', () => {
   it('runs a signed message once when it is pushed several times at once, then again through /push and the MU', async () => {
     const node = await startNode({ dataDir: tempDataDir(), port: 0 });
     try {
-      const jwk = await Arweave.init({}).wallets.generate();
+      const jwk = await testJwk('clients-safety');
       const ao = connect({ MODE: 'mainnet', URL: node.url, signer: createSigner(jwk) } as never) as Ao;
       const pid: string = await ao.spawn({ module: AOS_MODULE, tags: [tag('Name', 'once')] });
       const signer = new ArweaveSigner(jwk as never);
@@ -116,9 +117,9 @@ describe('one data item, every path', () => {
 });
 
 describe('the built aos-ts serve and a runaway message', () => {
-  it('honours --cors, keeps answering while a message runs Lua no hook can stop, stops it at its time limit, and exits on SIGTERM during one', async () => {
+  it('honours --cors and --timeout, keeps answering while a message runs Lua no hook can stop, stops it at its time limit, and exits on SIGTERM during one', async () => {
     const dataDir = tempDataDir();
-    const child = spawnChild(process.execPath, ['dist/cli.js', 'serve', '--port', '0', '--json', '--cors', 'http://app.example:3000', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnChild(process.execPath, ['dist/cli.js', 'serve', '--port', '0', '--json', '--cors', 'http://app.example:3000', '--timeout', '1', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
@@ -138,9 +139,9 @@ describe('the built aos-ts serve and a runaway message', () => {
       );
       await new Promise((r) => setTimeout(r, 300));
       expect((await fetch(url)).status).toBe(200);
-      // The message time limit (3 s) stops it; the error says so, and the process goes on.
+      // The message time limit (--timeout 1: serve's processes take it) stops it; the error says so, and the process goes on.
       await expect(evalIn('1 + 1').catch((e: Error) => e.message)).resolves.toBe('2');
-      expect(await first).toMatch(/^Error: .*time limit/);
+      expect(await first).toMatch(/^Error: .*the 1 s time limit/);
       // SIGTERM while another runs: the program exits cleanly.
       void evalIn(runaway).catch(() => undefined);
       await new Promise((r) => setTimeout(r, 300));

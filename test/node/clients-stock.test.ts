@@ -14,6 +14,7 @@ import Arweave from 'arweave';
 import { connect, createDataItemSigner, createSigner } from '@permaweb/aoconnect';
 import { startNode, type RunningNode } from '../../src/node/server.js';
 import { removeTempDirs, tempDataDir } from '../helpers/local.js';
+import { testJwk } from '../helpers/wallet.js';
 
 type Jwk = Record<string, string>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -46,7 +47,7 @@ async function findByName(url: string, name: string): Promise<{ id: string; vari
 beforeAll(async () => {
   dataDir = tempDataDir();
   node = await startNode({ dataDir, port: 0 });
-  jwk = (await Arweave.init({}).wallets.generate()) as unknown as Jwk;
+  jwk = await testJwk<Jwk>('clients-stock');
   address = await Arweave.init({}).wallets.jwkToAddress(jwk as never);
 });
 

@@ -6,6 +6,7 @@ import Arweave from 'arweave';
 import { connect, createSigner } from '@permaweb/aoconnect';
 import { startNode, type RunningNode } from '../../src/node/server.js';
 import { removeTempDirs, tempDataDir } from '../helpers/local.js';
+import { testJwk } from '../helpers/wallet.js';
 
 type Jwk = Record<string, string>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -25,7 +26,7 @@ const get = async (path: string, init?: RequestInit) => {
 
 beforeAll(async () => {
   node = await startNode({ dataDir: tempDataDir(), port: 0 });
-  jwk = (await Arweave.init({}).wallets.generate()) as unknown as Jwk;
+  jwk = await testJwk<Jwk>('hyperbeam');
   ao = connect({ MODE: 'mainnet', URL: node.url, signer: createSigner(jwk) } as never);
   pid = await ao.spawn({ module: 'ISShJH1ij-hPPt9St5UFFr_8Ys3Kj5cyg7zrMGt7H9s', tags: [tag('Name', 'hb-paths')] });
   // The AO docs' own example: Target = ao.id, device = patch@1.0.

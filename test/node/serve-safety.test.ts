@@ -12,6 +12,7 @@ import { ArweaveSigner, createData } from '@dha-team/arbundles';
 import { describeError, startNode, type RunningNode } from '../../src/node/server.js';
 import { LocalNetwork } from '../../src/local/network.js';
 import { removeTempDirs, tempDataDir } from '../helpers/local.js';
+import { testJwk } from '../helpers/wallet.js';
 
 type Jwk = Record<string, string>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -43,7 +44,7 @@ async function signedItem(target: string, data: string, tags = [tag('Data-Protoc
 beforeAll(async () => {
   dataDir = tempDataDir();
   node = await startNode({ dataDir, port: 0, deadlineMs: 3000, cors: ['http://allowed.example:3000'] });
-  jwk = (await Arweave.init({}).wallets.generate()) as unknown as Jwk;
+  jwk = await testJwk<Jwk>('serve-safety');
   address = createHash('sha256').update(Buffer.from(jwk.n!, 'base64url')).digest('base64url');
   signer = createDataItemSigner(jwk);
   legacy = connect({ MODE: 'legacy', MU_URL: node.url, CU_URL: node.url, GATEWAY_URL: node.url } as never);

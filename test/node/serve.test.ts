@@ -11,6 +11,7 @@ import { startNode, type RunningNode } from '../../src/node/server.js';
 import { LocalNetwork } from '../../src/local/network.js';
 import { removeTempDirs, tempDataDir } from '../helpers/local.js';
 import { waitFor } from '../helpers/wait.js';
+import { testJwk } from '../helpers/wallet.js';
 
 type Jwk = Record<string, string>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -30,7 +31,7 @@ beforeAll(async () => {
   dataDir = tempDataDir();
   node = await startNode({ dataDir, port: 0 });
   // One key for the whole file: generating it takes about 2 s.
-  jwk = (await Arweave.init({}).wallets.generate()) as unknown as Jwk;
+  jwk = await testJwk<Jwk>('serve');
   address = createHash('sha256').update(Buffer.from(jwk.n!, 'base64url')).digest('base64url');
   info = (await (await fetch(node.url)).json()) as typeof info;
   signer = createDataItemSigner(jwk);

@@ -4,11 +4,11 @@
 // From-Process, Timestamp and Block-Height are used.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import Arweave from 'arweave';
 import { connect, createDataItemSigner } from '@permaweb/aoconnect';
 import { startNode, type RunningNode } from '../../src/node/server.js';
 import { stripAnsi } from '../../src/text/ansi.js';
 import { removeTempDirs, tempDataDir } from '../helpers/local.js';
+import { testJwk } from '../helpers/wallet.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Ao = any;
@@ -29,7 +29,7 @@ const evalIn = async (code: string) => {
 
 beforeAll(async () => {
   node = await startNode({ dataDir: tempDataDir(), port: 0 });
-  const jwk = (await Arweave.init({}).wallets.generate()) as unknown as Record<string, string>;
+  const jwk = await testJwk('service');
   address = createHash('sha256').update(Buffer.from(jwk.n!, 'base64url')).digest('base64url');
   signer = createDataItemSigner(jwk);
   legacy = connect({ MODE: 'legacy', MU_URL: node.url, CU_URL: node.url, GATEWAY_URL: node.url } as never);
