@@ -1,6 +1,7 @@
-// globalSetup of the slow project: its tests run the built program (dist/),
-// so build it when it is missing or older than src/. `npm test` builds first
-// (pretest), which makes this a quick check there.
+// globalSetup: tests that start a program run the built one (dist/), so
+// build it when it is missing or older than what it is built from (src/, the
+// build scripts, package.json, the tsconfigs). `npm install` builds (prepare);
+// `npm test` relies on this check instead of building every time.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,6 +20,11 @@ function newestMtime(dir: string): number {
 
 export default function setup(): void {
   const cli = path.join(repo, 'dist', 'cli.js');
-  if (fs.existsSync(cli) && newestMtime(path.join(repo, 'dist')) >= newestMtime(path.join(repo, 'src'))) return;
+  const inputs = Math.max(
+    newestMtime(path.join(repo, 'src')),
+    newestMtime(path.join(repo, 'scripts')),
+    ...['package.json', 'tsconfig.json', 'tsconfig.build.json'].map((f) => fs.statSync(path.join(repo, f)).mtimeMs),
+  );
+  if (fs.existsSync(cli) && newestMtime(path.join(repo, 'dist')) >= inputs) return;
   execFileSync('npm', ['run', 'build'], { cwd: repo, stdio: 'inherit' });
 }
