@@ -430,22 +430,29 @@ export class ProcessEngine {
     const limit = this.limitOf(req);
     const waited = waitAsync(this.ctl, REPLY, seq - 1, limit);
     if (waited.async) {
-      // A pending wait does not keep the program alive by itself: this timer does.
-      const keepAlive = setTimeout(() => {}, limit + 1000);
-      let outcome: string;
-      try {
-        outcome = await new Promise<string>((resolve) => {
-          this.abortWait = () => resolve('closed');
-          void waited.value.then(resolve);
-        });
-      } finally {
-        clearTimeout(keepAlive);
-        this.abortWait = undefined;
-      }
+      await this.waitForReply(waited.value, limit);
       if (this.closed) throw new Error('engine is closed');
       if (Atomics.load(this.ctl, REPLY) !== seq) this.overrun(limit);
     }
     return this.take();
+  }
+
+  /**
+   * Wait for the thread's reply (Atomics.waitAsync), for at most `ms`; close()
+   * ends the wait early. A pending wait does not keep the program alive by
+   * itself: a timer does, for as long as the wait may last.
+   */
+  private async waitForReply(reply: Promise<string>, ms: number): Promise<void> {
+    const keepAlive = setTimeout(() => {}, ms + 1000);
+    try {
+      await new Promise<string>((resolve) => {
+        this.abortWait = () => resolve('closed');
+        void reply.then(resolve);
+      });
+    } finally {
+      clearTimeout(keepAlive);
+      this.abortWait = undefined;
+    }
   }
 
   /**
@@ -493,16 +500,7 @@ export class ProcessEngine {
       }
       const waited = waitAsync(this.ctl, REPLY, now, left);
       if (!waited.async) continue;
-      const keepAlive = setTimeout(() => {}, left + 1000);
-      try {
-        await new Promise<string>((resolve) => {
-          this.abortWait = () => resolve('closed');
-          void waited.value.then(resolve);
-        });
-      } finally {
-        clearTimeout(keepAlive);
-        this.abortWait = undefined;
-      }
+      await this.waitForReply(waited.value, left);
       if (this.closed) throw new Error('engine is closed');
     }
     if (h.getInt32(H_OP, true) !== SHARED_BATCH_DONE) {

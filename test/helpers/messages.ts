@@ -41,3 +41,10 @@ export function data(result: { Output?: unknown }): string {
   const out = result.Output as { data?: unknown } | undefined;
   return typeof out?.data === 'string' ? out.data : JSON.stringify(out?.data);
 }
+
+/** The module stock aos spawns with by default (the node answers it as its own OS). */
+export const AOS_MODULE = 'ISShJH1ij-hPPt9St5UFFr_8Ys3Kj5cyg7zrMGt7H9s';
+
+/** A tag as aoconnect and arbundles take it. */
+export const tag = (name: string, value: string): Tag => ({ name, value });
+

@@ -35,10 +35,11 @@ export async function testWalletFile(dir: string): Promise<string> {
 }
 
 /**
- * A test key of its own for `name` (made once a machine, like the CLI's), as
- * a JWK object: for tests that sign with arweave-js or aoconnect directly.
- * Give each file its own name: aoconnect allows 100 signers a key a minute in
- * one program, and files share a program (non-isolated workers).
+ * The test key named `name` (made once a machine, like the CLI's), as a JWK
+ * object: for tests that sign with arweave-js or aoconnect directly. The node
+ * tests share 'node' (each new key costs seconds on a fresh machine); mind
+ * that aoconnect allows 100 createSigner calls a key a minute in one program,
+ * and files share a program (non-isolated workers).
  */
 export async function testJwk<T = { kty: string; e: string; n: string } & Record<string, string>>(name: string): Promise<T> {
   return JSON.parse(await sharedJwk(name)) as T;

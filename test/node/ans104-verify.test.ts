@@ -8,7 +8,7 @@ import { testJwk } from '../helpers/wallet.js';
 
 describe('data item signatures checked on the thread pool', () => {
   it('accepts a signed item and refuses one changed after signing, as the in-thread check does', async () => {
-    const jwk = await testJwk('ans104-a');
+    const jwk = await testJwk('node');
     const signer = new ArweaveSigner(jwk);
     const item = createData('hello', signer, { target: 'A'.repeat(43), tags: [{ name: 'Action', value: 'Ping' }] });
     await item.sign(signer);
@@ -27,7 +27,7 @@ describe('data item signatures checked on the thread pool', () => {
   }, 60_000);
 
   it('hashes what was signed as the deep hash of the whole list, whatever it keeps from earlier items', async () => {
-    const signers = await Promise.all(['ans104-a', 'ans104-b'].map(async (name) => new ArweaveSigner(await testJwk(name))));
+    const signers = await Promise.all(['node', 'other'].map(async (name) => new ArweaveSigner(await testJwk(name))));
     const plain = (raw: Buffer) => {
       const it = parseDataItem(raw);
       return deepHash([Buffer.from('dataitem'), Buffer.from('1'), Buffer.from(String(it.signatureType)), it.owner, it.rawTarget, it.rawAnchor, it.rawTags, it.data]);

@@ -15,11 +15,10 @@ import { startNode } from '../../src/node/server.js';
 import { removeTempDirs, tempDataDir } from '../helpers/local.js';
 import { failWritesTo, fillDisk, tinyDisk } from '../local/disk.js';
 import { testJwk } from '../helpers/wallet.js';
+import { AOS_MODULE, tag } from '../helpers/messages.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Ao = any;
-const tag = (name: string, value: string) => ({ name, value });
-const AOS_MODULE = 'ISShJH1ij-hPPt9St5UFFr_8Ys3Kj5cyg7zrMGt7H9s';
 
 // Mounted while the file is collected; let go here, so a run that skips its test (-t) leaves no mount behind.
 const disk = tinyDisk(2 * 1024);
@@ -29,7 +28,7 @@ afterAll(() => {
 });
 
 async function client(url: string) {
-  const jwk = await testJwk('clients-safety');
+  const jwk = await testJwk('node');
   const owner = await Arweave.init({}).wallets.jwkToAddress(jwk);
   const signer = createDataItemSigner(jwk);
   const ao = connect({ MODE: 'legacy', MU_URL: url, CU_URL: url, GATEWAY_URL: url } as never) as Ao;
@@ -90,7 +89,7 @@ describe('one data item, every path', () => {
   it('runs a signed message once when it is pushed several times at once, then again through /push and the MU', async () => {
     const node = await startNode({ dataDir: tempDataDir(), port: 0 });
     try {
-      const jwk = await testJwk('clients-safety');
+      const jwk = await testJwk('node');
       const ao = connect({ MODE: 'mainnet', URL: node.url, signer: createSigner(jwk) } as never) as Ao;
       const pid: string = await ao.spawn({ module: AOS_MODULE, tags: [tag('Name', 'once')] });
       const signer = new ArweaveSigner(jwk as never);

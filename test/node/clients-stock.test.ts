@@ -15,12 +15,11 @@ import { connect, createDataItemSigner, createSigner } from '@permaweb/aoconnect
 import { startNode, type RunningNode } from '../../src/node/server.js';
 import { removeTempDirs, tempDataDir } from '../helpers/local.js';
 import { testJwk } from '../helpers/wallet.js';
+import { AOS_MODULE, tag } from '../helpers/messages.js';
 
 type Jwk = Record<string, string>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Ao = any;
-const tag = (name: string, value: string) => ({ name, value });
-const AOS_MODULE = 'ISShJH1ij-hPPt9St5UFFr_8Ys3Kj5cyg7zrMGt7H9s';
 
 let node: RunningNode;
 let dataDir: string;
@@ -47,7 +46,7 @@ async function findByName(url: string, name: string): Promise<{ id: string; vari
 beforeAll(async () => {
   dataDir = tempDataDir();
   node = await startNode({ dataDir, port: 0 });
-  jwk = await testJwk<Jwk>('clients-stock');
+  jwk = await testJwk<Jwk>('node');
   address = await Arweave.init({}).wallets.jwkToAddress(jwk as never);
 });
 

@@ -26,7 +26,7 @@ const get = async (path: string, init?: RequestInit) => {
 
 beforeAll(async () => {
   node = await startNode({ dataDir: tempDataDir(), port: 0 });
-  jwk = await testJwk<Jwk>('hyperbeam');
+  jwk = await testJwk<Jwk>('node');
   ao = connect({ MODE: 'mainnet', URL: node.url, signer: createSigner(jwk) } as never);
   pid = await ao.spawn({ module: 'ISShJH1ij-hPPt9St5UFFr_8Ys3Kj5cyg7zrMGt7H9s', tags: [tag('Name', 'hb-paths')] });
   // The AO docs' own example: Target = ao.id, device = patch@1.0.

@@ -13,12 +13,11 @@ import { describeError, startNode, type RunningNode } from '../../src/node/serve
 import { LocalNetwork } from '../../src/local/network.js';
 import { removeTempDirs, tempDataDir } from '../helpers/local.js';
 import { testJwk } from '../helpers/wallet.js';
+import { AOS_MODULE, tag } from '../helpers/messages.js';
 
 type Jwk = Record<string, string>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Ao = any;
-const tag = (name: string, value: string) => ({ name, value });
-const AOS_MODULE = 'ISShJH1ij-hPPt9St5UFFr_8Ys3Kj5cyg7zrMGt7H9s';
 
 let node: RunningNode;
 let dataDir: string;
@@ -44,7 +43,7 @@ async function signedItem(target: string, data: string, tags = [tag('Data-Protoc
 beforeAll(async () => {
   dataDir = tempDataDir();
   node = await startNode({ dataDir, port: 0, deadlineMs: 3000, cors: ['http://allowed.example:3000'] });
-  jwk = await testJwk<Jwk>('serve-safety');
+  jwk = await testJwk<Jwk>('node');
   address = createHash('sha256').update(Buffer.from(jwk.n!, 'base64url')).digest('base64url');
   signer = createDataItemSigner(jwk);
   legacy = connect({ MODE: 'legacy', MU_URL: node.url, CU_URL: node.url, GATEWAY_URL: node.url } as never);

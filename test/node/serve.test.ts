@@ -31,7 +31,7 @@ beforeAll(async () => {
   dataDir = tempDataDir();
   node = await startNode({ dataDir, port: 0 });
   // One key for the whole file: generating it takes about 2 s.
-  jwk = await testJwk<Jwk>('serve');
+  jwk = await testJwk<Jwk>('node');
   address = createHash('sha256').update(Buffer.from(jwk.n!, 'base64url')).digest('base64url');
   info = (await (await fetch(node.url)).json()) as typeof info;
   signer = createDataItemSigner(jwk);

@@ -29,7 +29,7 @@ const evalIn = async (code: string) => {
 
 beforeAll(async () => {
   node = await startNode({ dataDir: tempDataDir(), port: 0 });
-  const jwk = await testJwk('service');
+  const jwk = await testJwk('node');
   address = createHash('sha256').update(Buffer.from(jwk.n!, 'base64url')).digest('base64url');
   signer = createDataItemSigner(jwk);
   legacy = connect({ MODE: 'legacy', MU_URL: node.url, CU_URL: node.url, GATEWAY_URL: node.url } as never);
