@@ -82,6 +82,7 @@ export async function openLocal(name: string, opts: MainOptions): Promise<LocalC
       return new LocalConnection(network, process);
     } catch (e) {
       if (!(e instanceof ProcessLockedError)) throw e;
+      trace('held by another program');
       const id = network.resolve(name);
       if (id === undefined) throw e;
       const [{ HeldConnection }, view] = await Promise.all([import('./held.js'), network.readOnly(id)]);

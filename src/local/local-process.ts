@@ -17,7 +17,7 @@ const gzipAsync = promisify(gzip);
 import { DEFAULT_INSTRUCTION_BUDGET, DEFAULT_TIME_LIMIT_MS, EngineCrashedError, ProcessEngine, REPLAY_TIME_LIMIT_MS, type EngineOptions } from '../engine/process-engine.js';
 import { encodeMemoryImage, imageDigest, type MemoryImage } from '../engine/memory-image.js';
 import type { AoEnv, AoMessage, AoResult } from '../engine/types.js';
-import { acquireLock, ProcessLockedError, type Lock } from './lock.js';
+import { acquireLock, holderMayLetGoSoon, ProcessLockedError, type Lock } from './lock.js';
 import { LogReader } from './log-reader.js';
 import { MessageLog, type LogRecord } from './message-log.js';
 import { assertNewProcessFolder, processEnv, processMessage, readMeta, writeMeta, type ProcessMeta } from './process-meta.js';
@@ -73,8 +73,12 @@ export interface OpenOptions {
 
 /**
  * A program that is closing (a terminal window just shut, a Ctrl-C) holds its
- * lock for a moment longer: wait briefly before saying the process is open elsewhere.
+ * lock for a moment longer, and a one-shot run lets go of it soon: wait
+ * briefly for those before saying the process is open elsewhere.
  */
+/** A holder that took its lock this recently may be a one-shot run about to end. */
+const YOUNG_HOLDER_MS = 3_000;
+
 async function acquireLockPatiently(dir: string, what: string, waitMs = 1500): Promise<Lock> {
   const until = Date.now() + waitMs;
   for (;;) {
@@ -83,6 +87,8 @@ async function acquireLockPatiently(dir: string, what: string, waitMs = 1500): P
     } catch (err) {
       const holder = err instanceof ProcessLockedError ? err.holderPid : undefined;
       if (holder === undefined || holder === process.pid || Date.now() > until) throw err;
+      // A shell that has held it a while and is not closing keeps it: say so now, not after the wait.
+      if (!holderMayLetGoSoon((err as ProcessLockedError).lockFile, YOUNG_HOLDER_MS)) throw err;
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -177,7 +183,7 @@ export class LocalProcess {
     private engine: ProcessEngine,
     private readonly log: ProcessLog,
     private readonly snapshots: SnapshotStore,
-    private readonly release: () => void,
+    private readonly lock: Pick<Lock, 'release' | 'markClosing'>,
     private readonly engineOptions: EngineOptions,
     /** Opened without the lock while another program may hold it: reads only, writes nothing. */
     readonly readOnly = false,
@@ -226,7 +232,7 @@ export class LocalProcess {
     try {
       const log = MessageLog.open(join(dir, 'log'));
       for (const n of log.notices) opts.onNotice?.(n);
-      const proc = await LocalProcess.restore(dir, meta, log, () => lock.release(), opts, false);
+      const proc = await LocalProcess.restore(dir, meta, log, lock, opts, false);
       if (log.lastSeq === 0) {
         // No boot record: a new process, or one whose creation was cut short.
         if (!opts.creating) opts.onNotice?.(`process ${meta.name} (${meta.id}) had not finished booting (aos-ts stopped while creating it?); booting it now`);
@@ -271,11 +277,11 @@ export class LocalProcess {
    */
   static async openReadOnly(dir: string, opts: OpenOptions = {}): Promise<LocalProcess> {
     const meta = readMeta(dir);
-    return LocalProcess.restore(dir, meta, new ReadOnlyLog(join(dir, 'log')), () => {}, opts, true);
+    return LocalProcess.restore(dir, meta, new ReadOnlyLog(join(dir, 'log')), { release() {}, markClosing() {} }, opts, true);
   }
 
   /** A fresh engine at the end of the log: the newest usable snapshot, then the records after it. */
-  private static async restore(dir: string, meta: ProcessMeta, log: ProcessLog, release: () => void, opts: OpenOptions, readOnly: boolean): Promise<LocalProcess> {
+  private static async restore(dir: string, meta: ProcessMeta, log: ProcessLog, lock: Pick<Lock, 'release' | 'markClosing'>, opts: OpenOptions, readOnly: boolean): Promise<LocalProcess> {
     const snapshots = new SnapshotStore(join(dir, 'snapshots'));
     const engineOptions = opts.engine ?? {};
     // A snapshot is used only with the log it was made from (the writable log
@@ -300,7 +306,7 @@ export class LocalProcess {
     }
     engine ??= await ProcessEngine.create(engineOptions);
     traceStep('engine ready');
-    const proc = new LocalProcess(dir, meta, engine, log, snapshots, release, engineOptions, readOnly);
+    const proc = new LocalProcess(dir, meta, engine, log, snapshots, lock, engineOptions, readOnly);
     if (fromSeq > 0 && 'meta' in latest) proc.loadProgress(latest.meta);
     proc.onNotice = opts.onNotice;
     proc.snapshotEvery = opts.snapshotEvery ?? SNAPSHOT_EVERY;
@@ -798,6 +804,7 @@ export class LocalProcess {
 
   close(): void {
     if (this.closed) return;
+    this.lock.markClosing();
     try {
       // A log stopped by a write error was reported when it failed; closing just lets go.
       if (!this.log.writeError) {
@@ -810,7 +817,7 @@ export class LocalProcess {
       this.engine.close();
       this.historyView?.close();
       this.log.close();
-      this.release();
+      this.lock.release();
     }
   }
 

@@ -24,7 +24,15 @@ export class ProcessLockedError extends Error {
 export interface Lock {
   readonly file: string;
   release(): void;
+  /**
+   * Say that this holder is letting go (closing): a program that finds the
+   * lock taken then waits a moment for it instead of handing its work over.
+   */
+  markClosing(): void;
 }
+
+/** Beside a lock file: the token of a holder that is closing. */
+const closingFile = (file: string) => `${file}.closing`;
 
 interface Holder {
   pid: number;
@@ -265,7 +273,39 @@ function handle(file: string, token: string): Lock {
       if (!held.delete(token)) return;
       removeIfOurs(file, token);
     },
+    markClosing() {
+      if (held.has(token)) writeClosing(file, token);
+    },
   };
+}
+
+function writeClosing(file: string, token: string): void {
+  try {
+    fs.writeFileSync(closingFile(file), token);
+  } catch {
+    // only a hint to the next program
+  }
+}
+
+/**
+ * Whether the live holder of this lock may let go of it soon: it said it is
+ * closing, or it took the lock less than `youngMs` ago (a one-shot run, most
+ * likely). A shell or a node that has held it for a while and is not closing:
+ * no.
+ */
+export function holderMayLetGoSoon(file: string, youngMs: number): boolean {
+  let h: Partial<Holder>;
+  try {
+    h = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<Holder>;
+  } catch {
+    return true; // gone or half-written: it is changing hands right now
+  }
+  if (typeof h.startedAt === 'string' && Date.now() - Date.parse(h.startedAt) < youngMs) return true;
+  try {
+    return fs.readFileSync(closingFile(file), 'utf8') === h.token;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -285,7 +325,10 @@ export function releaseLocksOfThisProgram(processesDir: string): void {
       const file = path.join(processesDir, entry, name);
       try {
         const h = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<Holder>;
-        if (h.pid === process.pid && h.hostname === os.hostname()) fs.unlinkSync(file);
+        if (h.pid === process.pid && h.hostname === os.hostname()) {
+          if (typeof h.token === 'string') removeIfOurs(file, h.token);
+          else fs.unlinkSync(file);
+        }
       } catch {
         // No lock there, or not ours.
       }
@@ -293,6 +336,25 @@ export function releaseLocksOfThisProgram(processesDir: string): void {
   }
   for (const [t, f] of held) removeIfOurs(f, t);
   held.clear();
+}
+
+/** Mark every process lock under `processesDir` that this program (any of its threads) holds as closing. */
+function markClosingOfThisProgram(processesDir: string): void {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(processesDir);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const file = path.join(processesDir, entry, PROCESS_LOCK);
+    try {
+      const h = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<Holder>;
+      if (h.pid === process.pid && h.hostname === os.hostname() && typeof h.token === 'string') writeClosing(file, h.token);
+    } catch {
+      // No lock there, or not ours.
+    }
+  }
 }
 
 /**
@@ -306,6 +368,7 @@ export function releaseLocksOnSignal(processesDir: string, stopWriters: () => Pr
     if (ending) return;
     ending = true;
     const code = 128 + (os.constants.signals[signal] ?? 15);
+    markClosingOfThisProgram(processesDir);
     void Promise.race([stopWriters().catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]).finally(() => {
       releaseLocksOfThisProgram(processesDir);
       process.exit(code);
@@ -320,6 +383,11 @@ export function releaseLocksOnSignal(processesDir: string, stopWriters: () => Pr
 }
 
 function removeIfOurs(file: string, token: string): void {
+  try {
+    if (fs.readFileSync(closingFile(file), 'utf8') === token) fs.unlinkSync(closingFile(file));
+  } catch {
+    // not marked closing
+  }
   try {
     const h = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<Holder>;
     if (h.token === token) fs.unlinkSync(file);

@@ -15,5 +15,5 @@ export function tempDir(prefix = 'aos-ts-test-'): string {
 export const tempDataDir = (): string => tempDir();
 
 export function removeTempDirs(): void {
-  while (dirs.length) rmSync(dirs.pop()!, { recursive: true, force: true });
+  while (dirs.length) rmSync(dirs.pop()!, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }); // a program killed just now may still be letting go of its files
 }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { acquireLock, LockFileError, PROCESS_LOCK, ProcessLockedError, SHORT_LOCK, withShortLock } from '../../src/local/lock.js';
+import { acquireLock, holderMayLetGoSoon, LockFileError, PROCESS_LOCK, ProcessLockedError, SHORT_LOCK, withShortLock } from '../../src/local/lock.js';
 import { cleanupFixtures, exited, fixtureScript, runFixture, tempDir, waitForLine } from './helpers.js';
 
 const dirs: string[] = [];
@@ -20,6 +20,28 @@ afterAll(cleanupFixtures);
 function writeHolder(file: string, h: Record<string, unknown>): void {
   fs.writeFileSync(file, JSON.stringify({ hostname: os.hostname(), startedAt: new Date().toISOString(), token: 't', ...h }));
 }
+
+describe('a holder that may let go soon', () => {
+  it('is one that took the lock within youngMs, or one that marked itself closing; release removes the mark', () => {
+    const dir = newDir();
+    const lock = acquireLock(dir, 'process "chat"');
+    const file = path.join(dir, PROCESS_LOCK);
+    // held a while (older than youngMs = 0) and not closing: it keeps the lock
+    expect(holderMayLetGoSoon(file, 0)).toBe(false);
+    // just taken (within a minute): a one-shot run, perhaps
+    expect(holderMayLetGoSoon(file, 60_000)).toBe(true);
+    lock.markClosing();
+    expect(holderMayLetGoSoon(file, 0)).toBe(true);
+    lock.release();
+    expect(fs.existsSync(file)).toBe(false);
+    expect(fs.existsSync(`${file}.closing`)).toBe(false);
+    // a closing mark left by an earlier holder does not count for the next one
+    const next = acquireLock(dir, 'process "chat"');
+    fs.writeFileSync(`${file}.closing`, 'someone-else');
+    expect(holderMayLetGoSoon(file, 0)).toBe(false);
+    next.release();
+  });
+});
 
 describe('acquireLock', () => {
   it('refuses a second open in the same program and allows it after release', () => {
