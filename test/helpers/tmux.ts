@@ -1,5 +1,6 @@
 // Drive the real CLI in a real terminal: tmux on a private socket.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { CLI } from './cli.js';
 
@@ -73,12 +74,35 @@ export class Terminal {
     while (!test(this.screen()) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
   }
 
+  /** End the terminal, and wait (up to 5 s) for the programs in it to exit, so their files can be removed. */
   close(): void {
+    let pids: number[] = [];
+    try {
+      const pane = Number(this.tmux('display-message', '-p', '-t', 't', '#{pane_pid}').trim());
+      const children = spawnSync('pgrep', ['-P', String(pane)], { encoding: 'utf8' }).stdout ?? '';
+      pids = [pane, ...children.split('\n').filter(Boolean).map(Number)].filter((n) => Number.isInteger(n) && n > 0);
+    } catch {
+      // no terminal any more
+    }
     try {
       this.tmux('kill-server');
     } catch {
       // already gone
     }
+    const until = Date.now() + 5_000;
+    while (pids.some(alive) && Date.now() < until) Atomics.wait(PAUSE, 0, 0, 20);
+  }
+}
+
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
+/** Running, not gone and not a zombie (one nobody reaps, in a container, stays one). */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
+  } catch {
+    return false;
   }
 }
 
