@@ -6,9 +6,8 @@ import LongestFirst from './test/helpers/sequencer.js';
 //   bundling, blueprints.
 // - `fast`: the other in-process tests (engines, local networks, the node,
 //   remote, publish).
-// - `slow`: SIGKILL crash tests, real subprocesses and tmux, each file in a
-//   fresh worker.
-// `shared` and `fast` run with isolate: false: a worker imports the src graph
+// - `slow`: SIGKILL crash tests, real subprocesses and tmux.
+// All three run with isolate: false: a worker imports the src graph
 // once and keeps it from file to file instead of importing it again for each
 // file (about 0.8 s of CPU a file). So a file there must put back what it
 // changes (process.env, cwd, globals) and close what it opens (networks,
@@ -46,7 +45,7 @@ export default defineConfig({
         extends: true,
         test: { name: 'fast', isolate: false, include: ['test/**/*.test.ts', 'test/**/*.test.tsx', 'src/**/*.test.ts'], exclude: [...slow, ...shared] },
       },
-      { extends: true, test: { name: 'slow', include: slow } },
+      { extends: true, test: { name: 'slow', isolate: false, include: slow } },
     ],
   },
 });

@@ -1,11 +1,11 @@
 // The order `npm test` starts its files in, so that the two workers finish
 // together: the longest files first (a long file started last would run on
-// alone), then the shorter ones, which fill the gaps. The isolated files
-// (project `slow`) come first; the non-isolated projects (`fast`, `shared`)
-// after them, each in one run, so their workers keep their imported module
-// graph from file to file (vitest reuses a non-isolated worker only while the
-// next file queued is of the same project). The slow project holds the
-// longest files, so this is close to longest-first overall.
+// alone), then the shorter ones, which fill the gaps. The project `slow`
+// comes first, then `fast` and `shared`, each in one run, so their workers
+// keep their imported module graph from file to file (all three are
+// non-isolated, and vitest reuses a worker only while the next file queued is
+// of the same project). The slow project holds the longest files, so this is
+// close to longest-first overall.
 //
 // How long a file takes comes from vitest's own record of the last run when
 // there is one (the cache under node_modules/.vite), else from the figures
@@ -46,6 +46,11 @@ const MEASURED: Record<string, number> = {
   'test/local/network-steps.test.ts': 3.4,
   'test/local/network.test.ts': 3.3,
   'test/local/release.test.ts': 3.1,
+  'test/node/clients-safety.test.ts': 6.5,
+  'test/engine/batch.test.ts': 3,
+  'test/local/batched-delivery.test.ts': 2.2,
+  'test/node/open-bound.test.ts': 1.8,
+  'test/local/id-index.test.ts': 1.7,
 };
 /** A file not measured yet: most files take a second or less. */
 const DEFAULT_SECONDS = 1;
