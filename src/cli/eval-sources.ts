@@ -23,23 +23,31 @@ export function evalNamed(conn: Connection, code: string, chunk: string): Promis
 
 /** Finds the newest logged Eval with a chunk name, read from the log once, on the first question. */
 export function sourcesFromLog(records: () => Iterable<ProcessRecord>): (chunk: string) => EvalSource | undefined {
+  const build = (): Map<string, string> => {
+    const byName = new Map<string, string>();
+    try {
+      for (const r of records()) {
+        if (r.kind !== 'message' || r.result.Error !== undefined) continue;
+        const tags = r.msg.Tags ?? [];
+        if (!tags.some((t) => t.name === 'Action' && t.value === 'Eval')) continue;
+        const name = tags.find((t) => t.name === 'Chunk-Name')?.value;
+        if (name !== undefined && typeof r.msg.Data === 'string') byName.set(name, r.msg.Data);
+      }
+    } catch {
+      // an unreadable log only means no source line is shown
+    }
+    return byName;
+  };
   let byName: Map<string, string> | undefined;
   return (chunk) => {
-    if (byName === undefined) {
-      byName = new Map();
-      try {
-        for (const r of records()) {
-          if (r.kind !== 'message' || r.result.Error !== undefined) continue;
-          const tags = r.msg.Tags ?? [];
-          if (!tags.some((t) => t.name === 'Action' && t.value === 'Eval')) continue;
-          const name = tags.find((t) => t.name === 'Chunk-Name')?.value;
-          if (name !== undefined && typeof r.msg.Data === 'string') byName.set(name, r.msg.Data);
-        }
-      } catch {
-        // an unreadable log only means no source line is shown
-      }
+    byName ??= build();
+    let source = byName.get(chunk);
+    // An input of another shell or run (`input 2 @02:51:07`) that the last read did not see: the
+    // log may have grown since, or that read met a record being written; read it again once.
+    if (source === undefined && / @\d\d:\d\d:\d\d(\.\d+)?$/.test(chunk)) {
+      byName = build();
+      source = byName.get(chunk);
     }
-    const source = byName.get(chunk);
     return source === undefined ? undefined : withBundleMap({ chunk, source });
   };
 }
