@@ -5,18 +5,12 @@
 // block shapes. The package is loaded on the first query only (it is only
 // needed by `aos-ts serve`).
 import type { Tag } from '../engine/types.js';
+import type { TxHeader } from './tx-store.js';
 import { HttpError } from './http.js';
 
-export interface GqlTx {
-  id: string;
-  owner: { address: string; key: string };
-  target: string;
-  anchor: string;
-  signature: string;
-  tags: Tag[];
+export interface GqlTx extends TxHeader {
   dataSize: number;
   dataType: string;
-  timestamp: number;
   /** The bundle this item was posted in, when it was. */
   bundledIn?: string;
 }

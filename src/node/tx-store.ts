@@ -13,16 +13,20 @@ import { join } from 'node:path';
 import type { Tag } from '../engine/types.js';
 import { IdIndex, MEMORY_SLOTS } from '../local/id-index.js';
 
-/** A data item or transaction the node's gateway answers for (GraphQL, /raw, /tx). */
-export interface StoredTx {
+/** What the gateway knows of every item besides its data: what GraphQL answers from. */
+export interface TxHeader {
   id: string;
   owner: { address: string; key: string };
   target: string;
   anchor: string;
   signature: string;
   tags: Tag[];
-  data: Buffer;
   timestamp: number;
+}
+
+/** A data item or transaction the node's gateway answers for (GraphQL, /raw, /tx). */
+export interface StoredTx extends TxHeader {
+  data: Buffer;
   /** Arweave L1 transaction fields, when it came through POST /tx. */
   l1?: Record<string, unknown>;
 }
@@ -32,17 +36,8 @@ export const TXS_IN_MEMORY = 1024;
 /** Written out together once this many more are held. */
 const SPOOL_BATCH = 256;
 
-interface Line {
-  id: string;
-  owner: { address: string; key: string };
-  target: string;
-  anchor: string;
-  signature: string;
-  tags: StoredTx['tags'];
-  data: string;
-  timestamp: number;
-  l1?: Record<string, unknown>;
-}
+/** A spooled entry: its data as base64. */
+type Line = Omit<StoredTx, 'data'> & { data: string };
 
 export class TxStore {
   private hot = new Map<string, StoredTx>();
