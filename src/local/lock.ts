@@ -314,32 +314,20 @@ export function holderMayLetGoSoon(file: string, youngMs: number): boolean {
  * about to end and whose writers have stopped.
  */
 export function releaseLocksOfThisProgram(processesDir: string): void {
-  let entries: string[];
-  try {
-    entries = fs.readdirSync(processesDir);
-  } catch {
-    return;
-  }
-  for (const entry of entries) {
-    for (const name of [PROCESS_LOCK, SHORT_LOCK]) {
-      const file = path.join(processesDir, entry, name);
-      try {
-        const h = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<Holder>;
-        if (h.pid === process.pid && h.hostname === os.hostname()) {
-          if (typeof h.token === 'string') removeIfOurs(file, h.token);
-          else fs.unlinkSync(file);
-        }
-      } catch {
-        // No lock there, or not ours.
-      }
+  for (const { file, token } of locksOfThisProgram(processesDir, [PROCESS_LOCK, SHORT_LOCK])) {
+    try {
+      if (token !== undefined) removeIfOurs(file, token);
+      else fs.unlinkSync(file);
+    } catch {
+      // Gone meanwhile.
     }
   }
   for (const [t, f] of held) removeIfOurs(f, t);
   held.clear();
 }
 
-/** Mark every process lock under `processesDir` that this program (any of its threads) holds as closing. */
-function markClosingOfThisProgram(processesDir: string): void {
+/** The lock files (of these names) under `processesDir` that this program, any of its threads, holds. */
+function* locksOfThisProgram(processesDir: string, names: string[]): Generator<{ file: string; token?: string }> {
   let entries: string[];
   try {
     entries = fs.readdirSync(processesDir);
@@ -347,14 +335,22 @@ function markClosingOfThisProgram(processesDir: string): void {
     return;
   }
   for (const entry of entries) {
-    const file = path.join(processesDir, entry, PROCESS_LOCK);
-    try {
-      const h = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<Holder>;
-      if (h.pid === process.pid && h.hostname === os.hostname() && typeof h.token === 'string') writeClosing(file, h.token);
-    } catch {
-      // No lock there, or not ours.
+    for (const name of names) {
+      const file = path.join(processesDir, entry, name);
+      let h: Partial<Holder>;
+      try {
+        h = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<Holder>;
+      } catch {
+        continue; // No lock there, or not a whole one.
+      }
+      if (h.pid === process.pid && h.hostname === os.hostname()) yield { file, token: typeof h.token === 'string' ? h.token : undefined };
     }
   }
+}
+
+/** Mark every process lock under `processesDir` that this program (any of its threads) holds as closing. */
+function markClosingOfThisProgram(processesDir: string): void {
+  for (const { file, token } of locksOfThisProgram(processesDir, [PROCESS_LOCK])) if (token !== undefined) writeClosing(file, token);
 }
 
 /**
